@@ -1,0 +1,116 @@
+"""Expansion of a Network into the routing graph.
+
+Each physical node becomes one *state* per mode it serves (``rail1520``, ``rail1435``, ``road``, ``sea``).
+Links join states of one mode; a transfer row is an arc between two states of one node, so a route pays
+for a break of gauge, a port or a truck-to-rail terminal exactly where it changes mode. Loading at an
+origin and unloading at a destination (pseudo-mode ``stock``) are arcs from a *load* state and into an
+*unload* state, which no route can pass through.
+
+The arcs are kept as numpy arrays (money, time, CO2, distance, capacity) so that solvers can price
+them all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .network import Network
+
+LOAD = "stock>"  # state a route starts from at an origin with loading rows
+UNLOAD = ">stock"  # state a route ends in at a destination with unloading rows
+
+
+@dataclass(frozen=True)
+class RoutingGraph:
+    """States and arcs of the routing graph.
+
+    Attributes
+    ----------
+    states : list of (node, mode)
+        ``mode`` is a network mode, or ``LOAD``/``UNLOAD`` for the stock pseudo-mode.
+    arcs : pandas.DataFrame
+        One row per arc: ``tail``, ``head`` (state numbers), ``kind`` (link or transfer), ``ref`` (link or
+        transfer id), ``node`` (the node entered, or where the transfer is), ``from_node``, ``mode``,
+        ``country`` (who charges it), ``component`` (rail, road, sea or transfer), ``usd_per_t`` (the link or
+        transfer charge), ``pass_usd_per_t`` and ``pass_hours`` (charges of the node entered by a link),
+        ``hours``, ``distance_km``, ``co2_kg_per_t``.
+    """
+
+    network: Network
+    states: list[tuple[str, str]]
+    arcs: pd.DataFrame
+
+    @property
+    def state_index(self) -> dict[tuple[str, str], int]:
+        return {s: i for i, s in enumerate(self.states)}
+
+    def money(self) -> np.ndarray:
+        """Money cost per tonne of each arc, pass charge of the node entered included."""
+        return self.arcs["usd_per_t"].to_numpy() + self.arcs["pass_usd_per_t"].to_numpy()
+
+    def days(self) -> np.ndarray:
+        """Time of each arc in days, pass time of the node entered included."""
+        return (self.arcs["hours"].to_numpy() + self.arcs["pass_hours"].to_numpy()) / 24.0
+
+    def origin_states(self, node: str) -> list[int]:
+        """States a route from ``node`` may start in: its load state if it has loading rows, else all."""
+        return self._end_states(node, LOAD)
+
+    def destination_states(self, node: str) -> list[int]:
+        """States a route to ``node`` may end in: its unload state if it has unloading rows, else all."""
+        return self._end_states(node, UNLOAD)
+
+    def _end_states(self, node: str, stock_state: str) -> list[int]:
+        idx = self.state_index
+        if (node, stock_state) in idx:
+            return [idx[(node, stock_state)]]
+        return [i for i, (n, m) in enumerate(self.states) if n == node and m in schema.MODES]
+
+
+def build_graph(net: Network) -> RoutingGraph:
+    """Expand ``net`` into its routing graph (see the module docstring)."""
+    nodes, links, transfers = net.nodes, net.links, net.transfers
+    lk = links.reset_index()
+    co2 = lk["co2_g_per_tkm"].fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
+    base = pd.DataFrame({
+        "kind": "link", "ref": lk["id"], "mode": lk["mode"], "country": lk["country"],
+        "component": lk["mode"].map(schema.MODE_COMPONENT),
+        "usd_per_t": lk["distance_km"] * lk["tariff_usd_per_tkm"] + lk["fixed_usd_per_t"],
+        "hours": lk["distance_km"] / lk["speed_km_per_day"] * 24.0,
+        "distance_km": lk["distance_km"], "co2_kg_per_t": lk["distance_km"] * co2 / 1000.0,
+        "capacity_mt_per_year": lk["capacity_mt_per_year"],
+    })
+    forward = base.assign(from_node=lk["from"], node=lk["to"])
+    backward = base[lk["both_ways"].to_numpy()].assign(from_node=lk["from"], node=lk["to"])
+    backward = backward.assign(from_node=backward["node"], node=lk.loc[lk["both_ways"], "from"])
+    link_arcs = pd.concat([forward, backward], ignore_index=True)
+    link_arcs["tail_mode"] = link_arcs["mode"]
+    link_arcs["head_mode"] = link_arcs["mode"]
+    link_arcs["pass_usd_per_t"] = nodes.loc[link_arcs["node"], "pass_usd_per_t"].to_numpy()
+    link_arcs["pass_hours"] = nodes.loc[link_arcs["node"], "pass_hours"].to_numpy()
+
+    tr = transfers.reset_index()
+    transfer_arcs = pd.DataFrame({
+        "kind": "transfer", "ref": tr["id"], "mode": tr["from_mode"] + ">" + tr["to_mode"],
+        "country": nodes.loc[tr["node"], "country"].to_numpy(), "component": "transfer",
+        "usd_per_t": tr["cost_usd_per_t"], "hours": tr["dwell_hours"], "distance_km": 0.0, "co2_kg_per_t": 0.0,
+        "capacity_mt_per_year": tr["capacity_mt_per_year"], "from_node": tr["node"], "node": tr["node"],
+        "tail_mode": tr["from_mode"].replace(schema.STOCK, LOAD), "head_mode": tr["to_mode"].replace(schema.STOCK, UNLOAD),
+        "pass_usd_per_t": 0.0, "pass_hours": 0.0,
+    })
+    arcs = pd.concat([link_arcs, transfer_arcs], ignore_index=True) if len(transfer_arcs) else link_arcs
+    tails = list(zip(arcs["from_node"], arcs["tail_mode"]))
+    heads = list(zip(arcs["node"], arcs["head_mode"]))
+    states = list(dict.fromkeys(tails + heads))
+    index = {s: i for i, s in enumerate(states)}
+    arcs.insert(0, "head", np.fromiter((index[h] for h in heads), dtype=np.int64, count=len(heads)))
+    arcs.insert(0, "tail", np.fromiter((index[t] for t in tails), dtype=np.int64, count=len(tails)))
+    arcs = arcs.drop(columns=["tail_mode", "head_mode"])
+    for col in ("usd_per_t", "hours", "distance_km", "co2_kg_per_t", "pass_usd_per_t", "pass_hours",
+                "capacity_mt_per_year"):
+        arcs[col] = arcs[col].astype(float)
+    return RoutingGraph(network=net, states=states, arcs=arcs)

@@ -1,0 +1,336 @@
+"""Network: the four tables of a network folder, loaded and validated once.
+
+A :class:`Network` is immutable in use: :meth:`Network.change` and :meth:`Network.close` return changed
+copies, so a scenario's cases never see each other's edits.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .errors import InputError, collect
+
+DATA_DIR = Path(__file__).parent / "data"
+FILES = ("nodes", "links", "transfers", "sources")
+OPTIONAL_FILES = ("transfers",)
+
+
+def shipped_networks() -> list[str]:
+    """Names of the networks shipped with the package (folders under ``corridor/data``)."""
+    return sorted(p.name for p in DATA_DIR.iterdir() if (p / "nodes.csv").exists())
+
+
+def resolve_network_path(name_or_path: str | Path, base: Path | None = None) -> Path:
+    """A shipped network name (``"baseline"``) or a folder path, relative to ``base`` if given."""
+    text = str(name_or_path)
+    if text in shipped_networks():
+        return DATA_DIR / text
+    path = Path(text)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return path
+
+
+@dataclass(frozen=True)
+class Network:
+    """The tables of a corridor network (pandas DataFrames, indexed by id).
+
+    Attributes
+    ----------
+    nodes, links, transfers, sources : pandas.DataFrame
+        One row per node, link, transfer and source; columns as in :mod:`corridor.schema`.
+        ``transfers`` is indexed by ``node:from_mode>to_mode``.
+    name : str
+        Where the network came from (a folder name), for reports.
+    closed : tuple of str
+        What has been closed, in words, for messages such as "no route ... with KP closed".
+    """
+
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+    transfers: pd.DataFrame
+    sources: pd.DataFrame
+    name: str = "network"
+    closed: tuple[str, ...] = field(default=())
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in ("nodes", "links", "transfers"):
+            raise InputError(f"unknown table '{name}' (expected nodes, links or transfers)")
+        return getattr(self, name)
+
+    # ----- selection and changes (each returns a new Network) ---------------------------------
+    def select(self, table: str, where: dict | None = None) -> pd.Index:
+        """Ids of the rows of ``table`` where every key of ``where`` matches.
+
+        A value may be a scalar or a list (any of). The key ``id`` matches the index.
+        """
+        df = self.table(table)
+        mask = np.ones(len(df), dtype=bool)
+        for key, want in (where or {}).items():
+            col = df.index.to_series() if key == "id" else df[key] if key in df.columns else None
+            if col is None:
+                raise InputError(f"{table}: unknown column '{key}' in where (columns: id, {', '.join(df.columns)})")
+            wants = want if isinstance(want, list) else [want]
+            mask &= col.isin(wants).to_numpy()
+        return df.index[mask]
+
+    def change(self, table: str, where: dict | None = None, *, scale: dict | None = None,
+               set: dict | None = None, add: dict | None = None) -> "Network":  # noqa: A002
+        """A copy with numeric columns of the selected rows scaled, set or increased.
+
+        Examples
+        --------
+        >>> net2 = net.change("links", {"country": "RU", "mode": "rail1520"}, scale={"tariff_usd_per_tkm": 0.5})
+        """
+        ids = self.select(table, where)
+        if len(ids) == 0:
+            raise InputError(f"{table}: where {where} selects no row")
+        df = self.table(table).copy()
+        for op, values in (("scale", scale), ("set", set), ("add", add)):
+            for col, value in (values or {}).items():
+                if col not in schema.NUMERIC[table]:
+                    raise InputError(f"{table}: cannot {op} '{col}' (numeric columns: {', '.join(schema.NUMERIC[table])})")
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
+                    raise InputError(f"{table}: {op} {col} needs a number, got {value!r}")
+                if op == "scale":
+                    df.loc[ids, col] = df.loc[ids, col] * value
+                elif op == "set":
+                    df.loc[ids, col] = float(value)
+                else:
+                    df.loc[ids, col] = df.loc[ids, col] + value
+                col_def = next(c for c in schema.TABLES[table] if c.name == col)
+                vals = df.loc[ids, col].dropna()
+                if (vals < (col_def.low if col_def.low is not None else -np.inf)).any():
+                    raise InputError(f"{table}: {op} {col} by {value} makes it negative")
+        return replace(self, **{table: df})
+
+    def close(self, *, countries=(), nodes=(), links=(), transfers=()) -> "Network":
+        """A copy without the given countries, nodes, links or transfers.
+
+        Closing a node (or a country's nodes) removes every link and transfer at it.
+        """
+        problems = []
+        for kind, wanted, known in (("country", countries, schema.LINK_COUNTRIES), ("node", nodes, self.nodes.index),
+                                    ("link", links, self.links.index), ("transfer", transfers, self.transfers.index)):
+            for item in wanted:
+                if item not in known:
+                    problems.append(f"close: unknown {kind} '{item}'")
+        collect(problems)
+        node_mask = ~(self.nodes.index.isin(nodes) | self.nodes["country"].isin(countries))
+        kept_nodes = self.nodes[node_mask]
+        lk = self.links
+        link_mask = (~lk.index.isin(links) & ~lk["country"].isin(countries)
+                     & lk["from"].isin(kept_nodes.index) & lk["to"].isin(kept_nodes.index))
+        tr = self.transfers
+        tr_mask = ~tr.index.isin(transfers) & tr["node"].isin(kept_nodes.index)
+        words = [*countries, *nodes, *links, *transfers]
+        return replace(self, nodes=kept_nodes, links=lk[link_mask], transfers=tr[tr_mask],
+                       closed=self.closed + tuple(words))
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of nodes by country and kind, and link kilometres by mode and country."""
+        km = self.links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum", fill_value=0)
+        return km
+
+    def __repr__(self) -> str:
+        return (f"<Network {self.name}: {len(self.nodes)} nodes, {len(self.links)} links, "
+                f"{len(self.transfers)} transfers, {len(self.sources)} sources>")
+
+
+# ----- loading and validation -----------------------------------------------------------------------
+
+def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | None:
+    cols = schema.TABLES[table]
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except UnicodeDecodeError as err:
+        problems.append(f"{path}: not UTF-8 text ({err.reason})")
+        return None
+    if not rows:
+        problems.append(f"{path}: empty file (expected a header row: {', '.join(c.name for c in cols)})")
+        return None
+    header = [h.strip() for h in rows[0]]
+    known = {c.name for c in cols}
+    for h in header:
+        if h not in known:
+            problems.append(f"{path}: unknown column '{h}' (known: {', '.join(sorted(known))})")
+    for c in cols:
+        if c.required and c.name not in header:
+            problems.append(f"{path}: missing required column '{c.name}'")
+    if len(set(header)) != len(header):
+        problems.append(f"{path}: a column name appears twice in the header")
+    if problems:
+        return None
+    data = {h: [] for h in header}
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(f"{path} line {lineno}: {len(row)} fields, expected {len(header)}")
+            continue
+        for h, cell in zip(header, row):
+            data[h].append(cell.strip())
+        data.setdefault("lineno", []).append(lineno)
+    df = pd.DataFrame(data, dtype=object)
+    if "lineno" not in df:
+        df["lineno"] = pd.Series(dtype=int)
+    return df
+
+
+def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> pd.DataFrame:
+    """Typed columns with defaults; every bad cell reported with its line."""
+    out = pd.DataFrame(index=df.index)
+    key = "id" if "id" in df else "node"
+    for c in schema.TABLES[table]:
+        raw = df[c.name] if c.name in df else pd.Series([""] * len(df), index=df.index, dtype=object)
+        if c.kind == "float":
+            values = np.full(len(df), np.nan)
+            for i, (cell, line, rid) in enumerate(zip(raw, df["lineno"], df[key])):
+                where = f"{path} line {line} ({key}={rid})"
+                if cell == "":
+                    if c.required:
+                        problems.append(f"{where}: {c.name} is blank; it needs a number in {c.unit}")
+                    elif c.default is not None:
+                        values[i] = c.default
+                    continue
+                try:
+                    v = float(cell)
+                except ValueError:
+                    problems.append(f"{where}: {c.name} must be a number in {c.unit}, got '{cell}'")
+                    continue
+                if not np.isfinite(v):
+                    problems.append(f"{where}: {c.name} must be finite, got '{cell}'")
+                elif c.positive and v <= 0:
+                    problems.append(f"{where}: {c.name} must be greater than 0, got {cell}")
+                elif (c.low is not None and v < c.low) or (c.high is not None and v > c.high):
+                    rng = f"from {c.low:g} to {c.high:g}" if c.high is not None else f"at least {c.low:g}"
+                    problems.append(f"{where}: {c.name} must be {rng}, got {cell}")
+                else:
+                    values[i] = v
+            out[c.name] = values
+        elif c.kind == "bool":
+            vals = []
+            for cell, line, rid in zip(raw, df["lineno"], df[key]):
+                low = cell.lower()
+                if low in ("", "true", "yes", "1"):
+                    vals.append(bool(c.default) if low == "" else True)
+                elif low in ("false", "no", "0"):
+                    vals.append(False)
+                else:
+                    problems.append(f"{path} line {line} ({key}={rid}): {c.name} must be true or false, got '{cell}'")
+                    vals.append(True)
+            out[c.name] = pd.Series(vals, index=df.index, dtype=bool)
+        else:
+            if c.kind == "choice":
+                for cell, line, rid in zip(raw, df["lineno"], df[key]):
+                    if cell not in c.choices:
+                        problems.append(f"{path} line {line} ({key}={rid}): {c.name} '{cell}' is not one of "
+                                        f"{', '.join(c.choices)}")
+            if c.kind in ("id", "str") and c.required:
+                for cell, line, rid in zip(raw, df["lineno"], df[key]):
+                    if cell == "":
+                        problems.append(f"{path} line {line}: {c.name} is blank")
+            out[c.name] = raw.astype(str)
+    out["lineno"] = df["lineno"].astype(int)
+    return out
+
+
+def _check_unique(df: pd.DataFrame, key: str, path: Path, problems: list[str]) -> None:
+    dup = df[df[key].duplicated(keep=False)]
+    for value, group in dup.groupby(key):
+        problems.append(f"{path}: duplicate {key} '{value}' on lines {', '.join(map(str, group['lineno']))}")
+
+
+def _check_sources(df: pd.DataFrame, path: Path, source_ids: set[str], problems: list[str]) -> None:
+    if "source" not in df:
+        return
+    key = "id" if "id" in df else "node"
+    for cell, note, line, rid in zip(df["source"], df.get("note", [""] * len(df)), df["lineno"], df[key]):
+        where = f"{path} line {line} ({key}={rid})"
+        if cell == "":
+            problems.append(f"{where}: source is blank; cite a sources.csv id or write 'estimate' with a note")
+            continue
+        for sid in (s.strip() for s in cell.split(";")):
+            if sid == schema.ESTIMATE:
+                if not note:
+                    problems.append(f"{where}: source 'estimate' needs a note saying how it was estimated")
+            elif sid not in source_ids:
+                problems.append(f"{where}: source '{sid}' is not an id in sources.csv")
+
+
+def load_network(path: str | Path = "baseline") -> Network:
+    """Read and validate a network folder (or a shipped network by name, e.g. ``"baseline"``).
+
+    Raises
+    ------
+    InputError
+        listing every problem found, each naming the file, line and column.
+    """
+    folder = resolve_network_path(path)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: network folder not found (shipped networks: {', '.join(shipped_networks())})")
+    problems: list[str] = []
+    raw: dict[str, pd.DataFrame | None] = {}
+    for table in FILES:
+        file = folder / f"{table}.csv"
+        if not file.exists():
+            if table in OPTIONAL_FILES:
+                raw[table] = pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.TABLES[table]} | {"lineno": []})
+                continue
+            problems.append(f"{file}: missing file (a network folder holds {', '.join(f + '.csv' for f in FILES)})")
+            continue
+        raw[table] = _read_csv(file, table, problems)
+    collect(problems)
+    tables = {t: _convert(raw[t], t, folder / f"{t}.csv", problems) for t in FILES}
+    nodes, links, transfers, sources = (tables[t] for t in FILES)
+    for t, key in (("nodes", "id"), ("links", "id"), ("sources", "id")):
+        _check_unique(tables[t], key, folder / f"{t}.csv", problems)
+    transfers["id"] = [schema.transfer_id(n, a, b) for n, a, b in
+                       zip(transfers["node"], transfers["from_mode"], transfers["to_mode"])]
+    _check_unique(transfers, "id", folder / "transfers.csv", problems)
+    source_ids = set(sources["id"])
+    for t in ("nodes", "links", "transfers"):
+        _check_sources(tables[t], folder / f"{t}.csv", source_ids, problems)
+    node_ids = set(nodes["id"])
+    lpath, tpath = folder / "links.csv", folder / "transfers.csv"
+    for end in ("from", "to"):
+        for value, line, lid in zip(links[end], links["lineno"], links["id"]):
+            if value not in node_ids:
+                problems.append(f"{lpath} line {line} (id={lid}): {end} node '{value}' is not in nodes.csv")
+    for f, t, line, lid in zip(links["from"], links["to"], links["lineno"], links["id"]):
+        if f == t:
+            problems.append(f"{lpath} line {line} (id={lid}): a link must join two different nodes")
+    for row in transfers.itertuples():
+        where = f"{tpath} line {row.lineno} ({row.id})"
+        if row.node not in node_ids:
+            problems.append(f"{where}: node '{row.node}' is not in nodes.csv")
+        if row.from_mode == row.to_mode:
+            problems.append(f"{where}: from_mode and to_mode are the same")
+    collect(problems)
+    tables = {t: df.drop(columns="lineno") for t, df in tables.items()}
+    nodes, links, transfers, sources = (tables[t] for t in FILES)
+    return Network(
+        nodes=nodes.set_index("id"),
+        links=links.set_index("id"),
+        transfers=transfers.set_index("id"),
+        sources=sources.set_index("id"),
+        name=folder.name,
+    )
+
+
+def write_network(net: Network, folder: str | Path) -> Path:
+    """Write ``net`` as a network folder (the same format :func:`load_network` reads)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in FILES:
+        df = getattr(net, table).reset_index()
+        cols = [c.name for c in schema.TABLES[table]]
+        df[cols].to_csv(folder / f"{table}.csv", index=False)
+    return folder

@@ -1,0 +1,66 @@
+"""Plain-text tables of Results for the terminal."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .results import Results
+
+
+def _fmt_money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
+    """One case's routes as an aligned text table."""
+    routes = results.routes.loc[case]
+    comps = results.components.loc[case]
+    header = ["rank", "route", "USD/t", "gen. USD/t", "lot USD", "km", "days", "CO2 kg/t", "biggest components (USD/t)"]
+    rows = []
+    for rank, r in routes.iterrows():
+        biggest = comps.loc[rank].sort_values(ascending=False)
+        biggest = ", ".join(f"{k} {v:.1f}" for k, v in biggest.head(top_components).items() if v > 0)
+        rows.append([str(rank), r["route"], f"{r['cost_usd_per_t']:.2f}", f"{r['generalized_usd_per_t']:.2f}",
+                     _fmt_money(r["cost_usd"]), f"{r['distance_km']:,.0f}", f"{r['transit_days']:.1f}",
+                     f"{r['co2_kg_per_t']:.1f}", biggest])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    left = {1, 8}
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def text_report(results: Results) -> str:
+    """Every case of a scenario: its shipment, then its routes (or why there is none)."""
+    scenario = results.scenario
+    out = [f"{scenario.name}", "=" * len(scenario.name)]
+    if scenario.description:
+        out.append(scenario.description.strip())
+    for case in scenario.cases:
+        ship, s = case.shipment, case.settings
+        out.append("")
+        out.append(f"Case: {case.name} — {ship.tonnes:,.0f} t from {ship.origin} to {ship.destination}; "
+                   f"value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
+                   + (f"; closed: {', '.join(case.closed)}" if case.closed else ""))
+        if case.name in results.failures:
+            out.append(f"  {results.failures[case.name]}")
+            continue
+        out.append(case_table(results, case.name))
+    return "\n".join(out)
+
+
+def network_report(net) -> str:
+    """What a network holds: counts, nodes by country, kilometres by mode and country."""
+    nodes, links = net.nodes, net.links
+    out = [repr(net), "", "Nodes by country and kind:"]
+    out.append(pd.crosstab(nodes["country"], nodes["kind"]).to_string())
+    out += ["", "Link kilometres by country and mode:"]
+    out.append(links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum",
+                                 fill_value=0).round(0).astype(int).to_string())
+    out += ["", "Nodes:"]
+    out.append(nodes[["name", "country", "kind"]].to_string())
+    out += ["", "Transfers (where a route may change mode):"]
+    out.append(net.transfers[["cost_usd_per_t", "dwell_hours", "capacity_mt_per_year"]].to_string())
+    return "\n".join(out)

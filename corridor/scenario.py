@@ -1,0 +1,348 @@
+"""Scenario files (TOML): a shipment, settings, and cases that close or change parts of the network.
+
+A scenario is read and checked once, at load: every key, type and range, and every node, link, table,
+column and selector against its network. A :class:`Case` then holds its changed network ready to solve.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import InputError
+from .network import Network, load_network, resolve_network_path
+
+TOP_KEYS = {"name", "description", "network", "shipment", "settings", "cases"}
+SHIPMENT_KEYS = {"origin", "destination", "tonnes"}
+SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"}
+CASE_KEYS = {"name", "description", "close", "change", "shipment", "settings"}
+CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
+CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
+DEFAULT_SETTINGS = {"routes": 5}
+
+
+@dataclass(frozen=True)
+class Shipment:
+    origin: str
+    destination: str
+    tonnes: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    routes: int = 5
+    value_of_time_usd_per_t_day: float = 0.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a scenario: its name, shipment, settings and the network with its changes applied."""
+
+    name: str
+    description: str
+    shipment: Shipment
+    settings: Settings
+    network: Network
+    closed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. Build one with :func:`load_scenario` or :meth:`Scenario.from_dict`.
+
+    ``data`` keeps the scenario as a plain dict, so a notebook can derive variants with
+    :meth:`with_case` or :meth:`with_network` that are checked the same way as a file.
+    """
+
+    name: str
+    description: str
+    data: dict
+    network: Network
+    cases: tuple[Case, ...]
+    source: str = "<scenario>"
+    base_dir: Path | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,
+                  network: Network | None = None) -> "Scenario":
+        """Validate ``data`` (the parsed TOML) and build the scenario and its cases."""
+        return _build(copy.deepcopy(data), source, base_dir, network)
+
+    def with_case(self, name: str, **case: Any) -> "Scenario":
+        """A copy with one more case, given as in a file: ``close={...}``, ``change=[{...}]``,
+        ``shipment={...}``, ``settings={...}``.
+
+        Examples
+        --------
+        >>> s2 = s.with_case("RZD -30%", change=[{"table": "links", "where": {"country": "RU"},
+        ...                                       "scale": {"tariff_usd_per_tkm": 0.7}}])
+        """
+        data = copy.deepcopy(self.data)
+        data.setdefault("cases", [{"name": "baseline"}] if "cases" not in self.data else [])
+        data["cases"].append({"name": name, **case})
+        return _build(data, self.source, self.base_dir, self.network)
+
+    def with_cases(self, cases: list[dict]) -> "Scenario":
+        """A copy whose cases are replaced by ``cases`` (dicts as in a file)."""
+        data = copy.deepcopy(self.data)
+        data["cases"] = list(cases)
+        return _build(data, self.source, self.base_dir, self.network)
+
+    def with_network(self, network: Network) -> "Scenario":
+        """The same scenario run on another network (e.g. one changed with :meth:`Network.change`)."""
+        return _build(copy.deepcopy(self.data), self.source, self.base_dir, network)
+
+    def with_settings(self, **settings: Any) -> "Scenario":
+        """A copy with scenario-wide settings changed, e.g. ``with_settings(routes=8)``."""
+        data = copy.deepcopy(self.data)
+        current = data.setdefault("settings", {})
+        if "value_of_time_usd_per_t_day" in settings:
+            current.pop("cargo_value_usd_per_t", None), current.pop("interest_rate_per_year", None)
+        elif {"cargo_value_usd_per_t", "interest_rate_per_year"} & set(settings):
+            current.pop("value_of_time_usd_per_t_day", None)
+        current.update(settings)
+        return _build(data, self.source, self.base_dir, self.network)
+
+    def case(self, name: str) -> Case:
+        for c in self.cases:
+            if c.name == name:
+                return c
+        raise KeyError(f"no case named {name!r} (cases: {', '.join(c.name for c in self.cases)})")
+
+    def __repr__(self) -> str:
+        return f"<Scenario {self.name!r}: {len(self.cases)} cases on {self.network.name}>"
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    InputError
+        naming the file, the key and what is wrong.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: scenario file not found")
+    text = path.read_bytes()
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty (a scenario needs at least [shipment])")
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{path}: not valid TOML: {err}") from None
+    return _build(data, str(path), path.parent, None)
+
+
+# ----- validation ----------------------------------------------------------------------------------
+
+class _Checker:
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[str] = []
+
+    def fail(self, where: str, what: str) -> None:
+        self.problems.append(f"{self.source}: {where}: {what}" if where else f"{self.source}: {what}")
+
+    def table(self, value: Any, where: str, keys: set[str]) -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, f"expected a table, got {_type(value)}")
+            return {}
+        for key in value:
+            if key not in keys:
+                self.fail(where, f"unknown key '{key}' (expected one of: {', '.join(sorted(keys))})")
+        return value
+
+    def text(self, value: Any, where: str) -> str | None:
+        if not isinstance(value, str) or not value:
+            self.fail(where, f"expected text, got {_type(value)}")
+            return None
+        return value
+
+    def number(self, value: Any, where: str, *, low: float = 0.0, strict: bool = False, integer: bool = False):
+        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok or (isinstance(value, float) and not math.isfinite(value)):
+            self.fail(where, f"expected {'a whole number' if integer else 'a number'}, got {_type(value)} {value!r}")
+            return None
+        if value < low or (strict and value == low):
+            self.fail(where, f"must be {'greater than' if strict else 'at least'} {low:g}, got {value!r}")
+            return None
+        return value
+
+    def names(self, value: Any, where: str) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(where, f"expected a list of names, got {_type(value)}")
+            return []
+        return value
+
+
+def _type(value: Any) -> str:
+    return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
+    raw = ck.table(raw, where, SHIPMENT_KEYS)
+    out = dict(base or {})
+    for key in ("origin", "destination"):
+        if key in raw and ck.text(raw[key], f"{where}.{key}") is not None:
+            if raw[key] not in net.nodes.index:
+                ck.fail(f"{where}.{key}", f"unknown node '{raw[key]}' (see `corridor network` for node ids)")
+            else:
+                out[key] = raw[key]
+    if "tonnes" in raw:
+        value = ck.number(raw["tonnes"], f"{where}.tonnes", strict=True)
+        if value is not None:
+            out["tonnes"] = float(value)
+    return out
+
+
+def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
+    raw = ck.table(raw, where, SETTINGS_KEYS)
+    out = dict(base)
+    if "routes" in raw:
+        value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True)
+        if value is not None:
+            out["routes"] = value
+    for key in ("value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"):
+        if key in raw:
+            value = ck.number(raw[key], f"{where}.{key}")
+            if value is not None:
+                out[key] = float(value)
+    # The level that sets the value of time (directly, or from cargo value and interest) overrides the other way.
+    if "value_of_time_usd_per_t_day" in raw and ("cargo_value_usd_per_t" in raw or "interest_rate_per_year" in raw):
+        ck.fail(where, "give value_of_time_usd_per_t_day or cargo_value_usd_per_t with interest_rate_per_year, not both")
+    if "value_of_time_usd_per_t_day" in raw:
+        out.pop("cargo_value_usd_per_t", None)
+        out.pop("interest_rate_per_year", None)
+    elif "cargo_value_usd_per_t" in raw or "interest_rate_per_year" in raw:
+        out.pop("value_of_time_usd_per_t_day", None)
+    return out
+
+
+def _resolve_settings(ck: _Checker, values: dict, where: str) -> Settings:
+    vot = values.get("value_of_time_usd_per_t_day")
+    cargo, rate = values.get("cargo_value_usd_per_t"), values.get("interest_rate_per_year")
+    if (cargo is None) != (rate is None):
+        ck.fail(where, "cargo_value_usd_per_t and interest_rate_per_year go together (value of time = value x rate / 365)")
+    elif vot is None and cargo is not None:
+        vot = cargo * rate / 365.0
+    return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0))
+
+
+def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
+    if "close" in raw:
+        close = ck.table(raw["close"], f"{where}.close", CLOSE_KEYS)
+        lists = {k: ck.names(v, f"{where}.close.{k}") for k, v in close.items() if k in CLOSE_KEYS}
+        known = {"countries": schema.LINK_COUNTRIES, "nodes": net.nodes.index, "links": net.links.index,
+                 "transfers": net.transfers.index}
+        for key, items in lists.items():
+            for item in items:
+                if item not in known[key]:
+                    hint = " (transfer ids look like 'erenhot:rail1520>rail1435')" if key == "transfers" else ""
+                    ck.fail(f"{where}.close.{key}", f"unknown {key[:-1] if key != 'countries' else 'country'} "
+                                                    f"'{item}'{hint}")
+        if not ck.problems:
+            net = net.close(**lists)
+    changes = raw.get("change", [])
+    if isinstance(changes, dict):
+        changes = [changes]
+    if not isinstance(changes, list):
+        ck.fail(f"{where}.change", f"expected a list of tables ([[cases.change]]), got {_type(changes)}")
+        changes = []
+    for i, change in enumerate(changes, start=1):
+        cw = f"{where}.change[{i}]"
+        change = ck.table(change, cw, CHANGE_KEYS)
+        if not change:
+            continue
+        table = change.get("table")
+        if table not in ("links", "nodes", "transfers"):
+            ck.fail(f"{cw}.table", f"unknown table {table!r} (expected links, nodes or transfers)")
+            continue
+        df = net.table(table)
+        where_ = ck.table(change.get("where", {}), f"{cw}.where", {"id", *df.columns})
+        ops = {op: ck.table(change[op], f"{cw}.{op}", set(schema.NUMERIC[table])) for op in ("scale", "set", "add")
+               if op in change}
+        if not ops:
+            ck.fail(cw, "a change needs scale, set or add")
+        for op, values in ops.items():
+            for col, value in values.items():
+                ck.number(value, f"{cw}.{op}.{col}", low=-math.inf)
+        if ck.problems:
+            continue
+        ids = net.select(table, where_)
+        if len(ids) == 0:
+            shown = ", ".join(f"{k} = {v!r}" for k, v in where_.items())
+            ck.fail(f"{cw}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
+            continue
+        try:
+            net = net.change(table, where_, **ops)
+        except InputError as err:
+            ck.fail(cw, str(err))
+    return net
+
+
+def _build(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
+    ck = _Checker(source)
+    data = ck.table(data, "", TOP_KEYS)
+    for key in ("shipment",):
+        if key not in data:
+            ck.fail("", f"missing [{key}] (origin, destination, tonnes)")
+    if ck.problems:
+        raise InputError(ck.problems)
+    if network is None:
+        ref = data.get("network", "baseline")
+        if ck.text(ref, "network") is None:
+            raise InputError(ck.problems)
+        folder = resolve_network_path(ref, base_dir)
+        try:
+            network = load_network(folder)
+        except InputError as err:
+            raise InputError([f"{source}: network = {ref!r}: {err.problems[0]}", *err.problems[1:]]) from None
+    name = data.get("name", Path(source).stem)
+    ck.text(name, "name")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        ck.fail("description", f"expected text, got {_type(description)}")
+    shipment = _shipment(ck, data["shipment"], "shipment", None, network)
+    settings = _settings(ck, data.get("settings", {}), "settings", DEFAULT_SETTINGS)
+    raw_cases = data.get("cases", [{"name": "baseline"}])
+    if not isinstance(raw_cases, list) or not raw_cases:
+        ck.fail("cases", "expected a list of [[cases]] tables")
+        raw_cases = []
+    cases, names = [], set()
+    for i, raw in enumerate(raw_cases, start=1):
+        where = f"cases[{i}]"
+        raw = ck.table(raw, where, CASE_KEYS)
+        case_name = raw.get("name")
+        if ck.text(case_name, f"{where}.name") is None:
+            continue
+        where = f"cases[{i}] '{case_name}'"
+        if case_name in names:
+            ck.fail(where, "two cases have this name")
+        names.add(case_name)
+        ship = _shipment(ck, raw["shipment"], f"{where}.shipment", shipment, network) if "shipment" in raw else shipment
+        sets = _settings(ck, raw["settings"], f"{where}.settings", settings) if "settings" in raw else settings
+        for key in ("origin", "destination", "tonnes"):
+            if key not in ship:
+                ck.fail(f"{where}" if "shipment" in raw else "shipment", f"missing {key}")
+        n_before = len(ck.problems)
+        case_net = _apply_case(ck, raw, where, network)
+        resolved = _resolve_settings(ck, sets, f"{where}.settings")
+        if len(ck.problems) == n_before and all(k in ship for k in ("origin", "destination", "tonnes")):
+            cases.append(Case(name=case_name, description=raw.get("description", ""),
+                              shipment=Shipment(ship["origin"], ship["destination"], ship["tonnes"]),
+                              settings=resolved, network=case_net, closed=case_net.closed))
+    if ck.problems:
+        raise InputError(ck.problems)
+    return Scenario(name=name, description=description, data=data, network=network, cases=tuple(cases),
+                    source=source, base_dir=base_dir)

@@ -1,0 +1,119 @@
+"""The network folder format: one table per file, each column with its type, unit, default and meaning.
+
+This is the single source of truth for loading, validation, defaults and the README's reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODES = ("rail1520", "rail1435", "road", "sea")
+STOCK = "stock"  # pseudo-mode: loading at an origin, unloading at a destination
+TRANSFER_MODES = MODES + (STOCK,)
+COUNTRIES = ("MN", "CN", "RU", "KP", "KR", "JP")
+INTERNATIONAL = "INT"  # sea legs: charged by shipping, not by a country
+LINK_COUNTRIES = COUNTRIES + (INTERNATIONAL,)
+NODE_KINDS = ("mine", "station", "junction", "border", "port", "market")
+ESTIMATE = "estimate"
+
+# Cost components of a route; they add up to its money cost per tonne.
+COMPONENTS = ("rail", "road", "sea", "transfer", "border")
+MODE_COMPONENT = {"rail1520": "rail", "rail1435": "rail", "road": "road", "sea": "sea"}
+
+# Default CO2 intensity by mode (g CO2 per tonne-km), used where a link leaves co2_g_per_tkm blank.
+# Rail and sea: UK DEFRA company-reporting factors (Hansard, 4 Jun 2007): rail 30 g, large bulk carrier 7 g.
+# Road: derived from the same DEFRA articulated-lorry fuel use (0.311-0.448 L/km x 2.63 kg/L) for a
+# ~30 t payload, loaded out and empty back: about 66 g per loaded tonne-km.
+DEFAULT_CO2_G_PER_TKM = {"rail1520": 30.0, "rail1435": 30.0, "road": 66.0, "sea": 7.0}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "id", "str", "float", "bool", "choice", "sources"
+    required: bool
+    unit: str = ""
+    default: object = None
+    description: str = ""
+    low: float | None = None  # inclusive bounds for numbers
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    positive: bool = False  # strictly greater than zero
+
+
+def _f(name, unit, description, *, required=False, default=None, low=0.0, high=None, positive=False):
+    return Column(name, "float", required, unit, default, description, low, high, positive=positive)
+
+
+SOURCE = Column("source", "sources", False, "", "", "ids of rows in sources.csv separated by ';', or 'estimate'")
+NOTE = Column("note", "str", False, "", "", "free text: how an estimate was made, which figure was chosen and why")
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "nodes": (
+        Column("id", "id", True, description="snake_case node id"),
+        Column("name", "str", True, description="display name"),
+        Column("country", "choice", True, choices=COUNTRIES, description="ISO 3166 alpha-2 code"),
+        Column("kind", "choice", True, choices=NODE_KINDS, description="mine, station, junction, border, port or market"),
+        _f("lat", "degrees", "latitude (WGS84)", required=True, low=-90.0, high=90.0),
+        _f("lon", "degrees", "longitude (WGS84)", required=True, low=-180.0, high=180.0),
+        _f("pass_usd_per_t", "USD/t", "charge on every route passing through (customs, inspection, waiting)", default=0.0),
+        _f("pass_hours", "h", "time spent by every route passing through", default=0.0),
+        _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None),
+        SOURCE,
+        NOTE,
+    ),
+    "links": (
+        Column("id", "id", True, description="snake_case link id"),
+        Column("from", "str", True, description="node id"),
+        Column("to", "str", True, description="node id"),
+        Column("mode", "choice", True, choices=MODES, description="rail1520, rail1435, road or sea"),
+        Column("country", "choice", True, choices=LINK_COUNTRIES, description="who operates and charges it (INT for sea)"),
+        _f("distance_km", "km", "length", required=True, positive=True),
+        _f("tariff_usd_per_tkm", "USD/t-km", "charge per tonne-kilometre", required=True),
+        _f("speed_km_per_day", "km/day", "average commercial speed including ordinary stops", required=True, positive=True),
+        _f("fixed_usd_per_t", "USD/t", "fixed charge per tonne for using the link", default=0.0),
+        _f("capacity_mt_per_year", "Mt/yr", "capacity available to the modelled cargo; blank = unlimited", default=None),
+        Column("both_ways", "bool", False, default=True, description="true if the link can be used in both directions"),
+        _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity; blank = default by mode", default=None),
+        SOURCE,
+        NOTE,
+    ),
+    "transfers": (
+        Column("node", "str", True, description="node id"),
+        Column("from_mode", "choice", True, choices=TRANSFER_MODES, description="mode arriving (or 'stock' at an origin)"),
+        Column("to_mode", "choice", True, choices=TRANSFER_MODES, description="mode leaving (or 'stock' at a destination)"),
+        _f("cost_usd_per_t", "USD/t", "handling charge (transloading, port handling, loading)", required=True),
+        _f("dwell_hours", "h", "time spent at the transfer", required=True),
+        _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None),
+        SOURCE,
+        NOTE,
+    ),
+    "sources": (
+        Column("id", "id", True, description="source id"),
+        Column("title", "str", True, description="title of the document or page"),
+        Column("publisher", "str", False, default="", description="publisher or outlet"),
+        Column("year", "str", False, default="", description="year of publication"),
+        Column("url", "str", False, default="", description="where to find it"),
+        Column("note", "str", False, default="", description="what was taken from it"),
+    ),
+}
+
+# Numeric columns a scenario may change, by table.
+NUMERIC = {t: tuple(c.name for c in cols if c.kind == "float") for t, cols in TABLES.items()}
+
+
+def transfer_id(node: str, from_mode: str, to_mode: str) -> str:
+    """The id of a transfer row, e.g. ``erenhot:rail1520>rail1435``."""
+    return f"{node}:{from_mode}>{to_mode}"
+
+
+def reference_markdown() -> str:
+    """The network-format reference as Markdown tables (pasted into the README)."""
+    out = []
+    for table, cols in TABLES.items():
+        out.append(f"#### `{table}.csv`\n\n| column | unit | required | default | meaning |\n|---|---|---|---|---|")
+        for c in cols:
+            default = "" if c.required else ("blank" if c.default is None else str(c.default))
+            out.append(f"| `{c.name}` | {c.unit} | {'yes' if c.required else 'no'} | {default} | {c.description} |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,62 @@
+"""Solve a scenario: for each case, expand its network and find the cheapest routes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import NoRouteError
+from .graph import build_graph
+from .results import Results
+from .routes import cheapest_routes, key_nodes, route_legs, route_nodes
+from .scenario import Case, Scenario
+
+
+def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
+    """Routes (dicts of totals) and their legs for one case, cheapest first by generalized cost."""
+    graph = build_graph(case.network)
+    ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
+    arc_lists = cheapest_routes(graph, ship.origin, ship.destination, case.settings.routes, vot)
+    nodes = case.network.nodes
+    routes, legs_list = [], []
+    for rank, arcs in enumerate(arc_lists, start=1):
+        legs = route_legs(graph, arcs, ship.destination)
+        cost = float(legs["usd_per_t"].sum())
+        days = float(legs["days"].sum())
+        keys = key_nodes(legs, nodes)
+        routes.append(dict(
+            case=case.name, rank=rank, route=" › ".join(nodes.at[n, "name"] for n in keys),
+            origin=ship.origin, destination=ship.destination, tonnes=ship.tonnes,
+            cost_usd_per_t=cost, time_value_usd_per_t=vot * days, generalized_usd_per_t=cost + vot * days,
+            cost_usd=cost * ship.tonnes, distance_km=float(legs["distance_km"].sum()), transit_days=days,
+            co2_kg_per_t=float(legs["co2_kg_per_t"].sum()), key_nodes=keys, nodes=route_nodes(legs),
+            links=legs.loc[legs["kind"] == "link", "id"].tolist(),
+        ))
+        legs.insert(0, "seq", range(1, len(legs) + 1))
+        legs.insert(0, "rank", rank)
+        legs.insert(0, "case", case.name)
+        legs_list.append(legs)
+    return routes, legs_list
+
+
+def run(scenario: Scenario) -> Results:
+    """Solve every case of ``scenario``.
+
+    A case whose origin cannot reach its destination is reported in ``Results.failures`` and the other
+    cases still run.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015.toml"))
+    >>> res.routes[["route", "cost_usd_per_t", "transit_days"]]
+    """
+    routes, legs, failures = [], [], {}
+    for case in scenario.cases:
+        try:
+            r, lg = solve_case(case)
+        except NoRouteError as err:
+            failures[case.name] = str(err)
+            continue
+        routes += r
+        legs += lg
+    return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures)
