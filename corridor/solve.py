@@ -35,7 +35,22 @@ def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
         legs.insert(0, "rank", rank)
         legs.insert(0, "case", case.name)
         legs_list.append(legs)
+    _disambiguate(routes, nodes)
     return routes, legs_list
+
+
+def _disambiguate(routes: list[dict], nodes: pd.DataFrame) -> None:
+    """Where two routes of a case read the same, name the first node that sets the later one apart."""
+    seen: dict[str, list[str]] = {}
+    for r in routes:
+        label = r["route"]
+        if label in seen:
+            other = set(seen[label])
+            extra = next((n for n in r["nodes"] if n not in other), None)
+            if extra is not None:
+                r["route"] = f"{label} (via {short_name(nodes.at[extra, 'name'])})"
+        else:
+            seen[label] = r["nodes"]
 
 
 def run(scenario: Scenario) -> Results:
