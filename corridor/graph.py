@@ -37,7 +37,8 @@ class RoutingGraph:
         transfer id), ``node`` (the node entered, or where the transfer is), ``from_node``, ``mode``,
         ``country`` (who charges it), ``component`` (rail, road, sea or transfer), ``usd_per_t`` (the link or
         transfer charge), ``pass_usd_per_t`` and ``pass_hours`` (charges of the node entered by a link),
-        ``hours``, ``distance_km``, ``co2_kg_per_t``.
+        ``hours``, ``distance_km``, ``co2_kg_per_t``, ``vessel_class`` (the ship class of a sea link priced
+        by vessel class, else empty).
     """
 
     network: Network
@@ -71,18 +72,40 @@ class RoutingGraph:
         return [i for i, (n, m) in enumerate(self.states) if n == node and m in schema.MODES]
 
 
-def build_graph(net: Network) -> RoutingGraph:
-    """Expand ``net`` into its routing graph (see the module docstring)."""
+def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
+    """Expand ``net`` into its routing graph (see the module docstring).
+
+    Parameters
+    ----------
+    lot_t : float, optional
+        The shipment's size in tonnes. Sea links priced by vessel class (blank tariff, see
+        :mod:`corridor.sea`) cost what a lot of this size pays; without it, what full ships pay.
+    """
     nodes, links, transfers = net.nodes, net.links, net.transfers
     lk = links.reset_index()
-    co2 = lk["co2_g_per_tkm"].fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
+    usd = lk["distance_km"] * lk["tariff_usd_per_tkm"] + lk["fixed_usd_per_t"]
+    hours = lk["distance_km"] / lk["speed_km_per_day"] * 24.0
+    co2_rate = lk["co2_g_per_tkm"]
+    vessel = pd.Series("", index=lk.index, dtype=object)
+    if len(net.vessels):
+        from .sea import price_sea_links
+
+        sea = price_sea_links(net, lot_t)
+        on = lk["id"].isin(sea.index).to_numpy()
+        ids = lk.loc[on, "id"]
+        usd[on] = sea.loc[ids, "usd_per_t"].to_numpy()
+        hours[on] = sea.loc[ids, "hours"].to_numpy()
+        co2_rate = co2_rate.copy()
+        co2_rate[on] = co2_rate[on].fillna(pd.Series(sea.loc[ids, "co2_g_per_tkm"].to_numpy(), index=ids.index))
+        vessel[on] = sea.loc[ids, "vessel_class"].to_numpy()
+    keep = usd.notna().to_numpy()  # a vessel-priced link no class can sail is left out
+    lk, usd, hours, co2_rate, vessel = (x[keep].reset_index(drop=True) for x in (lk, usd, hours, co2_rate, vessel))
+    co2 = co2_rate.fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
     base = pd.DataFrame({
         "kind": "link", "ref": lk["id"], "mode": lk["mode"], "country": lk["country"],
-        "component": lk["mode"].map(schema.MODE_COMPONENT),
-        "usd_per_t": lk["distance_km"] * lk["tariff_usd_per_tkm"] + lk["fixed_usd_per_t"],
-        "hours": lk["distance_km"] / lk["speed_km_per_day"] * 24.0,
+        "component": lk["mode"].map(schema.MODE_COMPONENT), "usd_per_t": usd, "hours": hours,
         "distance_km": lk["distance_km"], "co2_kg_per_t": lk["distance_km"] * co2 / 1000.0,
-        "capacity_mt_per_year": lk["capacity_mt_per_year"],
+        "capacity_mt_per_year": lk["capacity_mt_per_year"], "vessel_class": vessel,
     })
     forward = base.assign(from_node=lk["from"], node=lk["to"])
     backward = base[lk["both_ways"].to_numpy()].assign(from_node=lk["from"], node=lk["to"])
@@ -100,7 +123,7 @@ def build_graph(net: Network) -> RoutingGraph:
         "usd_per_t": tr["cost_usd_per_t"], "hours": tr["dwell_hours"], "distance_km": 0.0, "co2_kg_per_t": 0.0,
         "capacity_mt_per_year": tr["capacity_mt_per_year"], "from_node": tr["node"], "node": tr["node"],
         "tail_mode": tr["from_mode"].replace(schema.STOCK, LOAD), "head_mode": tr["to_mode"].replace(schema.STOCK, UNLOAD),
-        "pass_usd_per_t": 0.0, "pass_hours": 0.0,
+        "pass_usd_per_t": 0.0, "pass_hours": 0.0, "vessel_class": "",
     })
     arcs = pd.concat([link_arcs, transfer_arcs], ignore_index=True) if len(transfer_arcs) else link_arcs
     tails = list(zip(arcs["from_node"], arcs["tail_mode"]))

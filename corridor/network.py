@@ -17,8 +17,8 @@ from . import schema
 from .errors import InputError, collect
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ("nodes", "links", "transfers", "sources")
-OPTIONAL_FILES = ("transfers",)
+FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
+OPTIONAL_FILES = ("transfers", "vessels", "prices")
 
 
 def shipped_networks() -> list[str]:
@@ -46,6 +46,9 @@ class Network:
     nodes, links, transfers, sources : pandas.DataFrame
         One row per node, link, transfer and source; columns as in :mod:`corridor.schema`.
         ``transfers`` is indexed by ``node:from_mode>to_mode``.
+    vessels, prices : pandas.DataFrame
+        Vessel classes (indexed by id; empty if the folder has no ``vessels.csv``) and market prices
+        (indexed by ``market:coal:year``; empty without ``prices.csv``).
     name : str
         Where the network came from (a folder name), for reports.
     closed : tuple of str
@@ -58,10 +61,13 @@ class Network:
     sources: pd.DataFrame
     name: str = "network"
     closed: tuple[str, ...] = field(default=())
+    vessels: pd.DataFrame = field(default_factory=lambda: _empty("vessels", "id"))
+    prices: pd.DataFrame = field(default_factory=lambda: _empty("prices", "id"))
 
     def table(self, name: str) -> pd.DataFrame:
-        if name not in ("nodes", "links", "transfers"):
-            raise InputError(f"unknown table '{name}' (expected nodes, links or transfers)")
+        if name not in schema.CHANGEABLE:
+            raise InputError(f"unknown table '{name}' (expected {', '.join(schema.CHANGEABLE[:-1])} or "
+                             f"{schema.CHANGEABLE[-1]})")
         return getattr(self, name)
 
     # ----- selection and changes (each returns a new Network) ---------------------------------
@@ -133,6 +139,14 @@ class Network:
         return replace(self, nodes=kept_nodes, links=lk[link_mask], transfers=tr[tr_mask],
                        closed=self.closed + tuple(words))
 
+    def price(self, market: str, coal: str = "thermal") -> float:
+        """Price per tonne of ``coal`` at ``market`` from ``prices.csv`` (the latest year), NaN if none."""
+        p = self.prices
+        rows = p[(p["market"] == market) & (p["coal"] == coal)] if len(p) else p
+        if len(rows) == 0:
+            return float("nan")
+        return float(rows.loc[rows["year"].astype(int).idxmax(), "usd_per_t"])
+
     def summary(self) -> pd.DataFrame:
         """Counts of nodes by country and kind, and link kilometres by mode and country."""
         km = self.links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum", fill_value=0)
@@ -141,6 +155,16 @@ class Network:
     def __repr__(self) -> str:
         return (f"<Network {self.name}: {len(self.nodes)} nodes, {len(self.links)} links, "
                 f"{len(self.transfers)} transfers, {len(self.sources)} sources>")
+
+
+def _empty(table: str, index: str) -> pd.DataFrame:
+    cols = [c.name for c in schema.TABLES[table] if c.name != index]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}, index=pd.Index([], name=index))
+
+
+def _key(table: str) -> str:
+    """The column that names a row of ``table`` in messages (id, node or market)."""
+    return schema.TABLES[table][0].name
 
 
 # ----- loading and validation -----------------------------------------------------------------------
@@ -187,7 +211,7 @@ def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | Non
 def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> pd.DataFrame:
     """Typed columns with defaults; every bad cell reported with its line."""
     out = pd.DataFrame(index=df.index)
-    key = "id" if "id" in df else "node"
+    key = _key(table)
     for c in schema.TABLES[table]:
         raw = df[c.name] if c.name in df else pd.Series([""] * len(df), index=df.index, dtype=object)
         if c.kind == "float":
@@ -248,10 +272,10 @@ def _check_unique(df: pd.DataFrame, key: str, path: Path, problems: list[str]) -
         problems.append(f"{path}: duplicate {key} '{value}' on lines {', '.join(map(str, group['lineno']))}")
 
 
-def _check_sources(df: pd.DataFrame, path: Path, source_ids: set[str], problems: list[str]) -> None:
+def _check_sources(df: pd.DataFrame, table: str, path: Path, source_ids: set[str], problems: list[str]) -> None:
     if "source" not in df:
         return
-    key = "id" if "id" in df else "node"
+    key = _key(table)
     for cell, note, line, rid in zip(df["source"], df.get("note", [""] * len(df)), df["lineno"], df[key]):
         where = f"{path} line {line} ({key}={rid})"
         if cell == "":
@@ -289,15 +313,17 @@ def load_network(path: str | Path = "baseline") -> Network:
         raw[table] = _read_csv(file, table, problems)
     collect(problems)
     tables = {t: _convert(raw[t], t, folder / f"{t}.csv", problems) for t in FILES}
-    nodes, links, transfers, sources = (tables[t] for t in FILES)
-    for t, key in (("nodes", "id"), ("links", "id"), ("sources", "id")):
+    nodes, links, transfers, vessels, prices, sources = (tables[t] for t in FILES)
+    for t, key in (("nodes", "id"), ("links", "id"), ("vessels", "id"), ("sources", "id")):
         _check_unique(tables[t], key, folder / f"{t}.csv", problems)
     transfers["id"] = [schema.transfer_id(n, a, b) for n, a, b in
                        zip(transfers["node"], transfers["from_mode"], transfers["to_mode"])]
     _check_unique(transfers, "id", folder / "transfers.csv", problems)
+    prices["id"] = [schema.price_id(m, c, y) for m, c, y in zip(prices["market"], prices["coal"], prices["year"])]
+    _check_unique(prices, "id", folder / "prices.csv", problems)
     source_ids = set(sources["id"])
-    for t in ("nodes", "links", "transfers"):
-        _check_sources(tables[t], folder / f"{t}.csv", source_ids, problems)
+    for t in ("nodes", "links", "transfers", "vessels", "prices"):
+        _check_sources(tables[t], t, folder / f"{t}.csv", source_ids, problems)
     node_ids = set(nodes["id"])
     lpath, tpath = folder / "links.csv", folder / "transfers.csv"
     for end in ("from", "to"):
@@ -313,16 +339,57 @@ def load_network(path: str | Path = "baseline") -> Network:
             problems.append(f"{where}: node '{row.node}' is not in nodes.csv")
         if row.from_mode == row.to_mode:
             problems.append(f"{where}: from_mode and to_mode are the same")
+    _check_sea(folder, nodes, links, vessels, prices, problems)
     collect(problems)
     tables = {t: df.drop(columns="lineno") for t, df in tables.items()}
-    nodes, links, transfers, sources = (tables[t] for t in FILES)
+    nodes, links, transfers, vessels, prices, sources = (tables[t] for t in FILES)
     return Network(
         nodes=nodes.set_index("id"),
         links=links.set_index("id"),
         transfers=transfers.set_index("id"),
         sources=sources.set_index("id"),
         name=folder.name,
+        vessels=vessels.set_index("id"),
+        prices=prices.set_index("id"),
     )
+
+
+def _check_sea(folder: Path, nodes: pd.DataFrame, links: pd.DataFrame, vessels: pd.DataFrame,
+               prices: pd.DataFrame, problems: list[str]) -> None:
+    """Blank tariffs only on sea links priced by vessel class, a class that fits every such link, sane
+    vessel rows, and prices at known nodes."""
+    lpath, vpath, ppath = folder / "links.csv", folder / "vessels.csv", folder / "prices.csv"
+    for row in vessels.itertuples():
+        if row.cargo_t > row.dwt_t:
+            problems.append(f"{vpath} line {row.lineno} (id={row.id}): cargo_t {row.cargo_t:g} is more than "
+                            f"dwt_t {row.dwt_t:g}")
+    node_ids = set(nodes["id"])
+    for row in prices.itertuples():
+        if row.market not in node_ids:
+            problems.append(f"{ppath} line {row.lineno} (market={row.market}): node '{row.market}' is not in nodes.csv")
+        if not row.year.isdigit():
+            problems.append(f"{ppath} line {row.lineno} (market={row.market}): year must be a year such as 2015, "
+                            f"got '{row.year}'")
+    limits = nodes.set_index("id")[["max_loa_m", "max_draught_m"]]
+    cols = ("id", "lineno", "mode", "from", "to", "tariff_usd_per_tkm", "speed_km_per_day")
+    for lid, line, mode, a, b, tariff, speed in zip(*(links[c] for c in cols)):
+        where = f"{lpath} line {line} (id={lid})"
+        if np.isnan(tariff):
+            if mode != "sea":
+                problems.append(f"{where}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
+                                f"link may leave it blank, to be priced by vessel class)")
+            elif len(vessels) == 0:
+                problems.append(f"{where}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
+                                f"the sea link by vessel class")
+            elif a in limits.index and b in limits.index:
+                loa = np.nanmin(np.append(limits.loc[[a, b], "max_loa_m"].to_numpy(float), np.inf))
+                dr = np.nanmin(np.append(limits.loc[[a, b], "max_draught_m"].to_numpy(float), np.inf))
+                fits = (vessels["loa_m"] <= loa) & (vessels["draught_m"] <= dr)
+                if not fits.any():
+                    problems.append(f"{where}: no vessel class in vessels.csv fits both ports (max_loa_m {loa:g}, "
+                                    f"max_draught_m {dr:g})")
+        elif np.isnan(speed):
+            problems.append(f"{where}: speed_km_per_day is blank; a link with a tariff needs a number in km/day")
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -331,6 +398,8 @@ def write_network(net: Network, folder: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for table in FILES:
         df = getattr(net, table).reset_index()
+        if table in ("vessels", "prices") and len(df) == 0:
+            continue
         cols = [c.name for c in schema.TABLES[table]]
         df[cols].to_csv(folder / f"{table}.csv", index=False)
     return folder

@@ -16,18 +16,25 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
     routes = results.routes.loc[case]
     comps = results.components.loc[case]
     header = ["rank", "route", "USD/t", "gen. USD/t", "lot USD", "km", "days", "CO2 kg/t", "biggest components (USD/t)"]
+    extra = []  # shown only where a route has them: the ship class, the netback at the market price
+    if "vessel_class" in routes and (routes["vessel_class"] != "").any():
+        extra.append(("ship", lambda r: r["vessel_class"] or "-"))
+    if "netback_usd_per_t" in routes and routes["netback_usd_per_t"].notna().any():
+        extra.append(("netback USD/t", lambda r: "-" if pd.isna(r["netback_usd_per_t"])
+                      else f"{r['netback_usd_per_t']:.2f}"))
+    header[8:8] = [name for name, _ in extra]
     rows = []
     for rank, r in routes.iterrows():
         biggest = comps.loc[rank].sort_values(ascending=False)
         biggest = ", ".join(f"{k} {v:.1f}" for k, v in biggest.head(top_components).items() if v > 0)
         rows.append([str(rank), r["route"], f"{r['cost_usd_per_t']:.2f}", f"{r['generalized_usd_per_t']:.2f}",
                      _fmt_money(r["cost_usd"]), f"{r['distance_km']:,.0f}", f"{r['transit_days']:.1f}",
-                     f"{r['co2_kg_per_t']:.1f}", biggest])
+                     f"{r['co2_kg_per_t']:.1f}", *(fmt(r) for _, fmt in extra), biggest])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    left = {1, 8}
+    left = {1, len(header) - 1} | ({8} if extra and extra[0][0] == "ship" else set())
 
     def line(cells):
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
@@ -41,7 +48,8 @@ def text_report(results: Results) -> str:
     for case in scenario.cases:
         ship, s = case.shipment, case.settings
         out.append("")
-        out.append(f"Case: {case.name} — {ship.tonnes:,.0f} t from {ship.origin} to {ship.destination}; "
+        out.append(f"Case: {case.name} — {ship.tonnes:,.0f} t of {ship.coal} coal from {ship.origin} to "
+                   f"{ship.destination}; "
                    f"value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
                    + (f"; closed: {', '.join(case.closed)}" if case.closed else ""))
         if case.name in results.failures:

@@ -15,7 +15,7 @@ from .schema import COMPONENTS, LINK_COUNTRIES
 
 ROUTE_COLUMNS = ["case", "rank", "route", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km", "transit_days",
-                 "co2_kg_per_t", "key_nodes", "nodes", "links"]
+                 "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t", "key_nodes", "nodes", "links"]
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,10 @@ class Results:
     Attributes
     ----------
     routes : DataFrame
-        One row per case and route (index ``case, rank``): cost, time value and generalized cost per
-        tonne, cost of the lot, distance, transit days, CO2, and the nodes and links in order.
+        One row per case and route (index ``case, rank``): cost (delivered to the destination), time value
+        and generalized cost per tonne, cost of the lot, distance, transit days, CO2, the vessel class of its
+        sea legs (empty without one), the market price at the destination and the netback (price - cost:
+        what a tonne is worth at the mine on this route; NaN without a price), and the nodes and links in order.
     legs : DataFrame
         One row per leg of each route (links, transfers, pass charges), in order (``seq``), with money,
         days, distance and CO2: the routes' totals are their sums.
@@ -103,6 +105,8 @@ class Results:
                     "generalized_usd_per_t": _num(r["generalized_usd_per_t"]), "cost_usd": _num(r["cost_usd"]),
                     "distance_km": _num(r["distance_km"]), "transit_days": _num(r["transit_days"]),
                     "co2_kg_per_t": _num(r["co2_kg_per_t"]),
+                    **({"vessel_class": r["vessel_class"]} if r["vessel_class"] else {}),
+                    "price_usd_per_t": _opt(r["price_usd_per_t"]), "netback_usd_per_t": _opt(r["netback_usd_per_t"]),
                     "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
@@ -145,3 +149,8 @@ class Results:
 
 def _num(x) -> float:
     return round(float(x), 6)
+
+
+def _opt(x) -> float | None:
+    """A number for JSON, or null where there is none (NaN)."""
+    return None if pd.isna(x) else _num(x)

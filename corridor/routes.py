@@ -96,8 +96,9 @@ def route_legs(graph: RoutingGraph, arcs: list[int], destination: str) -> pd.Dat
     """One row per leg of a route: links, transfers, and the pass charges of nodes passed through.
 
     Columns: ``kind`` (link, transfer, pass), ``id``, ``from``, ``to``, ``node`` (where a step happens),
-    ``mode``, ``country``, ``component``, ``distance_km``, ``usd_per_t``, ``days``, ``co2_kg_per_t``.
-    Money, days and CO2 summed over the rows give the route's totals.
+    ``mode``, ``country``, ``component``, ``distance_km``, ``usd_per_t``, ``days``, ``co2_kg_per_t``,
+    ``vessel_class`` (sea links priced by vessel class, else empty). Money, days and CO2 summed over the rows
+    give the route's totals.
     """
     a = graph.arcs
     nodes = graph.network.nodes
@@ -108,7 +109,7 @@ def route_legs(graph: RoutingGraph, arcs: list[int], destination: str) -> pd.Dat
             rows.append(dict(kind="link", id=arc["ref"], **{"from": arc["from_node"], "to": arc["node"]},
                              node=arc["node"], mode=arc["mode"], country=arc["country"], component=arc["component"],
                              distance_km=arc["distance_km"], usd_per_t=arc["usd_per_t"], days=arc["hours"] / 24.0,
-                             co2_kg_per_t=arc["co2_kg_per_t"]))
+                             co2_kg_per_t=arc["co2_kg_per_t"], vessel_class=arc.get("vessel_class", "")))
             node = arc["node"]
             if node != destination and (arc["pass_usd_per_t"] > 0 or arc["pass_hours"] > 0):
                 rows.append(dict(kind="pass", id=node, **{"from": node, "to": node}, node=node, mode="",
@@ -118,7 +119,9 @@ def route_legs(graph: RoutingGraph, arcs: list[int], destination: str) -> pd.Dat
             rows.append(dict(kind="transfer", id=arc["ref"], **{"from": arc["node"], "to": arc["node"]},
                              node=arc["node"], mode=arc["mode"], country=arc["country"], component="transfer",
                              distance_km=0.0, usd_per_t=arc["usd_per_t"], days=arc["hours"] / 24.0, co2_kg_per_t=0.0))
-    return pd.DataFrame(rows)
+    legs = pd.DataFrame(rows)
+    legs["vessel_class"] = legs["vessel_class"].fillna("") if "vessel_class" in legs else ""
+    return legs
 
 
 def route_nodes(legs: pd.DataFrame) -> list[str]:

@@ -18,7 +18,7 @@ from .errors import InputError
 from .network import Network, load_network, resolve_network_path
 
 TOP_KEYS = {"name", "description", "network", "shipment", "settings", "cases"}
-SHIPMENT_KEYS = {"origin", "destination", "tonnes"}
+SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"}
 CASE_KEYS = {"name", "description", "close", "change", "shipment", "settings"}
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
@@ -31,6 +31,7 @@ class Shipment:
     origin: str
     destination: str
     tonnes: float
+    coal: str = "thermal"  # which price of prices.csv the netback uses
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,12 @@ def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Netwo
         value = ck.number(raw["tonnes"], f"{where}.tonnes", strict=True)
         if value is not None:
             out["tonnes"] = float(value)
+    if "coal" in raw and ck.text(raw["coal"], f"{where}.coal") is not None:
+        kinds = sorted(set(net.prices["coal"])) if len(net.prices) else []
+        if kinds and raw["coal"] not in kinds:
+            ck.fail(f"{where}.coal", f"no price for coal '{raw['coal']}' in prices.csv (coal types: {', '.join(kinds)})")
+        else:
+            out["coal"] = raw["coal"]
     return out
 
 
@@ -265,8 +272,8 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
         if not change:
             continue
         table = change.get("table")
-        if table not in ("links", "nodes", "transfers"):
-            ck.fail(f"{cw}.table", f"unknown table {table!r} (expected links, nodes or transfers)")
+        if table not in schema.CHANGEABLE:
+            ck.fail(f"{cw}.table", f"unknown table {table!r} (expected {', '.join(schema.CHANGEABLE)})")
             continue
         df = net.table(table)
         where_ = ck.table(change.get("where", {}), f"{cw}.where", {"id", *df.columns})
@@ -340,7 +347,8 @@ def _build(data: dict, source: str, base_dir: Path | None, network: Network | No
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
         if len(ck.problems) == n_before and all(k in ship for k in ("origin", "destination", "tonnes")):
             cases.append(Case(name=case_name, description=raw.get("description", ""),
-                              shipment=Shipment(ship["origin"], ship["destination"], ship["tonnes"]),
+                              shipment=Shipment(ship["origin"], ship["destination"], ship["tonnes"],
+                                                ship.get("coal", "thermal")),
                               settings=resolved, network=case_net, closed=case_net.closed))
     if ck.problems:
         raise InputError(ck.problems)

@@ -59,6 +59,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("pass_usd_per_t", "USD/t", "charge on every route passing through (customs, inspection, waiting)", default=0.0),
         _f("pass_hours", "h", "time spent by every route passing through", default=0.0),
         _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None),
+        _f("max_loa_m", "m", "longest ship a port takes (length overall); blank = no limit", default=None,
+           positive=True),
+        _f("max_draught_m", "m", "deepest ship a port takes (draught); blank = no limit", default=None, positive=True),
         SOURCE,
         NOTE,
     ),
@@ -69,12 +72,17 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("mode", "choice", True, choices=MODES, description="rail1520, rail1435, road or sea"),
         Column("country", "choice", True, choices=LINK_COUNTRIES, description="who operates and charges it (INT for sea)"),
         _f("distance_km", "km", "length", required=True, positive=True),
-        _f("tariff_usd_per_tkm", "USD/t-km", "charge per tonne-kilometre", required=True),
-        _f("speed_km_per_day", "km/day", "average commercial speed including ordinary stops", required=True, positive=True),
+        _f("tariff_usd_per_tkm", "USD/t-km", "charge per tonne-kilometre; blank on a sea link = priced by vessel class "
+           "(vessels.csv)", default=None),
+        _f("speed_km_per_day", "km/day", "average commercial speed including ordinary stops; blank on a vessel-priced "
+           "sea link = the class speed", default=None, positive=True),
         _f("fixed_usd_per_t", "USD/t", "fixed charge per tonne for using the link", default=0.0),
         _f("capacity_mt_per_year", "Mt/yr", "capacity available to the modelled cargo; blank = unlimited", default=None),
         Column("both_ways", "bool", False, default=True, description="true if the link can be used in both directions"),
-        _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity; blank = default by mode", default=None),
+        _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity; blank = the vessel class's (sea) or the default by mode",
+           default=None),
+        Column("distance_fixed", "bool", False, default=False,
+               description="sea links: true = keep this distance_km when `corridor sea-distances` regenerates them"),
         SOURCE,
         NOTE,
     ),
@@ -85,6 +93,35 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("cost_usd_per_t", "USD/t", "handling charge (transloading, port handling, loading)", required=True),
         _f("dwell_hours", "h", "time spent at the transfer", required=True),
         _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None),
+        SOURCE,
+        NOTE,
+    ),
+    "vessels": (
+        Column("id", "id", True, description="vessel class id, e.g. handysize"),
+        Column("name", "str", False, default="", description="display name"),
+        _f("dwt_t", "t", "deadweight", required=True, positive=True),
+        _f("cargo_t", "t", "cargo carried on a full voyage (deadweight less fuel, water, stores)", required=True,
+           positive=True),
+        _f("loa_m", "m", "length overall", required=True, positive=True),
+        _f("draught_m", "m", "draught when loaded", required=True, positive=True),
+        _f("speed_knots", "kn", "service speed, laden and in ballast", required=True, positive=True),
+        _f("hire_usd_per_day", "USD/day", "time-charter hire", required=True),
+        _f("fuel_sea_t_per_day", "t/day", "fuel burnt per day at sea", required=True),
+        _f("fuel_port_t_per_day", "t/day", "fuel burnt per day in port", required=True),
+        _f("fuel_usd_per_t", "USD/t", "bunker fuel price", required=True),
+        _f("port_days", "days", "days in port per voyage (loading and discharge, waiting)", required=True),
+        _f("port_usd_per_voyage", "USD", "port dues and agency at both ends of one voyage", default=0.0),
+        _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity of the class; blank = default for sea", default=None),
+        Column("year", "str", False, default="", description="year the figures describe"),
+        SOURCE,
+        NOTE,
+    ),
+    "prices": (
+        Column("market", "str", True, description="node id of the market (or port) where the price is paid"),
+        Column("coal", "str", True, description="coal type, e.g. thermal or coking (a shipment's `coal`)"),
+        Column("year", "str", True, description="year of the price"),
+        _f("usd_per_t", "USD/t", "market price per tonne, delivered to the market node", required=True),
+        Column("basis", "str", False, default="", description="what the price is, e.g. 'CFR Korea, 6,000 kcal NAR'"),
         SOURCE,
         NOTE,
     ),
@@ -100,11 +137,18 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 # Numeric columns a scenario may change, by table.
 NUMERIC = {t: tuple(c.name for c in cols if c.kind == "float") for t, cols in TABLES.items()}
+# Tables a scenario may change with [[cases.change]].
+CHANGEABLE = ("links", "nodes", "transfers", "vessels")
 
 
 def transfer_id(node: str, from_mode: str, to_mode: str) -> str:
     """The id of a transfer row, e.g. ``erenhot:rail1520>rail1435``."""
     return f"{node}:{from_mode}>{to_mode}"
+
+
+def price_id(market: str, coal: str, year: str) -> str:
+    """The id of a prices row, e.g. ``pohang:thermal:2015``."""
+    return f"{market}:{coal}:{year}"
 
 
 def reference_markdown() -> str:

@@ -13,8 +13,9 @@ from .scenario import Case, Scenario
 
 def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
     """Routes (dicts of totals) and their legs for one case, cheapest first by generalized cost."""
-    graph = build_graph(case.network)
     ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
+    graph = build_graph(case.network, lot_t=ship.tonnes)
+    price = case.network.price(ship.destination, ship.coal)
     arc_lists = cheapest_routes(graph, ship.origin, ship.destination, case.settings.routes, vot)
     nodes = case.network.nodes
     routes, legs_list = [], []
@@ -28,7 +29,9 @@ def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
             origin=ship.origin, destination=ship.destination, tonnes=ship.tonnes,
             cost_usd_per_t=cost, time_value_usd_per_t=vot * days, generalized_usd_per_t=cost + vot * days,
             cost_usd=cost * ship.tonnes, distance_km=float(legs["distance_km"].sum()), transit_days=days,
-            co2_kg_per_t=float(legs["co2_kg_per_t"].sum()), key_nodes=keys, nodes=route_nodes(legs),
+            co2_kg_per_t=float(legs["co2_kg_per_t"].sum()),
+            vessel_class=";".join(dict.fromkeys(v for v in legs["vessel_class"] if v)),
+            price_usd_per_t=price, netback_usd_per_t=price - cost, key_nodes=keys, nodes=route_nodes(legs),
             links=legs.loc[legs["kind"] == "link", "id"].tolist(),
         ))
         legs.insert(0, "seq", range(1, len(legs) + 1))

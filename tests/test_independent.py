@@ -29,8 +29,31 @@ def _num(text, default=0.0):
     return float(text) if text.strip() else default
 
 
-def independent_best(folder: Path, origin: str, destination: str, vot: float) -> float:
+def independent_sea_link(nodes: dict, vessels: list[dict], link: dict, lot: float) -> tuple[float, float]:
+    """(USD/t, days) of a sea link with a blank tariff, by the rule in the README: the cheapest class both
+    ports take; a lot sails in ceil(lot / cargo) round voyages (laden out, ballast back, port days)."""
+    def limit(col):
+        vals = [float(nodes[n][col]) for n in (link["from"], link["to"]) if nodes[n].get(col, "").strip()]
+        return min(vals, default=float("inf"))
+
+    best = None
+    for v in vessels:
+        if float(v["loa_m"]) > limit("max_loa_m") or float(v["draught_m"]) > limit("max_draught_m"):
+            continue
+        knots, fuel_price = float(v["speed_knots"]), float(v["fuel_usd_per_t"])
+        one_way_days = float(link["distance_km"]) / 1.852 / knots / 24
+        at_sea = 2 * one_way_days * (float(v["hire_usd_per_day"]) + float(v["fuel_sea_t_per_day"]) * fuel_price)
+        in_port = float(v["port_days"]) * (float(v["hire_usd_per_day"]) + float(v["fuel_port_t_per_day"]) * fuel_price)
+        trip = at_sea + in_port + _num(v.get("port_usd_per_voyage", ""))
+        per_t = -(-lot // float(v["cargo_t"])) * trip / lot
+        if best is None or per_t < best[0]:
+            best = (per_t, one_way_days)
+    return best[0] + _num(link["fixed_usd_per_t"]), best[1]
+
+
+def independent_best(folder: Path, origin: str, destination: str, vot: float, lot: float = 25000.0) -> float:
     nodes = {r["id"]: r for r in _rows(folder, "nodes")}
+    vessels = _rows(folder, "vessels") if (folder / "vessels.csv").exists() else []
     g = nx.DiGraph()
 
     def add(u, v, w):
@@ -40,7 +63,11 @@ def independent_best(folder: Path, origin: str, destination: str, vot: float) ->
     modes = set()
     for r in _rows(folder, "links"):
         d = _num(r["distance_km"])
-        w = d * _num(r["tariff_usd_per_tkm"]) + _num(r["fixed_usd_per_t"]) + vot * d / _num(r["speed_km_per_day"])
+        if r["mode"] == "sea" and not r["tariff_usd_per_tkm"].strip():
+            usd, days = independent_sea_link(nodes, vessels, r, lot)
+            w = usd + vot * days
+        else:
+            w = d * _num(r["tariff_usd_per_tkm"]) + _num(r["fixed_usd_per_t"]) + vot * d / _num(r["speed_km_per_day"])
         pairs = [(r["from"], r["to"])]
         if r.get("both_ways", "").strip().lower() not in ("false", "no", "0"):
             pairs.append((r["to"], r["from"]))
@@ -78,8 +105,8 @@ def independent_best(folder: Path, origin: str, destination: str, vot: float) ->
     return nx.shortest_path_length(g, "SRC", "SNK", weight="w")
 
 
-def corridor_best(net, origin, destination, vot):
-    g = build_graph(net)
+def corridor_best(net, origin, destination, vot, lot=25000.0):
+    g = build_graph(net, lot_t=lot)
     arcs = cheapest_routes(g, origin, destination, 1, vot)[0]
     legs = route_legs(g, arcs, destination)
     return float(legs["usd_per_t"].sum() + vot * legs["days"].sum())
@@ -102,6 +129,17 @@ def test_baseline_against_independent(origin, destination, vot):
     net = corridor.load_network("baseline")
     assert corridor_best(net, origin, destination, vot) == pytest.approx(
         independent_best(BASELINE, origin, destination, vot), rel=1e-9)
+
+
+@pytest.mark.parametrize("lot", [5000.0, 25000.0, 60000.0, 5e6])
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_vessel_priced_sea_against_independent(network, lot):
+    """Sea links priced by vessel class for lots from a coaster load to an annual contract."""
+    net = corridor.load_network(network)
+    folder = Path(corridor.__file__).parent / "data" / network
+    for origin, destination in (("sharyn_gol", "pohang"), ("tavan_tolgoi", "kashima")):
+        assert corridor_best(net, origin, destination, 0.5, lot) == pytest.approx(
+            independent_best(folder, origin, destination, 0.5, lot), rel=1e-9)
 
 
 def _best_cost(net, origin="sharyn_gol", destination="pohang", vot=0.0149):

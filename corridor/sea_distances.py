@@ -1,0 +1,178 @@
+"""Regenerate the distances of a network's sea links from a maritime network (the ``searoute`` package).
+
+Runs never call this: they read ``distance_km`` from ``links.csv``. This command recomputes it, writes
+it into ``links.csv`` with the package version in the row's note, and adds a ``searoute`` row to
+``sources.csv``. A sea link with ``distance_fixed = true`` keeps its own (e.g. a sourced) distance.
+
+searoute snaps a point to the nearest node of its network (Eurostat's global maritime network), which
+for a port in a bay can be a node on the far side of a headland or one well out at sea. So each port is
+joined by a great-circle leg to each of its ``k`` nearest network nodes, and the shortest total
+``leg + network path + leg`` is kept: the distance includes the legs from the true port points.
+
+Usage::
+
+    corridor sea-distances corridor/data/baseline        # rewrite the sea links' distance_km
+    corridor sea-distances baseline --dry-run            # show the table only
+
+``searoute`` is an optional dependency (``pip install "corridor[sea]"``): only this command needs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+from .network import load_network, resolve_network_path
+
+SOURCE_ID = "searoute"
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), as used by searoute's haversine
+NEAREST = 4  # network nodes tried at each port
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def _searoute():
+    try:
+        import searoute
+    except ImportError:
+        raise InputError("sea-distances needs the searoute package: pip install 'corridor[sea]'") from None
+    from importlib.metadata import version
+
+    return searoute, version("searoute")
+
+
+def _nearest_nodes(nodes: list[tuple[float, float]], lat: float, lon: float, k: int) -> list[tuple[float, float]]:
+    return sorted(nodes, key=lambda n: great_circle_km(lat, lon, n[1], n[0]))[:k]
+
+
+def sea_distance(a: tuple[float, float], b: tuple[float, float], *, k: int = NEAREST, _sr=None) -> dict:
+    """Sea distance in km between two (lat, lon) points: port legs + the shortest maritime-network path.
+
+    Returns a dict with ``distance_km``, ``network_km`` and ``legs_km`` (the two great-circle port legs).
+    """
+    sr = _sr or _searoute()[0]
+    from searoute.searoute import setup_M
+
+    marnet_nodes = list(setup_M().nodes)
+    best = None
+    for na in _nearest_nodes(marnet_nodes, *a, k):
+        for nb in _nearest_nodes(marnet_nodes, *b, k):
+            legs = great_circle_km(a[0], a[1], na[1], na[0]) + great_circle_km(b[0], b[1], nb[1], nb[0])
+            network = 0.0 if na == nb else float(sr.searoute(list(na), list(nb), units="km").properties["length"])
+            if best is None or legs + network < best["distance_km"]:
+                best = {"distance_km": legs + network, "network_km": network, "legs_km": legs}
+    return best
+
+
+def compute(network: str | Path, *, k: int = NEAREST) -> pd.DataFrame:
+    """Sea distance of every sea link of a network: one row per link with the stored and computed km."""
+    sr, ver = _searoute()
+    net = load_network(network)
+    sea = net.links[net.links["mode"] == "sea"]
+    rows = []
+    for lid, link in sea.iterrows():
+        a = tuple(net.nodes.loc[link["from"], ["lat", "lon"]].astype(float))
+        b = tuple(net.nodes.loc[link["to"], ["lat", "lon"]].astype(float))
+        d = sea_distance(a, b, k=k, _sr=sr)
+        rows.append(dict(id=lid, **{"from": link["from"], "to": link["to"]}, stored_km=link["distance_km"],
+                         computed_km=round(d["distance_km"]), network_km=round(d["network_km"], 1),
+                         port_legs_km=round(d["legs_km"], 1), great_circle_km=round(great_circle_km(*a, *b), 1),
+                         fixed=bool(link["distance_fixed"])))
+    out = pd.DataFrame(rows).set_index("id")
+    out.attrs["searoute_version"] = ver
+    return out
+
+
+def _note(old: str, row, version: str) -> str:
+    """The link's note with its ``[searoute ...]`` part (from an earlier run) replaced."""
+    old = re.sub(r"\[searoute [^\]]*\]\s*", "", old).strip()
+    new = (f"[searoute {version}, `corridor sea-distances`: maritime network {row.network_km:g} km + port legs "
+           f"{row.port_legs_km:g} km; great circle {row.great_circle_km:g} km]")
+    return f"{new} {old}".strip()
+
+
+def write(network: str | Path, table: pd.DataFrame) -> list[str]:
+    """Write the computed distances into the network's ``links.csv`` (and a ``searoute`` source row).
+
+    Only the ``distance_km``, ``source`` and ``note`` cells of sea links without ``distance_fixed`` change;
+    every other byte of the file stays as it was. Returns the ids of the links changed.
+    """
+    folder = resolve_network_path(network)
+    version = table.attrs.get("searoute_version", "?")
+    path = folder / "links.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    col = {h: i for i, h in enumerate(header)}
+    changed = []
+    for row in rows[1:]:
+        if not row or row[col["id"]] not in table.index:
+            continue
+        t = table.loc[row[col["id"]]]
+        if t.fixed:
+            continue
+        row[col["distance_km"]] = str(int(t.computed_km))
+        sources = [s for s in row[col["source"]].split(";") if s]
+        if SOURCE_ID not in sources:
+            sources.insert(0, SOURCE_ID)
+        row[col["source"]] = ";".join(sources)
+        row[col["note"]] = _note(row[col["note"]], t, version)
+        changed.append(row[col["id"]])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    _add_source(folder / "sources.csv", version)
+    return changed
+
+
+def _add_source(path: Path, version: str) -> None:
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    entry = {"id": SOURCE_ID, "title": f"searoute {version}: shortest sea routes on the Eurostat global maritime "
+                                       f"network (Python package)",
+             "publisher": "G. Halili (searoute-py, after Eurostat SeaRoute / MARNET)", "year": "",
+             "url": "https://pypi.org/project/searoute/",
+             "note": f"Sea-link distances computed with searoute {version} by `corridor sea-distances`: "
+                     f"maritime-network path between the network nodes nearest each port plus great-circle "
+                     f"legs to the port points."}
+    new = [entry.get(h, "") for h in header]
+    for i, row in enumerate(rows):
+        if row and row[0] == SOURCE_ID:
+            rows[i] = new
+            break
+    else:
+        rows.append(new)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def main(network: str, *, dry_run: bool = False) -> int:
+    table = compute(network)
+    shown = table.drop(columns=["fixed"]).assign(fixed=table["fixed"].map({True: "yes", False: ""}))
+    print(f"searoute {table.attrs['searoute_version']}")
+    print(shown.to_string())
+    if not dry_run:
+        changed = write(network, table)
+        print(f"wrote {len(changed)} sea-link distances into {resolve_network_path(network) / 'links.csv'}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    args = [a for a in sys.argv[1:] if a != "--dry-run"]
+    sys.exit(main(args[0] if args else "baseline", dry_run="--dry-run" in sys.argv))
