@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("path", type=Path)
     n = sub.add_parser("network", help="show what a network holds")
     n.add_argument("name", nargs="?", default="baseline", help="shipped network name or folder (default: baseline)")
+    d = sub.add_parser("sea-distances", help="recompute sea-link distances with searoute and write them into links.csv")
+    d.add_argument("name", help="shipped network name or folder")
+    d.add_argument("--dry-run", action="store_true", help="print the table only, write nothing")
     return p
 
 
@@ -65,10 +68,17 @@ def _network(args) -> int:
     return 0
 
 
+def _sea_distances(args) -> int:
+    from .sea_distances import main as sea_main
+
+    return sea_main(args.name, dry_run=args.dry_run)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate, "network": _network}[args.command](args)
+        return {"run": _run, "validate": _validate, "network": _network,
+                "sea-distances": _sea_distances}[args.command](args)
     except InputError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)

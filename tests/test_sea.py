@@ -1,0 +1,329 @@
+"""Sea legs: distances from searoute, vessel-class freight, port limits, netbacks, the 2025 network."""
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import corridor
+from corridor import sea
+from corridor.cli import main
+from corridor.graph import build_graph
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(corridor.__file__).parent / "data"
+
+
+# ----- hand-computed voyage --------------------------------------------------------------------------
+
+def _one_class(**over):
+    row = dict(name="", dwt_t=30000.0, cargo_t=25000.0, loa_m=170.0, draught_m=10.0, speed_knots=12.5,
+               hire_usd_per_day=6000.0, fuel_sea_t_per_day=20.0, fuel_port_t_per_day=2.0, fuel_usd_per_t=300.0,
+               port_days=4.0, port_usd_per_voyage=20000.0, co2_g_per_tkm=8.0)
+    row.update(over)
+    return pd.DataFrame([row], index=pd.Index(["handy"], name="id"))
+
+
+def test_voyage_cost_by_hand():
+    # 1,111.2 km = 600 nm; at 12.5 kn the laden leg takes 48 h, the round trip 4 days at sea.
+    v = sea.voyage(_one_class(), 1111.2).loc["handy"]
+    assert v["sea_days"] == pytest.approx(4.0)
+    assert v["passage_hours"] == pytest.approx(48.0)
+    # 4 x (6,000 + 20 x 300) + 4 x (6,000 + 2 x 300) + 20,000 = 48,000 + 26,400 + 20,000
+    assert v["voyage_usd"] == pytest.approx(94400.0)
+    costs = sea.class_costs(_one_class(), 1111.2, 10000.0).loc["handy"]
+    assert costs["usd_per_t"] == pytest.approx(94400.0 / 10000.0)  # a part-empty ship: the lot pays it all
+    costs = sea.class_costs(_one_class(), 1111.2, 60000.0).loc["handy"]
+    assert costs["voyages"] == 3 and costs["usd_per_t"] == pytest.approx(3 * 94400.0 / 60000.0)
+    assert sea.class_costs(_one_class(), 1111.2, None).loc["handy", "usd_per_t"] == pytest.approx(94400.0 / 25000.0)
+
+
+# ----- port limits ------------------------------------------------------------------------------------
+
+def _sea_arcs(net, lot):
+    g = build_graph(net, lot_t=lot)
+    arcs = g.arcs[(g.arcs["mode"] == "sea") & (g.arcs["kind"] == "link")]
+    return arcs
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+@pytest.mark.parametrize("lot", [3000.0, 25000.0, 45000.0, 150000.0, 5e6, None])
+def test_a_ship_a_port_cannot_take_is_never_chosen(network, lot):
+    net = corridor.load_network(network)
+    arcs = _sea_arcs(net, lot)
+    assert len(arcs) == (net.links["mode"] == "sea").sum()
+    for a, b, cls in zip(arcs["from_node"], arcs["node"], arcs["vessel_class"]):
+        v = net.vessels.loc[cls]
+        for port in (a, b):
+            lim_loa, lim_dr = net.nodes.at[port, "max_loa_m"], net.nodes.at[port, "max_draught_m"]
+            assert np.isnan(lim_loa) or v["loa_m"] <= lim_loa, (network, lot, a, b, cls)
+            assert np.isnan(lim_dr) or v["draught_m"] <= lim_dr, (network, lot, a, b, cls)
+
+
+def test_rajin_takes_only_ships_up_to_180_m_and_large_lots_still_use_them():
+    net = corridor.load_network("baseline")
+    assert net.nodes.at["rajin", "max_loa_m"] == 180
+    arcs = _sea_arcs(net, 5e6).set_index("ref")
+    assert arcs.at["rajin_pohang_sea", "vessel_class"] == "handymax"  # the 45 kt pilot ships, not a capesize
+    assert arcs.at["tianjin_pohang_sea", "vessel_class"] == "capesize"
+    assert arcs.at["vostochny_pohang_sea", "vessel_class"] == "panamax"  # 16.5 m berths: no capesize
+
+
+def test_tightening_a_port_limit_moves_to_a_smaller_ship_and_never_cheapens_it():
+    net = corridor.load_network("baseline")
+    before = _sea_arcs(net, 5e6).set_index("ref").loc["tianjin_pohang_sea"]
+    tight = net.change("nodes", {"id": "tianjin"}, set={"max_loa_m": 200.0})
+    after = _sea_arcs(tight, 5e6).set_index("ref").loc["tianjin_pohang_sea"]
+    assert net.vessels.at[after["vessel_class"], "loa_m"] <= 200.0
+    assert after["usd_per_t"] > before["usd_per_t"]
+
+
+# ----- lot size ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+@pytest.mark.parametrize("link", ["rajin_pohang_sea", "tianjin_kashima_sea", "vostochny_dangjin_sea"])
+def test_sea_cost_per_tonne_falls_with_lot_size_until_the_largest_allowed_class_is_full(network, link):
+    net = corridor.load_network(network)
+    row = net.links.loc[link]
+    allowed = net.vessels.loc[sea.fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
+    largest = allowed["cargo_t"].max()
+
+    def per_t(lot):
+        return sea.cheapest_class(allowed, float(row["distance_km"]), lot)[1]["usd_per_t"]
+
+    full = sorted(allowed["cargo_t"])
+    # at each class's full load a tonne costs less than at any smaller class's full load (economies of scale) ...
+    costs_at_full = [per_t(c) for c in full]
+    assert all(b <= a + 1e-9 for a, b in zip(costs_at_full, costs_at_full[1:]))
+    # ... between full loads it never rises, and the largest allowed class full is the cheapest lot of all
+    lots = np.linspace(1000.0, largest, 400)
+    grid = [per_t(x) for x in lots]
+    for lo, hi in zip([0.0, *full[:-1]], full):
+        inside = [c for x, c in zip(lots, grid) if lo < x <= hi]
+        assert all(b <= a + 1e-9 for a, b in zip(inside, inside[1:]))
+    assert min(grid) == pytest.approx(per_t(largest))
+    assert per_t(3 * largest) == pytest.approx(per_t(largest))
+    assert per_t(None) == pytest.approx(per_t(largest))
+    # the lot's total freight never falls as the lot grows
+    totals = [c * x for c, x in zip(grid, lots)]
+    assert all(b >= a - 1e-6 for a, b in zip(totals, totals[1:]))
+
+
+def test_test_lot_and_annual_contract_pay_different_rates():
+    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2025.toml"))
+    small = res.legs[(res.legs["case"] == "Rajin open (UN exemption)") & (res.legs["mode"] == "sea")]
+    big = res.legs[(res.legs["case"] == "5 Mt/yr contract, Rajin open") & (res.legs["mode"] == "sea")]
+    s = small.groupby("id")["usd_per_t"].first()
+    b = big.groupby("id")["usd_per_t"].first()
+    common = s.index.intersection(b.index)
+    assert len(common) > 0 and (b[common] < s[common]).all()
+    assert set(big["vessel_class"]) - {"handysize"}  # bigger ships where the ports take them
+
+
+# ----- netback ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario", ["test_shipment_2015.toml", "tavan_tolgoi_2015.toml", "test_shipment_2025.toml"])
+def test_netback_is_price_minus_cost_in_every_row(scenario):
+    s = corridor.load_scenario(ROOT / "scenarios" / scenario)
+    res = corridor.run(s)
+    r = res.routes
+    priced = r["price_usd_per_t"].notna()
+    assert priced.any()
+    assert np.allclose(r.loc[priced, "netback_usd_per_t"], r.loc[priced, "price_usd_per_t"] - r.loc[priced, "cost_usd_per_t"])
+    assert r.loc[~priced, "netback_usd_per_t"].isna().all()
+    for (case, _), row in r.iterrows():
+        ship = s.case(case).shipment
+        assert row["price_usd_per_t"] == pytest.approx(s.case(case).network.price(ship.destination, ship.coal),
+                                                       nan_ok=True)
+        has_sea = any(res.legs[(res.legs["case"] == case) & (res.legs["rank"] == _)]["mode"] == "sea")
+        assert bool(row["vessel_class"]) == has_sea
+
+
+def test_highest_netback_need_not_be_the_cheapest_route():
+    s = corridor.load_scenario(ROOT / "scenarios" / "tavan_tolgoi_2015.toml")
+    s = s.with_cases([{"name": "Japan", "shipment": {"coal": "coking"}},
+                      {"name": "Baotou", "shipment": {"destination": "baotou", "coal": "coking"}}])
+    best = corridor.run(s).best()
+    assert best.at["Baotou", "cost_usd_per_t"] < best.at["Japan", "cost_usd_per_t"]
+    assert best.at["Japan", "netback_usd_per_t"] > best.at["Baotou", "netback_usd_per_t"]
+
+
+def test_json_routes_carry_vessel_class_price_and_netback(capsys):
+    assert main(["run", str(ROOT / "scenarios" / "test_shipment_2015.toml"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    route = data["cases"][0]["routes"][0]
+    assert route["vessel_class"] in ("handysize", "handymax", "supramax", "panamax", "capesize")
+    assert route["netback_usd_per_t"] == pytest.approx(route["price_usd_per_t"] - route["cost_usd_per_t"], abs=1e-5)
+
+
+def test_fob_port_destination_has_no_price_and_null_netback():
+    s = corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml")
+    s = s.with_cases([{"name": "to Tianjin FOB", "shipment": {"destination": "tianjin"}}])
+    d = corridor.run(s).to_dict()["cases"][0]["routes"][0]
+    assert d["price_usd_per_t"] is None and d["netback_usd_per_t"] is None and "vessel_class" not in d
+
+
+# ----- overrides and the 2025 network -----------------------------------------------------------------
+
+def test_a_sea_link_with_a_tariff_is_an_override():
+    net = corridor.load_network("baseline")
+    net2 = net.change("links", {"id": "rajin_pohang_sea"}, set={"tariff_usd_per_tkm": 0.01, "speed_km_per_day": 500.0})
+    arc = _sea_arcs(net2, 25000.0).set_index("ref").loc["rajin_pohang_sea"]
+    d = net.links.at["rajin_pohang_sea", "distance_km"]
+    assert arc["usd_per_t"] == pytest.approx(d * 0.01) and arc["vessel_class"] == ""
+    assert arc["hours"] == pytest.approx(d / 500.0 * 24)
+
+
+def test_scenario_can_change_vessel_costs():
+    s = corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml")
+    s2 = s.with_cases([{"name": "base"}, {"name": "hire x2", "change": [
+        {"table": "vessels", "where": {}, "scale": {"hire_usd_per_day": 2.0}}]}])
+    comps = corridor.run(s2).components
+    assert comps.loc[("hire x2", 1), "sea"] > comps.loc[("base", 1), "sea"]
+
+
+def test_2025_network_has_the_new_railways_and_its_scenario_runs():
+    net = corridor.load_network("2025")
+    for lid in ("tavan_tolgoi_zuunbayan_1520", "tavan_tolgoi_gashuunsukhait_1520"):
+        assert net.links.at[lid, "mode"] == "rail1520"
+    assert "tavan_tolgoi_zuunbayan_1520" not in corridor.load_network("baseline").links.index
+    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2025.toml"))
+    assert not res.failures
+    for case in ("Rajin closed", "from Tavan Tolgoi (coking), Rajin closed"):
+        assert all("rajin" not in nodes for nodes in res.routes.loc[case, "nodes"])
+    tt = res.routes.loc["from Tavan Tolgoi (coking), Rajin open"]
+    assert tt.iloc[0]["links"][0] in ("tavan_tolgoi_zuunbayan_1520", "tavan_tolgoi_gashuunsukhait_1520")
+
+
+def test_write_network_round_trip_keeps_vessels_and_prices(tmp_path):
+    net = corridor.load_network("2025")
+    back = corridor.load_network(corridor.write_network(net, tmp_path / "net"))
+    pd.testing.assert_frame_equal(back.vessels, net.vessels, check_dtype=False)
+    pd.testing.assert_frame_equal(back.prices, net.prices, check_dtype=False)
+
+
+# ----- bad input --------------------------------------------------------------------------------------
+
+def _copy(tmp_path, name="baseline"):
+    dst = tmp_path / "net"
+    shutil.copytree(DATA / name, dst)
+    return dst
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_bad_sea_inputs_name_file_line_and_problem(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,", "handysize,Handysize (28k dwt),28000,29000,")
+    _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,0.035,",
+             "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,")
+    _replace(folder / "prices.csv", "pohang,thermal,2015,", "pohnag,thermal,2015,")
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "vessels.csv line 2 (id=handysize): cargo_t 29000 is more than dwt_t 28000" in err
+    assert "links.csv line 3 (id=darkhan_sukhbaatar_1520): tariff_usd_per_tkm is blank" in err
+    assert "prices.csv line 2 (market=pohnag): node 'pohnag' is not in nodes.csv" in err
+
+
+def test_no_vessel_class_fits_a_port(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    _replace(folder / "nodes.csv", "130.3897,,,3.5,180,", "130.3897,,,3.5,100,")
+    assert main(["validate", str(folder)]) == 2
+    assert "(id=rajin_pohang_sea): no vessel class in vessels.csv fits both ports (max_loa_m 100" in capsys.readouterr().err
+
+
+def test_vessel_priced_sea_link_needs_vessels_csv(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    (folder / "vessels.csv").unlink()
+    assert main(["validate", str(folder)]) == 2
+    assert "no vessels.csv to price" in capsys.readouterr().err
+
+
+def test_unknown_coal_type_in_a_scenario(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text('network = "baseline"\n[shipment]\norigin = "sharyn_gol"\ndestination = "pohang"\n'
+                    'tonnes = 1000\ncoal = "lignite"\n', encoding="utf-8")
+    assert main(["run", str(path)]) == 2
+    assert "shipment.coal: no price for coal 'lignite' in prices.csv (coal types: coking, thermal)" in capsys.readouterr().err
+
+
+# ----- sea distances (searoute) -----------------------------------------------------------------------
+
+# Independent check figures: the 2015 baseline's hand-built estimates (great-circle sums through waypoints:
+# Korea Strait, off SW Korea, Bohai Strait, Tsugaru Strait, Kanmon), which share nothing with searoute. No
+# published port-to-port table for these ports was found; the estimates are themselves given as +-10%, so the
+# tolerance is 15% (searoute's largest gap, Rajin-Kashima via Tsugaru, is +13%: the waypoint sum cuts corners).
+KNOWN_KM = {("rajin", "pohang"): 708, ("rajin", "gwangyang"): 993, ("rajin", "dangjin"): 1557,
+            ("vostochny", "pohang"): 811, ("vostochny", "gwangyang"): 1095, ("vostochny", "dangjin"): 1658,
+            ("tianjin", "pohang"): 1415, ("tianjin", "dangjin"): 827, ("caofeidian", "dangjin"): 763,
+            ("rajin", "kashima"): 1425, ("tianjin", "kashima"): 2393}
+TOLERANCE = 0.15
+
+
+@pytest.fixture(scope="module")
+def computed():
+    pytest.importorskip("searoute")
+    from corridor.sea_distances import compute
+
+    return compute("baseline")
+
+
+def test_computed_sea_distances_match_known_figures(computed):
+    by_pair = computed.set_index(["from", "to"])
+    for pair, km in KNOWN_KM.items():
+        got = by_pair.at[pair, "computed_km"]
+        assert abs(got - km) <= TOLERANCE * km, (pair, got, km)
+
+
+def test_sea_distance_is_never_shorter_than_the_great_circle_and_includes_port_legs(computed):
+    assert (computed["computed_km"] >= computed["great_circle_km"] - 0.5).all()
+    assert np.allclose(computed["computed_km"], computed["network_km"] + computed["port_legs_km"], atol=0.6)
+    assert (computed["port_legs_km"] > 0).all()
+
+
+def test_stored_sea_distances_are_the_computed_ones(computed):
+    """The shipped data is in step with the command (regenerate with `corridor sea-distances baseline`)."""
+    for network in ("baseline", "2025"):
+        links = corridor.load_network(network).links
+        for lid, row in computed.iterrows():
+            if not links.at[lid, "distance_fixed"]:
+                assert links.at[lid, "distance_km"] == row["computed_km"], (network, lid)
+
+
+def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
+    pytest.importorskip("searoute")
+    folder = _copy(tmp_path)
+    _replace(folder / "links.csv", "rajin_pohang_sea,rajin,pohang,sea,INT,776,,,,,false,,,",
+             "rajin_pohang_sea,rajin,pohang,sea,INT,700,,,,,false,,true,")
+    _replace(folder / "links.csv", "rajin_gwangyang_sea,rajin,gwangyang,sea,INT,1052,", "rajin_gwangyang_sea,rajin,gwangyang,sea,INT,1,")
+    before = (folder / "links.csv").read_text(encoding="utf-8")
+    assert main(["sea-distances", str(folder)]) == 0
+    assert "wrote 15 sea-link distances" in capsys.readouterr().out
+    links = corridor.load_network(folder).links
+    assert links.at["rajin_pohang_sea", "distance_km"] == 700  # distance_fixed: a data row overrides
+    assert links.at["rajin_gwangyang_sea", "distance_km"] == 1052
+    assert "searoute 1." in links.at["rajin_gwangyang_sea", "note"]
+    after = (folder / "links.csv").read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert len(changed) == 1 and changed[0][0].startswith("rajin_gwangyang_sea")
+
+
+def test_sea_distance_between_network_nodes_is_the_network_path():
+    sr = pytest.importorskip("searoute")
+    from corridor.sea_distances import great_circle_km, sea_distance
+
+    # two nodes of searoute's own network: no port legs, and the length is searoute's
+    a, b = (42.3, 132.0), (36.264207, 140.666199)  # (lat, lon) of two network nodes: off Vladivostok, off Kashima
+    d = sea_distance(a, b)
+    assert d["legs_km"] == pytest.approx(0.0)
+    assert d["distance_km"] == pytest.approx(sr.searoute([132.0, 42.3], [140.666199, 36.264207]).properties["length"])
+    assert d["distance_km"] >= great_circle_km(*a, *b)
+    assert math.isclose(great_circle_km(0, 0, 0, 1), 2 * math.pi * 6371.0088 / 360, rel_tol=1e-9)
