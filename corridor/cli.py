@@ -95,7 +95,9 @@ def _tornado(args) -> int:
         return 0
     cols = ["parameter", "low", "high", "change_low", "change_high", "gap_low", "gap_high", "cheapest_low",
             "cheapest_high"]
-    for case, part in table.groupby("case", sort=False):
+    for i, (case, part) in enumerate(table.groupby("case", sort=False)):
+        if i:
+            print()
         print(f"Case: {case} — best route {part['best_usd_per_t'].iloc[0]:.2f} USD/t ({args.metric}); "
               f"gap to the runner-up {part['gap_usd_per_t'].iloc[0]:.2f}")
         print(part[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))

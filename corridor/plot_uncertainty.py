@@ -63,13 +63,13 @@ def cost_distribution(results, case: str | None = None, *, metric: str = "cost",
     routes = results.routes.loc[name]
     det = routes.loc[d.ranks, "cost_usd_per_t" if metric == "cost" else "generalized_usd_per_t"].to_numpy()
     ax.plot(det, pos, "|", color="#C44E52", ms=16, mew=2, label="file values")
-    ax.set_yticks(pos, [_wrap(f"{r}. {lab}  ({p:.0%} cheapest)") for r, lab, p in zip(d.ranks, d.labels, d.p_cheapest)],
-                  fontsize=8)
+    ax.set_yticks(pos, [_wrap(f"{r}. {lab}") + f"\n{p:.1%} cheapest" for r, lab, p in
+                        zip(d.ranks, d.labels, d.p_cheapest)], fontsize=8)
     what = "Cost" if metric == "cost" else "Generalized cost"
     ax.set_xlabel(f"{what}, USD per tonne")
     ax.set_title(f"{name}: {what.lower()} per route over {d.draws:,} draws", fontsize=10, loc="left")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
 
 
@@ -104,16 +104,19 @@ def tornado_chart(table: pd.DataFrame, case: str | None = None, *, ax=None):
     ax = _axes(ax, (8.5, 1.2 + 0.55 * n))
     pos = np.arange(n)
     base_rank = 1
+    pad = 0.02 * max(1e-9, float(np.nanmax(np.abs(part[["change_low", "change_high"]].to_numpy()))) if n else 1.0)
+    colours = {"low": "#4C72B0", "high": "#DD8452"}
     for y, (_, r) in zip(pos, part.iterrows()):
-        for side, colour in (("low", "#4C72B0"), ("high", "#DD8452")):
+        # the longer bar first, so a shorter one on the same side stays visible
+        for side in sorted(("low", "high"), key=lambda sd: -abs(r[f"change_{sd}"])):
+            ax.barh(y, r[f"change_{side}"], height=0.6, color=colours[side],
+                    label=f"input at its {side} value" if y == pos[-1] else None)
+        for side in ("low", "high"):
             change = r[f"change_{side}"]
-            ax.barh(y, change, left=0, height=0.6, color=colour, label=f"input at its {side} value" if y == 0 else None)
-            flipped = r[f"cheapest_{side}"] != base_rank
-            value = r[side]
-            text = f"{value:.3g}" + (" ⇄" if flipped else "")
-            ha = "left" if change >= 0 else "right"
-            ax.text(change + (0.02 if change >= 0 else -0.02) * max(1e-9, part["swing"].max()), y, text, va="center",
-                    ha=ha, fontsize=7)
+            right = change > 0 or (change == 0 and (side == "high" or r["change_high"] < 0))
+            text = f"{r[side]:.3g}" + (" ⇄" if r[f"cheapest_{side}"] != base_rank else "")
+            ax.text(change + (pad if right else -pad), y, text, va="center", ha="left" if right else "right",
+                    fontsize=7)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(pos, [_wrap(f"{p} ({h})", 30) for p, h in zip(part["parameter"], part["how"])], fontsize=8)
     span = max(1e-9, float(np.nanmax(np.abs(part[["change_low", "change_high"]].to_numpy()))))

@@ -28,7 +28,7 @@ from .scenario import Case, Scenario
 
 CANDIDATES = 20  # k of the k-cheapest search at the file values
 EXTREME_CANDIDATES = 5  # k at each end of each entry's range and at the two corners
-CHUNK = 16_384  # draws priced at once (memory stays flat; results do not depend on it)
+CHUNK = 4096  # draws priced at once (memory stays flat; results do not depend on it; small blocks stay in cache)
 CHECK_SHARE = 0.01  # share of the draws checked by an exact shortest-path search
 
 
@@ -480,7 +480,7 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
     entries, members, label, lo, hi = _parameter(scenario, parameter, within)
     if len(routes) != 2:
         raise InputError(f"breakeven needs two routes, got {len(routes)}")
-    out = []
+    out, skipped = [], []
     for c in _cases(scenario, case):
         try:
             model = CaseModel.build(c, entries, candidates=candidates)
@@ -490,7 +490,13 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
             if case is not None:
                 raise InputError(f"{scenario.source}: {label} selects nothing in case '{c.name}'")
             continue
-        a, b = (_pick_route(model, r) for r in routes)
+        try:
+            a, b = (_pick_route(model, r) for r in routes)
+        except InputError as err:
+            if case is not None:
+                raise
+            skipped.append(f"case '{c.name}': {err}")
+            continue
         if a == b:
             raise InputError(f"routes {routes[0]!r} and {routes[1]!r} are the same route in case '{c.name}'")
 
@@ -528,6 +534,9 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
                              column=entries[members[0]].column, routes=(model.label(a), model.label(b)),
                              ranks=(a + 1, b + 1), value=value, low=float(lo), high=float(hi),
                              gap_low=float(f[0]), gap_high=float(f[-1]), metric=metric))
+    if not out:
+        raise InputError(f"{scenario.source}: no case has both routes and {label}" +
+                         (f" ({'; '.join(skipped)})" if skipped else ""))
     return out
 
 
