@@ -112,8 +112,7 @@ def write(network: str | Path, table: pd.DataFrame) -> list[str]:
     folder = resolve_network_path(network)
     version = table.attrs.get("searoute_version", "?")
     path = folder / "links.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+    rows, eol = _read(path)
     header = rows[0]
     col = {h: i for i, h in enumerate(header)}
     changed = []
@@ -130,16 +129,26 @@ def write(network: str | Path, table: pd.DataFrame) -> list[str]:
         row[col["source"]] = ";".join(sources)
         row[col["note"]] = _note(row[col["note"]], t, version)
         changed.append(row[col["id"]])
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    _write(path, rows, eol)
     _add_source(folder / "sources.csv", version)
     return changed
 
 
+def _read(path: Path) -> tuple[list[list[str]], str]:
+    """The rows of a CSV file and its line ending (kept when the file is written back)."""
+    raw = path.read_bytes().decode("utf-8")
+    eol = "\r\n" if "\r\n" in raw.split("\n", 1)[0] + "\n" else "\n"
+    return list(csv.reader(io.StringIO(raw, newline=""))), eol
+
+
+def _write(path: Path, rows: list[list[str]], eol: str) -> None:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator=eol).writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+
+
 def _add_source(path: Path, version: str) -> None:
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+    rows, eol = _read(path)
     header = rows[0]
     entry = {"id": SOURCE_ID, "title": f"searoute {version}: shortest sea routes on the Eurostat global maritime "
                                        f"network (Python package)",
@@ -155,9 +164,7 @@ def _add_source(path: Path, version: str) -> None:
             break
     else:
         rows.append(new)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    _write(path, rows, eol)
 
 
 def main(network: str, *, dry_run: bool = False) -> int:

@@ -1,5 +1,7 @@
 """Sea legs: distances from searoute, vessel-class freight, port limits, netbacks, the 2025 network."""
 
+import csv
+import io
 import json
 import math
 import shutil
@@ -223,7 +225,7 @@ def _replace(path, old, new):
 def test_bad_sea_inputs_name_file_line_and_problem(tmp_path, capsys):
     folder = _copy(tmp_path)
     _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,", "handysize,Handysize (28k dwt),28000,29000,")
-    _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,0.035,",
+    _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,0.023,",
              "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,")
     _replace(folder / "prices.csv", "pohang,thermal,2015,", "pohnag,thermal,2015,")
     assert main(["validate", str(folder)]) == 2
@@ -301,9 +303,18 @@ def test_stored_sea_distances_are_the_computed_ones(computed):
 def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
     pytest.importorskip("searoute")
     folder = _copy(tmp_path)
-    _replace(folder / "links.csv", "rajin_pohang_sea,rajin,pohang,sea,INT,776,,,,,false,,,",
-             "rajin_pohang_sea,rajin,pohang,sea,INT,700,,,,,false,,true,")
-    _replace(folder / "links.csv", "rajin_gwangyang_sea,rajin,gwangyang,sea,INT,1052,", "rajin_gwangyang_sea,rajin,gwangyang,sea,INT,1,")
+    # an optional distance_fixed column, true on one row: that row's distance is a data override
+    rows = list(csv.reader(io.StringIO((folder / "links.csv").read_text(encoding="utf-8"), newline="")))
+    at = rows[0].index("source")
+    for r in rows:
+        r.insert(at, "distance_fixed" if r is rows[0] else ("true" if r[0] == "rajin_pohang_sea" else ""))
+        if r[0] == "rajin_pohang_sea":
+            r[rows[0].index("distance_km")] = "700"
+        if r[0] == "rajin_gwangyang_sea":
+            r[rows[0].index("distance_km")] = "1"
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    (folder / "links.csv").write_bytes(buf.getvalue().encode("utf-8"))
     before = (folder / "links.csv").read_text(encoding="utf-8")
     assert main(["sea-distances", str(folder)]) == 0
     assert "wrote 15 sea-link distances" in capsys.readouterr().out
