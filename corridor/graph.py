@@ -87,11 +87,11 @@ def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
     hours = lk["distance_km"] / lk["speed_km_per_day"] * 24.0
     co2_rate = lk["co2_g_per_tkm"]
     vessel = pd.Series("", index=lk.index, dtype=object)
-    if len(net.vessels):
+    if len(net.vessels) and (lk["mode"].eq("sea") & lk["tariff_usd_per_tkm"].isna()).any():
         from .sea import price_sea_links
 
         sea = price_sea_links(net, lot_t)
-        on = lk["id"].isin(sea.index).to_numpy()
+        on = lk["id"].isin(sea.index).to_numpy() if len(sea) else np.zeros(len(lk), dtype=bool)
         ids = lk.loc[on, "id"]
         usd[on] = sea.loc[ids, "usd_per_t"].to_numpy()
         hours[on] = sea.loc[ids, "hours"].to_numpy()

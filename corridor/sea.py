@@ -81,24 +81,42 @@ def cheapest_class(vessels: pd.DataFrame, distance_km: float, lot_t: float | Non
 def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
     """Money and time of every vessel-priced sea link of ``net`` for a lot of ``lot_t`` tonnes.
 
+    The same rule as :func:`cheapest_class`, for all links and classes at once (links x classes arrays).
+
     Returns
     -------
     DataFrame indexed by link id with ``usd_per_t`` (freight + the link's fixed charge), ``hours``,
-    ``vessel_class``, ``voyages`` and ``co2_g_per_tkm`` (the class's, NaN if it has none). Empty if
-    the network has no vessel-priced link.
+    ``vessel_class``, ``voyages`` and ``co2_g_per_tkm`` (the class's, NaN if it has none). Links no class
+    can sail are left out.
     """
     links = net.links
     sel = links[(links["mode"] == "sea") & links["tariff_usd_per_tkm"].isna()]
-    rows = {}
-    for lid, link in sel.iterrows():
-        ok = fitting_classes(net.vessels, net.nodes, link["from"], link["to"])
-        if len(ok) == 0:  # validated at load; a changed network may still lose its classes
-            continue
-        vessels = net.vessels.loc[ok]
-        name, best = cheapest_class(vessels, float(link["distance_km"]), lot_t)
-        fixed = link["fixed_usd_per_t"]
-        rows[lid] = dict(usd_per_t=float(best["usd_per_t"]) + (0.0 if np.isnan(fixed) else float(fixed)),
-                         hours=float(best["passage_hours"]), vessel_class=name, voyages=float(best["voyages"]),
-                         co2_g_per_tkm=float(vessels.at[name, "co2_g_per_tkm"]))
-    return pd.DataFrame.from_dict(rows, orient="index",
-                                  columns=["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm"])
+    cols = ["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm"]
+    if len(sel) == 0 or len(net.vessels) == 0:
+        return pd.DataFrame(columns=cols)
+    v = net.vessels.sort_values("cargo_t", kind="stable")  # ties go to the smaller ship
+    f = lambda c: v[c].to_numpy(float)  # noqa: E731
+    limits = net.nodes[["max_loa_m", "max_draught_m"]].astype(float).fillna(np.inf)
+    a, b = limits.loc[sel["from"]].to_numpy(), limits.loc[sel["to"]].to_numpy()
+    max_loa, max_draught = np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1])
+    fits = (f("loa_m")[None, :] <= max_loa[:, None]) & (f("draught_m")[None, :] <= max_draught[:, None])
+    dist = sel["distance_km"].to_numpy(float)
+    sea_days = 2.0 * dist[:, None] / (f("speed_knots") * KM_PER_NM * 24.0)[None, :]
+    fuel = f("fuel_usd_per_t")
+    cost = (sea_days * (f("hire_usd_per_day") + f("fuel_sea_t_per_day") * fuel)[None, :]
+            + (f("port_days") * (f("hire_usd_per_day") + f("fuel_port_t_per_day") * fuel) + f("port_usd_per_voyage"))[None, :])
+    voyages = np.ceil(lot_t / f("cargo_t")) if lot_t is not None else np.full(len(v), np.nan)
+    per_t = voyages[None, :] * cost / lot_t if lot_t is not None else cost / f("cargo_t")[None, :]
+    per_t = np.where(fits, np.round(per_t, 9), np.inf)
+    best = per_t.argmin(axis=1)
+    ok = fits.any(axis=1)
+    rows = np.arange(len(sel))
+    fixed = np.nan_to_num(sel["fixed_usd_per_t"].to_numpy(float))
+    out = pd.DataFrame({
+        "usd_per_t": per_t[rows, best] + fixed,
+        "hours": dist / (f("speed_knots")[best] * KM_PER_NM),
+        "vessel_class": v.index.to_numpy()[best].astype(str),
+        "voyages": voyages[best],
+        "co2_g_per_tkm": f("co2_g_per_tkm")[best],
+    }, index=sel.index)
+    return out[ok]

@@ -180,6 +180,14 @@ def test_a_sea_link_with_a_tariff_is_an_override():
     assert arc["hours"] == pytest.approx(d / 500.0 * 24)
 
 
+def test_all_sea_links_overridden_prices_them_all_by_tariff():
+    net = corridor.load_network("baseline")
+    net2 = net.change("links", {"mode": "sea"}, set={"tariff_usd_per_tkm": 0.002, "speed_km_per_day": 556.0})
+    arcs = _sea_arcs(net2, 25000.0)
+    assert (arcs["vessel_class"] == "").all()
+    assert np.allclose(arcs["usd_per_t"], arcs["distance_km"] * 0.002)
+
+
 def test_scenario_can_change_vessel_costs():
     s = corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml")
     s2 = s.with_cases([{"name": "base"}, {"name": "hire x2", "change": [
@@ -338,3 +346,15 @@ def test_sea_distance_between_network_nodes_is_the_network_path():
     assert d["distance_km"] == pytest.approx(sr.searoute([132.0, 42.3], [140.666199, 36.264207]).properties["length"])
     assert d["distance_km"] >= great_circle_km(*a, *b)
     assert math.isclose(great_circle_km(0, 0, 0, 1), 2 * math.pi * 6371.0088 / 360, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("lot", [2000.0, 25000.0, 40000.0, 1e6, None])
+def test_vectorised_sea_prices_equal_the_per_link_rule(lot):
+    net = corridor.load_network("2025")
+    table = sea.price_sea_links(net, lot)
+    for lid, row in net.links[net.links["mode"] == "sea"].iterrows():
+        allowed = net.vessels.loc[sea.fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
+        name, best = sea.cheapest_class(allowed, float(row["distance_km"]), lot)
+        assert table.at[lid, "vessel_class"] == name
+        assert table.at[lid, "usd_per_t"] == pytest.approx(best["usd_per_t"], rel=1e-9)
+        assert table.at[lid, "hours"] == pytest.approx(best["passage_hours"])
