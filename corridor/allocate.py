@@ -171,17 +171,23 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
     is_link = kind == "link"
     parts, rows, cols = [], [], []
     start = 0
-    nodes = net.nodes
-    for table, name_of in (("links", lambda df: [f"{nodes.at[f, 'name']} – {nodes.at[t, 'name']}"
-                                                 for f, t in zip(df["from"], df["to"])]),
-                           ("transfers", lambda df: [f"{nodes.at[n, 'name']} {m}" for n, m in
-                                                     zip(df["node"], df.index.str.split(":").str[1])]),
-                           ("nodes", lambda df: list(df["name"]))):
+    names = net.nodes["name"]
+
+    def name_of(table: str, df: pd.DataFrame) -> np.ndarray:
+        if table == "links":
+            return (names.reindex(df["from"]).to_numpy(dtype=object) + " – "
+                    + names.reindex(df["to"]).to_numpy(dtype=object))
+        if table == "transfers":
+            return (names.reindex(df["node"]).to_numpy(dtype=object) + " "
+                    + df.index.str.split(":").str[1].to_numpy(dtype=object))
+        return df["name"].to_numpy(dtype=object)
+
+    for table in ("links", "transfers", "nodes"):
         df = net.table(table)
         capped = df[df["capacity_mt_per_year"].notna()]
         ids = pd.Index(capped.index)
         kind_name = table[:-1]
-        parts.append(pd.DataFrame({"kind": kind_name, "id": ids, "name": name_of(capped) if len(capped) else [],
+        parts.append(pd.DataFrame({"kind": kind_name, "id": ids, "name": name_of(table, capped) if len(capped) else [],
                                    "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float)}))
         if table == "links":
             member, key = is_link, ref

@@ -42,6 +42,11 @@ def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def _short(name: str) -> str:
+    """A node's name without its parenthesised detail: 'Rajin port (pier 3, RasonConTrans)' -> 'Rajin port'."""
+    return name.split(" (")[0]
+
+
 def _mt(x: float) -> str:
     return f"{x:,.2f}"
 
@@ -54,20 +59,27 @@ def flows_text(results: Results, case: str) -> str:
     out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
            f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
            f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t"]
-    rows = [[_mt(r.mt_per_year), r.origin, r.destination, r.route, f"{r.cost_usd_per_t:.2f}",
-             f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
+    names = results.scenario.case(case).network.nodes["name"]
+    rows = [[_mt(r.mt_per_year), r.origin, r.destination, " › ".join(_short(names[n]) for n in r.key_nodes),
+             f"{r.cost_usd_per_t:.2f}", f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
     if rows:
         out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "gen. USD/t"], rows, {1, 2, 3}))
     el = alloc.elements
     shown = el[(el["flow_mt_per_year"] > 1e-9) | (el["shadow_price_usd_per_t"] > 0)]
     if len(el):
         out.append("")
-        out.append("  Capacity elements (binding first; shadow price = USD/t saved per extra tonne a year of capacity):")
+        out.append("  Capacity elements, binding first (shadow price: USD/t the total would fall by per extra tonne a "
+                   "year of capacity):")
         rows = [[e.kind, e.id, _mt(e.flow_mt_per_year), _mt(e.capacity_mt_per_year), f"{100 * e.utilisation:.0f}%",
-                 f"{e.shadow_price_usd_per_t:.2f}", "binding" if e.binding else ""] for e in shown.itertuples()]
+                 f"{e.shadow_price_usd_per_t:.2f}",
+                 "binding" if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""]
+                for e in shown.itertuples()]
         out.append(_table(["kind", "id", "Mt/yr", "capacity", "use", "shadow USD/t", ""], rows, {0, 1, 6}))
         if len(shown) < len(el):
             out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
+        if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
+            out.append("  'full' at price 0: relieving it alone saves nothing (another element, e.g. the same port's "
+                       "node or line, binds the same flow)")
     out.append("")
     out.append(f"  Total cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr: transport "
                f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr for {_mt(t['delivered_mt_per_year'])} Mt/yr "
