@@ -495,3 +495,27 @@ def test_bad_flows_name_file_and_key(text, needles, tmp_path, capsys):
     assert main(["run", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_scale_up_cases_move_as_they_must():
+    s = corridor.load_scenario(DATA.parent.parent / "scenarios" / "scale_up.toml")
+    res = corridor.run(s)
+    assert set(res.allocations) == set(res.cases) and res.failures == {}
+    t = res.flow_totals
+    for v in ("5", "10", "20"):
+        # closing Rajin never lowers the total; no route of the closed case touches North Korea
+        assert t.at[f"{v} Mt/yr, Rajin closed", "total_cost_usd_per_year"] >= t.at[f"{v} Mt/yr",
+                                                                                   "total_cost_usd_per_year"] - 1e-3
+        closed_nodes = res.flow_routes.loc[f"{v} Mt/yr, Rajin closed", "nodes"]
+        assert not any({"rajin", "tumangang"} & set(n) for n in closed_nodes)
+    for more in ("20 Mt/yr, Rajin expanded", "20 Mt/yr, TT road paved"):
+        assert t.at[more, "total_cost_usd_per_year"] <= t.at["20 Mt/yr", "total_cost_usd_per_year"] + 1e-3
+    # at 20 Mt/yr the seaborne outlets bind: what is delivered is their capacity for Mongolian coal
+    # (Tianjin 3.5 + Caofeidian 3.5 + Rajin 3.5 + Vostochny 1.0 = 11.5 Mt/yr)
+    assert t.at["20 Mt/yr", "delivered_mt_per_year"] == pytest.approx(11.5)
+    assert t.at["20 Mt/yr, Rajin expanded", "delivered_mt_per_year"] == pytest.approx(13.0)
+    el = res.flow_elements.loc["20 Mt/yr"]
+    assert el.iloc[0]["id"] in {"tianjin", "caofeidian"} and el.iloc[0]["shadow_price_usd_per_t"] > 0
+    # every element within its capacity in every case
+    fe = res.flow_elements
+    assert (fe["flow_mt_per_year"] <= fe["capacity_mt_per_year"] + 1e-7).all()
