@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("scenario", type=Path, help="scenario file (TOML)")
     r.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     r.add_argument("--out", type=Path, metavar="DIR", help="also write the tables as CSV files into DIR")
+    r.add_argument("--plots", type=Path, metavar="DIR",
+                   help="also draw the charts (cost bars, time/cost-distance and map per case) as PNG and SVG into DIR")
     v = sub.add_parser("validate", help="check a scenario file or a network folder")
     v.add_argument("path", type=Path)
     n = sub.add_parser("network", help="show what a network holds")
@@ -38,6 +40,10 @@ def _run(args) -> int:
         return 2
     if args.out:
         results.write_csv(args.out)
+    if args.plots:
+        from .plot import write_plots
+
+        write_plots(results, args.plots)
     print(results.to_json() if args.json else text_report(results))
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)
