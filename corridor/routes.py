@@ -142,3 +142,8 @@ def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     if keep[-1] != seq[-1]:
         keep.append(seq[-1])
     return keep
+
+
+def short_name(name: str) -> str:
+    """A node's name without its parenthesised detail: 'Rajin port (pier 3)' -> 'Rajin port'."""
+    return name.split(" (", 1)[0].strip()

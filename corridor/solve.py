@@ -7,7 +7,7 @@ import pandas as pd
 from .errors import NoRouteError
 from .graph import build_graph
 from .results import Results
-from .routes import cheapest_routes, key_nodes, route_legs, route_nodes
+from .routes import cheapest_routes, key_nodes, route_legs, route_nodes, short_name
 from .scenario import Case, Scenario
 
 
@@ -24,7 +24,7 @@ def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
         days = float(legs["days"].sum())
         keys = key_nodes(legs, nodes)
         routes.append(dict(
-            case=case.name, rank=rank, route=" › ".join(nodes.at[n, "name"] for n in keys),
+            case=case.name, rank=rank, route=" › ".join(short_name(nodes.at[n, "name"]) for n in keys),
             origin=ship.origin, destination=ship.destination, tonnes=ship.tonnes,
             cost_usd_per_t=cost, time_value_usd_per_t=vot * days, generalized_usd_per_t=cost + vot * days,
             cost_usd=cost * ship.tonnes, distance_km=float(legs["distance_km"].sum()), transit_days=days,
@@ -35,7 +35,22 @@ def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
         legs.insert(0, "rank", rank)
         legs.insert(0, "case", case.name)
         legs_list.append(legs)
+    _disambiguate(routes, nodes)
     return routes, legs_list
+
+
+def _disambiguate(routes: list[dict], nodes: pd.DataFrame) -> None:
+    """Where two routes of a case read the same, name the first node that sets the later one apart."""
+    seen: dict[str, list[str]] = {}
+    for r in routes:
+        label = r["route"]
+        if label in seen:
+            other = set(seen[label])
+            extra = next((n for n in r["nodes"] if n not in other), None)
+            if extra is not None:
+                r["route"] = f"{label} (via {short_name(nodes.at[extra, 'name'])})"
+        else:
+            seen[label] = r["nodes"]
 
 
 def run(scenario: Scenario) -> Results:

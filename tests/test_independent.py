@@ -1,0 +1,130 @@
+"""The cheapest route against an independent formulation, and invariants, on the toy and shipped networks.
+
+The independent method reads the CSV files with the csv module (not corridor's loader), builds its own graph with
+node splitting for pass charges (in -> out) and solves it with networkx's Dijkstra. It shares no code with
+corridor.graph or corridor.routes.
+"""
+
+import csv
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import corridor
+from corridor.graph import build_graph
+from corridor.routes import cheapest_routes, route_legs
+
+TOY = Path(__file__).parent / "data" / "toy"
+BASELINE = Path(corridor.__file__).parent / "data" / "baseline"
+
+
+def _rows(folder, name):
+    with open(folder / f"{name}.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _num(text, default=0.0):
+    return float(text) if text.strip() else default
+
+
+def independent_best(folder: Path, origin: str, destination: str, vot: float) -> float:
+    nodes = {r["id"]: r for r in _rows(folder, "nodes")}
+    g = nx.DiGraph()
+
+    def add(u, v, w):
+        if not g.has_edge(u, v) or g.edges[u, v]["w"] > w:
+            g.add_edge(u, v, w=w)
+
+    modes = set()
+    for r in _rows(folder, "links"):
+        d = _num(r["distance_km"])
+        w = d * _num(r["tariff_usd_per_tkm"]) + _num(r["fixed_usd_per_t"]) + vot * d / _num(r["speed_km_per_day"])
+        pairs = [(r["from"], r["to"])]
+        if r.get("both_ways", "").strip().lower() not in ("false", "no", "0"):
+            pairs.append((r["to"], r["from"]))
+        for a, b in pairs:
+            add((a, r["mode"], "out"), (b, r["mode"], "in"), w)
+            modes.add((b, r["mode"]))
+            modes.add((a, r["mode"]))
+    for n, m in modes:
+        node = nodes[n]
+        add((n, m, "in"), (n, m, "out"), _num(node["pass_usd_per_t"]) + vot * _num(node["pass_hours"]) / 24)
+    load, unload = {}, {}
+    for r in _rows(folder, "transfers"):
+        w = _num(r["cost_usd_per_t"]) + vot * _num(r["dwell_hours"]) / 24
+        if r["from_mode"] == "stock":
+            load.setdefault(r["node"], {})[r["to_mode"]] = w
+        elif r["to_mode"] == "stock":
+            unload.setdefault(r["node"], {})[r["from_mode"]] = w
+        else:
+            # a transfer happens after entering the node (and paying its pass charge) and before leaving it;
+            # at an origin it starts from the out state too
+            add((r["node"], r["from_mode"], "out"), (r["node"], r["to_mode"], "out"), w)
+    for n, m in modes:
+        if n == origin:
+            if origin in load:
+                if m in load[origin]:
+                    add("SRC", (n, m, "out"), load[origin][m])
+            else:
+                add("SRC", (n, m, "out"), 0.0)
+        if n == destination:
+            if destination in unload:
+                if m in unload[destination]:
+                    add((n, m, "in"), "SNK", unload[destination][m])
+            else:
+                add((n, m, "in"), "SNK", 0.0)
+    return nx.shortest_path_length(g, "SRC", "SNK", weight="w")
+
+
+def corridor_best(net, origin, destination, vot):
+    g = build_graph(net)
+    arcs = cheapest_routes(g, origin, destination, 1, vot)[0]
+    legs = route_legs(g, arcs, destination)
+    return float(legs["usd_per_t"].sum() + vot * legs["days"].sum())
+
+
+@pytest.mark.parametrize("vot", [0.0, 10.0])
+def test_toy_against_independent(vot):
+    net = corridor.load_network(TOY)
+    assert corridor_best(net, "a", "m", vot) == pytest.approx(independent_best(TOY, "a", "m", vot))
+
+
+PAIRS = [("sharyn_gol", "pohang"), ("tavan_tolgoi", "kashima"), ("tavan_tolgoi", "pohang"),
+         ("ukhaa_khudag", "baotou"), ("sharyn_gol", "dangjin"), ("choibalsan", "gwangyang"),
+         ("tavan_tolgoi", "tianjin"), ("darkhan", "vostochny")]
+
+
+@pytest.mark.parametrize("origin,destination", PAIRS)
+@pytest.mark.parametrize("vot", [0.0, 0.5])
+def test_baseline_against_independent(origin, destination, vot):
+    net = corridor.load_network("baseline")
+    assert corridor_best(net, origin, destination, vot) == pytest.approx(
+        independent_best(BASELINE, origin, destination, vot), rel=1e-9)
+
+
+def _best_cost(net, origin="sharyn_gol", destination="pohang", vot=0.0149):
+    try:
+        return corridor_best(net, origin, destination, vot)
+    except corridor.NoRouteError:
+        return np.inf
+
+
+def test_raising_a_tariff_never_lowers_the_best_route():
+    net = corridor.load_network("baseline")
+    base = _best_cost(net)
+    rng = np.random.default_rng(7)
+    for link in rng.choice(net.links.index, size=25, replace=False):
+        raised = net.change("links", {"id": str(link)}, scale={"tariff_usd_per_tkm": 1.5}, add={"fixed_usd_per_t": 1})
+        assert _best_cost(raised) >= base - 1e-9, link
+
+
+def test_closing_anything_never_makes_the_best_route_cheaper():
+    net = corridor.load_network("baseline")
+    base = _best_cost(net, "tavan_tolgoi", "kashima")
+    rng = np.random.default_rng(11)
+    for node in rng.choice([n for n in net.nodes.index if n not in ("tavan_tolgoi", "kashima")], size=15, replace=False):
+        assert _best_cost(net.close(nodes=[str(node)]), "tavan_tolgoi", "kashima") >= base - 1e-9, node
+    for country in ("KP", "RU", "CN"):
+        assert _best_cost(net.close(countries=[country]), "tavan_tolgoi", "kashima") >= base - 1e-9, country
