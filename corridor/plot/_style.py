@@ -8,9 +8,10 @@ call :func:`mpl` inside the functions that draw. Later plot modules (capacity, u
 from __future__ import annotations
 
 import os
-import re
 import sys
 import textwrap
+
+from ..routes import short_name
 
 # One colour per cost component (Okabe-Ito based, readable by colour-blind readers) and for time value.
 COMPONENT_COLORS = {
@@ -25,8 +26,9 @@ COMPONENT_LABELS = {"rail": "rail", "road": "road", "sea": "sea freight", "trans
                     "border": "border and pass charges", "time_value": "value of time"}
 
 # Route colours: one per distinct route (its sequence of links), in the order routes first appear.
-ROUTE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
-                "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd")
+# (no greys: the network is drawn in grey on the map)
+ROUTE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2", "#8c564b",
+                "#9a9b12", "#393b79", "#ad494a", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354")
 
 # Network links on the map, by mode (gauge): colour, line style, width, legend label.
 MODE_STYLES = {
@@ -93,17 +95,9 @@ def new_figure(width_in: float, height_in: float, **subplots):
     return fig, axes
 
 
-def short_name(name: str) -> str:
-    """A node's display name without its parenthesised detail: ``"Tavan Tolgoi (ETT mine)"`` -> ``"Tavan Tolgoi"``."""
-    short = re.sub(r"\s*\([^)]*\)", "", str(name)).strip()
-    return short or str(name)
-
-
 def route_label(results, case: str, rank: int, *, wrap: int | None = WRAP, numbered: bool = True) -> str:
-    """``"1. Tavan Tolgoi › Gashuunsukhait › Tianjin"`` from the route's key nodes, wrapped at ``wrap`` characters."""
-    nodes = results.scenario.case(case).network.nodes
-    keys = results.routes.at[(case, rank), "key_nodes"]
-    text = " › ".join(short_name(nodes.at[n, "name"]) if n in nodes.index else n for n in keys)
+    """``"1. Sharyn Gol › Naushki › Rajin port › Pohang"`` (``Results.routes.route``), wrapped at ``wrap`` characters."""
+    text = str(results.routes.at[(case, rank), "route"])
     if numbered:
         text = f"{rank}. {text}"
     if wrap:
@@ -123,13 +117,17 @@ def route_colors(results) -> dict[tuple[str, int], str]:
     return out
 
 
+def node_name(nodes, node: str) -> str:
+    """The short display name of ``node`` (its id if the table does not have it)."""
+    return short_name(nodes.at[node, "name"]) if node in nodes.index else node
+
+
 def case_subtitle(results, case: str) -> str:
     """``"25,000 t from Tavan Tolgoi to Tianjin; closed: RU"`` for one case."""
     c = results.scenario.case(case)
     nodes = c.network.nodes
     ship = c.shipment
-    text = (f"{ship.tonnes:,.0f} t from {short_name(nodes.at[ship.origin, 'name'])} "
-            f"to {short_name(nodes.at[ship.destination, 'name'])}")
+    text = f"{ship.tonnes:,.0f} t from {node_name(nodes, ship.origin)} to {node_name(nodes, ship.destination)}"
     vot = c.settings.value_of_time_usd_per_t_day
     if vot:
         text += f"; value of time {vot:g} USD/t-day"
@@ -184,3 +182,77 @@ def check_ranks(results, case: str, ranks) -> list[int]:
     if missing:
         raise KeyError(f"case {case!r} has no route ranked {missing} (ranks: {have})")
     return ranks
+
+
+# Where a label may go relative to its point, in points: (dx, dy, horizontal alignment, vertical alignment).
+LEFT_FIRST = ((-4, 0, "right", "center"), (4, 0, "left", "center"), (-4, 9, "right", "bottom"),
+              (-4, -9, "right", "top"), (4, 9, "left", "bottom"), (4, -9, "left", "top"),
+              (-4, 20, "right", "bottom"), (-4, -20, "right", "top"), (4, 20, "left", "bottom"),
+              (4, -20, "left", "top"), (0, 32, "center", "bottom"), (0, -32, "center", "top"))
+RIGHT_FIRST = ((5, 4, "left", "bottom"), (5, -4, "left", "top"), (-5, 4, "right", "bottom"),
+               (-5, -4, "right", "top"), (0, 9, "center", "bottom"), (0, -9, "center", "top"),
+               (12, 0, "left", "center"), (-12, 0, "right", "center"), (5, 16, "left", "bottom"),
+               (-5, -16, "right", "top"), (5, -16, "left", "top"), (-5, 16, "right", "bottom"))
+
+
+def declutter(fig, ax, annotations, *, candidates=LEFT_FIRST, fixed=(), points=None, own_point: bool = True,
+              same_text_px: float = 0.0, pad_px: float = 2.0) -> None:
+    """Move each annotation (in order: earlier ones win) to the first candidate place where it overlaps no label
+    placed before it and stays inside ``ax``; if there is none it keeps its first place.
+
+    Parameters
+    ----------
+    annotations : list of matplotlib.text.Annotation
+        Made with ``textcoords="offset points"``.
+    candidates : sequence of (dx, dy, ha, va)
+        Offsets in points and alignments to try, best first.
+    fixed : list of Text
+        Labels already in place, to keep clear of.
+    points : array of shape (n, 2), optional
+        Data points (e.g. node markers) a label must not cover, except its own if ``own_point``.
+    same_text_px : float
+        Hide a label whose text is already shown by a label within this many pixels (the same node named twice).
+    """
+    if not annotations:
+        return
+    fig.draw_without_rendering()
+    frame = ax.get_window_extent()
+    placed = [(t.get_text(), t.get_window_extent()) for t in fixed if t.get_visible()]
+    marks = ax.transData.transform(points) if points is not None and len(points) else None
+
+    def clear(bb, own) -> bool:
+        if bb.x0 < frame.x0 or bb.x1 > frame.x1 or bb.y0 < frame.y0 or bb.y1 > frame.y1:
+            return False
+        if marks is not None:
+            inside = ((marks[:, 0] > bb.x0 - pad_px) & (marks[:, 0] < bb.x1 + pad_px)
+                      & (marks[:, 1] > bb.y0 - pad_px) & (marks[:, 1] < bb.y1 + pad_px)
+                      & ~((abs(marks[:, 0] - own[0]) < 0.5) & (abs(marks[:, 1] - own[1]) < 0.5)))
+            if inside.any():
+                return False
+        return not any(bb.x0 < p.x1 + pad_px and bb.x1 > p.x0 - pad_px and bb.y0 < p.y1 + pad_px
+                       and bb.y1 > p.y0 - pad_px for _, p in placed)
+
+    for ann in annotations:
+        if same_text_px:
+            xy = ax.transData.transform(ann.xy)
+            if any(text == ann.get_text() and abs(p.x0 + p.width / 2 - xy[0]) < same_text_px
+                   and abs((p.y0 + p.y1) / 2 - xy[1]) < same_text_px for text, p in placed):
+                ann.set_visible(False)
+                continue
+        first = None
+        own = ax.transData.transform(ann.xy) if own_point else (float("nan"), float("nan"))
+        for dx, dy, ha, va in candidates:
+            ann.xyann = (dx, dy)
+            ann.set_horizontalalignment(ha)
+            ann.set_verticalalignment(va)
+            bb = ann.get_window_extent()
+            if first is None:
+                first = (dx, dy, ha, va, bb)
+            if clear(bb, own):
+                break
+        else:
+            dx, dy, ha, va, bb = first
+            ann.xyann = (dx, dy)
+            ann.set_horizontalalignment(ha)
+            ann.set_verticalalignment(va)
+        placed.append((ann.get_text(), bb))

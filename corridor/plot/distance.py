@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import (case_subtitle, check_case, check_ranks, new_figure, route_colors, route_label, short_name,
+from ._style import (case_subtitle, check_case, declutter, check_ranks, new_figure, route_colors, route_label, node_name,
                      titles)
 
 
@@ -90,6 +90,7 @@ def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = 
         panels = [(ax_usd, "usd")]
 
     labelled: list[tuple[float, float, float]] = []  # (km, usd_mid) of labels already placed, per node
+    notes = []
     xmax = ymax = 0.0
     for i, rank in enumerate(ranks):
         route = legs[legs["rank"] == rank].sort_values("seq")
@@ -111,10 +112,10 @@ def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = 
             if any(abs(k - s.km) < 1e-6 and abs(m - mid) < 1e-6 for k, m, _ in labelled):
                 continue  # another route already labelled this very step
             labelled.append((s.km, mid, s.usd_to - s.usd_from))
-            name = short_name(nodes.at[s.node, "name"]) if s.node in nodes.index else s.node
-            ax_usd.annotate(name, (s.km, mid), xytext=(-4, 0), textcoords="offset points", ha="right",
+            name = node_name(nodes, s.node)
+            notes.append(ax_usd.annotate(name, (s.km, mid), xytext=(-4, 0), textcoords="offset points", ha="right",
                             va="center", fontsize=7.5, color=color, gid="step",
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75), zorder=20)
+                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75), zorder=20))
     ax_usd.set_xlim(-0.06 * xmax, xmax * 1.03)
     ax_usd.set_ylim(0, ymax * 1.06)
     ax_usd.set_ylabel("cumulative cost (USD/t)")
@@ -132,4 +133,5 @@ def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = 
     titles(fig, f"{results.scenario.name}, case {case}: time/cost-distance",
            case_subtitle(results, case) + "\nslopes: transport along links; steps: borders, transfers and ports",
            ax=ax_usd)
+    declutter(fig, ax_usd, notes, same_text_px=60)
     return fig

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ._style import (KIND_STYLES, MODE_STYLES, case_subtitle, check_case, check_ranks, new_figure, route_colors,
-                     route_label, short_name, titles)
+from ._style import (RIGHT_FIRST, KIND_STYLES, declutter, MODE_STYLES, case_subtitle, check_case, check_ranks, new_figure, route_colors,
+                     route_label, node_name, titles)
 
 COUNTRY_NAMES = {"MN": "MONGOLIA", "CN": "CHINA", "RU": "RUSSIA", "KP": "DPRK", "KR": "KOREA", "JP": "JAPAN"}
 
@@ -60,7 +60,7 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
     for i, rank in enumerate(ranks):
         seq = results.routes.at[(case, rank), "nodes"]
         ax.plot(nodes.loc[seq, "lon"], nodes.loc[seq, "lat"], color=colors[(case, rank)], alpha=0.55,
-                linewidth=5 + 4 * (n - 1 - i), solid_capstyle="round", solid_joinstyle="round", zorder=2 + i,
+                linewidth=3.5 + 2.5 * (n - 1 - i), solid_capstyle="round", solid_joinstyle="round", zorder=2 + i,
                 label=route_label(results, case, rank, wrap=58), gid=f"route:{rank}")
 
     # network links, by mode; closed ones faint
@@ -88,22 +88,24 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
             ax.scatter(sub["lon"], sub["lat"], marker=style["marker"], s=style["s"], color=style["color"],
                        edgecolor="white", linewidth=0.6, zorder=12, label=kind, gid=f"nodes:{kind}")
 
-    # country labels at the middle of each country's nodes
+    # country labels near the middle of each country's nodes, moved off the node names
+    countries = []
     for country, grp in nodes.groupby("country"):
-        ax.text(grp["lon"].median(), grp["lat"].median(), COUNTRY_NAMES.get(country, country), fontsize=15,
-                color="#b0b0b0", alpha=0.55, ha="center", va="center", fontweight="bold", zorder=1,
-                gid="country")
+        countries.append(ax.annotate(COUNTRY_NAMES.get(country, country), (grp["lon"].median(), grp["lat"].median()),
+                                     xytext=(0, 0), textcoords="offset points", fontsize=14, color="#a8a8a8",
+                                     alpha=0.6, ha="center", va="center", fontweight="bold", zorder=1, gid="country"))
 
     # node names
+    names = []
     if label_nodes != "none":
         if label_nodes == "all":
             named = list(nodes.index)
         else:
             named = list(dict.fromkeys(n for r in ranks for n in results.routes.at[(case, r), "key_nodes"]))
         for node in named:
-            ax.annotate(short_name(nodes.at[node, "name"]), (nodes.at[node, "lon"], nodes.at[node, "lat"]),
+            names.append(ax.annotate(node_name(nodes, node), (nodes.at[node, "lon"], nodes.at[node, "lat"]),
                         xytext=(5, 4), textcoords="offset points", fontsize=8, zorder=15, gid="node_label",
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)))
 
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
@@ -114,8 +116,14 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
     other = [(h, l) for h, l in zip(handles, labels) if (h, l) not in route_items]
     leg1 = fig.legend(*zip(*route_items), loc="outside lower left", frameon=False, fontsize=8.5,
                       title="routes (cheapest first)", title_fontsize=9, alignment="left")
-    leg2 = fig.legend(*zip(*other), loc="outside right upper", frameon=False, fontsize=8.5, title="network",
+    leg2 = fig.legend(*zip(*other), loc="outside right center", frameon=False, fontsize=8.5, title="network",
                       title_fontsize=9, alignment="left")
     del leg1, leg2
-    titles(fig, f"{results.scenario.name}, case {case}: routes on the map", case_subtitle(results, case), ax=ax)
+    titles(fig, f"{results.scenario.name}, case {case}: routes on the map",
+           case_subtitle(results, case) + "\nsea legs drawn as straight lines (schematic)", ax=ax)
+    spots = nodes[["lon", "lat"]].to_numpy(dtype=float)
+    declutter(fig, ax, names, candidates=RIGHT_FIRST, points=spots)
+    country_spots = tuple((dx, dy, "center", "center") for r in (0, 25, 50, 75, 100)
+                          for dx, dy in ((0, -r), (0, r), (-r, 0), (r, 0), (-r, -r), (r, r), (-r, r), (r, -r)))[7:]
+    declutter(fig, ax, countries, candidates=country_spots, fixed=names, points=spots, own_point=False)  # node names stay, countries move
     return fig
