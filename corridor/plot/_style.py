@@ -66,9 +66,12 @@ def mpl():
             and sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY")):
         matplotlib.use("Agg")
-    if _in_ipython():
-        # lets Jupyter show a returned Figure (the inline backend registers its formatter on import)
-        import matplotlib.pyplot  # noqa: F401
+    if _in_ipython() and os.environ.get("MPLBACKEND", "").endswith("backend_inline"):
+        # lets Jupyter show a returned Figure: the inline backend registers its PNG formatter when imported,
+        # which pyplot otherwise leaves until a pyplot figure is made
+        import importlib
+
+        importlib.import_module("matplotlib_inline.backend_inline")
     return matplotlib
 
 
