@@ -133,11 +133,6 @@ class Network:
         return replace(self, nodes=kept_nodes, links=lk[link_mask], transfers=tr[tr_mask],
                        closed=self.closed + tuple(words))
 
-    def summary(self) -> pd.DataFrame:
-        """Counts of nodes by country and kind, and link kilometres by mode and country."""
-        km = self.links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum", fill_value=0)
-        return km
-
     def __repr__(self) -> str:
         return (f"<Network {self.name}: {len(self.nodes)} nodes, {len(self.links)} links, "
                 f"{len(self.transfers)} transfers, {len(self.sources)} sources>")
