@@ -150,13 +150,32 @@ def test_labels_stay_inside_the_figure():
     for fig in res.plot.figures().values():
         fig.draw_without_rendering()
         box = fig.bbox
-        texts = [t for ax in fig.axes for t in (*ax.texts, *ax.get_yticklabels(), ax.title)]
-        texts += [t for leg in fig.legends for t in leg.get_texts()]
+        ticks = {id(label): (tick, axis) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                 for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
+
+        def drawn(t):  # tick labels outside the axis range exist but are not drawn
+            if id(t) in ticks:
+                tick, axis = ticks[id(t)]
+                lo, hi = sorted(axis.get_view_interval())
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    return False
+            return t.get_visible() and bool(t.get_text().strip())
+
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if drawn(t)]
+        assert len(texts) > 10
         for t in texts:
-            if t.get_visible() and t.get_text():
-                bb = t.get_window_extent()
-                assert box.x0 - 1 <= bb.x0 and bb.x1 <= box.x1 + 1 and box.y0 - 1 <= bb.y0 and bb.y1 <= box.y1 + 1, \
-                    f"{fig.get_suptitle()}: {t.get_text()!r} is cut"
+            bb = t.get_window_extent()
+            assert box.x0 - 1 <= bb.x0 and bb.x1 <= box.x1 + 1 and box.y0 - 1 <= bb.y0 and bb.y1 <= box.y1 + 1, \
+                f"{fig.get_suptitle()}: {t.get_text()!r} is cut"
+
+
+def test_dollar_signs_are_text_not_mathematics(toy_scenario):
+    s = toy_scenario.with_cases([{"name": "cut", "description": "from US$25 to US$15 per tonne",
+                                  "close": {"countries": ["RU"]}}])
+    fig = corridor.run(s).plot.cost_bars()
+    title = fig.axes[0].get_title(loc="left")
+    assert r"US\$25 to US\$15" in title
+    fig.draw_without_rendering()
 
 
 def test_unknown_or_failed_case_is_a_clear_error(toy_scenario):
@@ -200,3 +219,21 @@ def test_cli_plots(tmp_path, capsys):
     assert main(["run", str(DATA / "toy.toml"), "--plots", str(tmp_path / "p")]) == 0
     assert "Case: baseline" in capsys.readouterr().out
     assert len(list((tmp_path / "p").glob("*.png"))) == len(list((tmp_path / "p").glob("*.svg"))) == 9
+
+
+def test_readme_gallery_images_exist_and_are_what_the_command_writes():
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    images = re.findall(r"!\[[^\]]*\]\((docs/gallery/[^)]+)\)", readme)
+    assert len(images) == 3
+    for img in images:
+        assert (ROOT / img).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "corridor run scenarios/test_shipment_2015.toml --plots docs/gallery" in readme
+    # the gallery holds exactly the charts the documented command draws (so it is not stale after a case is renamed)
+    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml"))
+    from corridor.plot import _stems
+
+    solved = list(dict.fromkeys(res.routes.index.get_level_values("case")))
+    stems = {"cost_bars", *(f"{k}_{s}" for s in _stems(solved).values() for k in ("cost_distance", "map"))}
+    assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.{f}" for s in stems for f in ("png", "svg")}

@@ -98,9 +98,14 @@ def new_figure(width_in: float, height_in: float, **subplots):
     return fig, axes
 
 
+def plain(text: str) -> str:
+    """``text`` with ``$`` escaped, so that matplotlib does not read "US$25 ... US$15" as mathematics."""
+    return str(text).replace("$", r"\$")
+
+
 def route_label(results, case: str, rank: int, *, wrap: int | None = WRAP, numbered: bool = True) -> str:
     """``"1. Sharyn Gol › Naushki › Rajin port › Pohang"`` (``Results.routes.route``), wrapped at ``wrap`` characters."""
-    text = str(results.routes.at[(case, rank), "route"])
+    text = plain(results.routes.at[(case, rank), "route"])
     if numbered:
         text = f"{rank}. {text}"
     if wrap:
@@ -122,7 +127,7 @@ def route_colors(results) -> dict[tuple[str, int], str]:
 
 def node_name(nodes, node: str) -> str:
     """The short display name of ``node`` (its id if the table does not have it)."""
-    return short_name(nodes.at[node, "name"]) if node in nodes.index else node
+    return plain(short_name(nodes.at[node, "name"]) if node in nodes.index else node)
 
 
 def case_subtitle(results, case: str) -> str:
@@ -135,15 +140,15 @@ def case_subtitle(results, case: str) -> str:
     if vot:
         text += f"; value of time {vot:g} USD/t-day"
     if c.closed:
-        text += f"; closed: {', '.join(c.closed)}"
+        text += f"; closed: {plain(', '.join(c.closed))}"
     return text
 
 
 def titles(fig, title: str, subtitle: str = "", *, ax=None) -> None:
     """A bold figure title; ``subtitle`` goes in smaller type above ``ax`` (the top axes)."""
-    fig.suptitle(title, fontsize=12.5, fontweight="bold")
+    fig.suptitle(plain(title), fontsize=12.5, fontweight="bold")
     if subtitle and ax is not None:
-        ax.set_title(subtitle, fontsize=9.5, color="#333333", pad=10)
+        ax.set_title(subtitle, fontsize=9.5, color="#333333", pad=10)  # built from plain() parts
 
 
 def fit_texts(fig, ax, texts, *, margin: float = 0.01) -> None:

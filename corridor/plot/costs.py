@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from ._style import (COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, check_case, check_ranks,
-                     fit_texts, new_figure, route_colors, route_label, titles)
+                     fit_texts, new_figure, plain, route_colors, route_label, titles)
 
-DESC_WRAP = 125  # characters per line of a case description
+DESC_WRAP = 100  # characters per line of a case description
 
 
 def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time_value: bool = True):
@@ -84,7 +84,7 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
         ax.set_ylim(-0.6, len(ranks_) - 0.4)
         desc = " ".join(results.scenario.case(case).description.split())
         desc = textwrap.shorten(desc, 2 * DESC_WRAP, placeholder=" …") if desc else ""
-        ax.set_title("\n".join([f"case: {case}", *textwrap.wrap(desc, DESC_WRAP)]), loc="left", fontsize=9.5)
+        ax.set_title(plain("\n".join([f"case: {case}", *textwrap.wrap(desc, DESC_WRAP)])), loc="left", fontsize=9)
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
