@@ -21,6 +21,25 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, metavar="DIR", help="also write the tables as CSV files into DIR")
     r.add_argument("--plots", type=Path, metavar="DIR",
                    help="also draw the charts (cost bars, time/cost-distance and map per case) as PNG and SVG into DIR")
+    r.add_argument("--draws", type=int, default=0, metavar="N",
+                   help="sample the [[uncertainty]] entries N times: P10/P50/P90 and probability of being cheapest")
+    r.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the draws (default 0)")
+    b = sub.add_parser("breakeven", help="the value of an uncertain input at which two routes cost the same")
+    b.add_argument("scenario", type=Path, help="scenario file (TOML) with [[uncertainty]] entries")
+    b.add_argument("--param", required=True, metavar="NAME", help="name of an [[uncertainty]] entry or group")
+    b.add_argument("--routes", nargs=2, required=True, metavar=("A", "B"),
+                   help="two routes, each a rank or a node it passes through (id or part of a name)")
+    b.add_argument("--within", nargs=2, type=float, metavar=("LOW", "HIGH"),
+                   help="range searched (default: the entry's low and high)")
+    b.add_argument("--case", help="one case by name (default: every case)")
+    b.add_argument("--metric", choices=("generalized", "cost"), default="generalized")
+    b.add_argument("--json", action="store_true", help="print the results as JSON")
+    t = sub.add_parser("tornado", help="how much each uncertain input alone moves the best route's cost")
+    t.add_argument("scenario", type=Path, help="scenario file (TOML) with [[uncertainty]] entries")
+    t.add_argument("--case", help="one case by name (default: every case)")
+    t.add_argument("--metric", choices=("generalized", "cost"), default="generalized")
+    t.add_argument("--png", type=Path, metavar="FILE", help="also draw the tornado chart into FILE")
+    t.add_argument("--json", action="store_true", help="print the table as JSON")
     v = sub.add_parser("validate", help="check a scenario file or a network folder")
     v.add_argument("path", type=Path)
     n = sub.add_parser("network", help="show what a network holds")
@@ -33,7 +52,9 @@ def _run(args) -> int:
     from .scenario import load_scenario
     from .solve import run
 
-    results = run(load_scenario(args.scenario))
+    if args.draws < 0 or args.seed < 0:
+        raise InputError("--draws and --seed must be at least 0")
+    results = run(load_scenario(args.scenario), draws=args.draws, seed=args.seed)
     if len(results.routes) == 0:
         for case, why in results.failures.items():
             print(f"error: {args.scenario}: case '{case}': {why}", file=sys.stderr)
@@ -47,6 +68,45 @@ def _run(args) -> int:
     print(results.to_json() if args.json else text_report(results))
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)
+    return 0
+
+
+def _breakeven(args) -> int:
+    import json
+
+    from .scenario import load_scenario
+    from .uncertainty import breakeven
+
+    routes = tuple(int(r) if r.isdigit() else r for r in args.routes)
+    found = breakeven(load_scenario(args.scenario), args.param, routes, case=args.case,
+                      within=tuple(args.within) if args.within else None, metric=args.metric)
+    if args.json:
+        print(json.dumps([b.to_dict() for b in found], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(str(b) for b in found))
+    return 0
+
+
+def _tornado(args) -> int:
+    from .scenario import load_scenario
+    from .uncertainty import tornado
+
+    table = tornado(load_scenario(args.scenario), case=args.case, metric=args.metric)
+    if args.png:
+        from .plot_uncertainty import tornado_chart
+
+        tornado_chart(table).figure.savefig(args.png, dpi=120, bbox_inches="tight")
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    cols = ["parameter", "low", "high", "change_low", "change_high", "gap_low", "gap_high", "cheapest_low",
+            "cheapest_high"]
+    for i, (case, part) in enumerate(table.groupby("case", sort=False)):
+        if i:
+            print()
+        print(f"Case: {case} — best route {part['best_usd_per_t'].iloc[0]:.2f} USD/t ({args.metric}); "
+              f"gap to the runner-up {part['gap_usd_per_t'].iloc[0]:.2f}")
+        print(part[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     return 0
 
 
@@ -74,7 +134,8 @@ def _network(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate, "network": _network}[args.command](args)
+        return {"run": _run, "validate": _validate, "network": _network, "breakeven": _breakeven,
+                "tornado": _tornado}[args.command](args)
     except InputError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -23,8 +23,14 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
         rows.append([str(rank), r["route"], f"{r['cost_usd_per_t']:.2f}", f"{r['generalized_usd_per_t']:.2f}",
                      _fmt_money(r["cost_usd"]), f"{r['distance_km']:,.0f}", f"{r['transit_days']:.1f}",
                      f"{r['co2_kg_per_t']:.1f}", biggest])
+    if "p_cheapest" in routes.columns:  # a run with draws
+        header[2:2] = ["P10", "P50", "P90"]
+        header.append("P(cheapest)")
+        for row, (rank, r) in zip(rows, routes.iterrows()):
+            row[2:2] = [f"{r[c]:.2f}" for c in ("p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t")]
+            row.append(f"{r['p_cheapest']:.1%}")
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    left = {1, 8}
+    left = {1, header.index("biggest components (USD/t)")}
 
     def line(cells):
         return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
@@ -47,6 +53,10 @@ def text_report(results: Results) -> str:
         if case.name in results.failures:
             out.append(f"  {results.failures[case.name]}")
             continue
+        if results.uncertainty and case.name in results.uncertainty:
+            d = results.uncertainty[case.name]
+            out.append(f"  {d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; coverage "
+                       f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t")
         out.append(case_table(results, case.name))
     return "\n".join(out)
 

@@ -16,6 +16,9 @@ from .schema import COMPONENTS, LINK_COUNTRIES
 ROUTE_COLUMNS = ["case", "rank", "route", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km", "transit_days",
                  "co2_kg_per_t", "key_nodes", "nodes", "links"]
+# Added to each route by a run with draws (see corridor.uncertainty).
+DRAW_COLUMNS = ["p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p10_generalized_usd_per_t",
+                "p50_generalized_usd_per_t", "p90_generalized_usd_per_t", "p_cheapest"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,10 @@ class Results:
         Cost per tonne by the country that charges it (``INT`` for sea freight).
     failures : dict
         Cases without a route, and why.
+    uncertainty : dict or None
+        After a run with draws: case name -> :class:`corridor.uncertainty.CaseDraws` (the drawn costs of each
+        route, the number of draws, the seed and the coverage check). ``routes`` then also holds P10/P50/P90 of
+        cost and generalized cost and ``p_cheapest``, and lists every route that was cheapest in some draw.
     """
 
     scenario: object
@@ -44,10 +51,13 @@ class Results:
     components: pd.DataFrame
     countries: pd.DataFrame
     failures: dict = field(default_factory=dict)
+    uncertainty: dict | None = None
 
     @classmethod
-    def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict) -> "Results":
-        routes_df = pd.DataFrame(routes, columns=ROUTE_COLUMNS).set_index(["case", "rank"])
+    def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict,
+              uncertainty: dict | None = None) -> "Results":
+        columns = ROUTE_COLUMNS + (DRAW_COLUMNS if uncertainty is not None else [])
+        routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
             columns=["case", "rank", "seq", "kind", "id", "from", "to", "node", "mode", "country", "component",
                      "distance_km", "usd_per_t", "days", "co2_kg_per_t"])
@@ -62,7 +72,7 @@ class Results:
             return wide.loc[order] if order else wide
 
         return cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
-                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures))
+                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty)
 
     @property
     def cases(self) -> list[str]:
@@ -115,9 +125,17 @@ class Results:
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
                 })
+                if self.uncertainty is not None:
+                    rows[-1].update({c: _num(r[c]) for c in DRAW_COLUMNS})
             entry["routes"] = rows
+            if self.uncertainty is not None:
+                draws = self.uncertainty[name]
+                entry.update(draws=draws.draws, coverage=_num(draws.coverage), checked_draws=draws.checked)
             cases.append(entry)
-        return {"scenario": self.scenario.name, "cases": cases}
+        out = {"scenario": self.scenario.name, "cases": cases}
+        if self.uncertainty is not None:
+            out["seed"] = next(iter(self.uncertainty.values())).seed if self.uncertainty else None
+        return out
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **({"indent": 2} | kwargs))

@@ -16,8 +16,9 @@ from typing import Any
 from . import schema
 from .errors import InputError
 from .network import Network, load_network, resolve_network_path
+from .sampling import Entry, parse_entries
 
-TOP_KEYS = {"name", "description", "network", "shipment", "settings", "cases"}
+TOP_KEYS = {"name", "description", "network", "shipment", "settings", "cases", "uncertainty"}
 SHIPMENT_KEYS = {"origin", "destination", "tonnes"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"}
 CASE_KEYS = {"name", "description", "close", "change", "shipment", "settings"}
@@ -66,6 +67,7 @@ class Scenario:
     cases: tuple[Case, ...]
     source: str = "<scenario>"
     base_dir: Path | None = None
+    uncertainty: tuple[Entry, ...] = ()  # the [[uncertainty]] entries (see corridor.sampling)
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,
@@ -342,7 +344,8 @@ def _build(data: dict, source: str, base_dir: Path | None, network: Network | No
             cases.append(Case(name=case_name, description=raw.get("description", ""),
                               shipment=Shipment(ship["origin"], ship["destination"], ship["tonnes"]),
                               settings=resolved, network=case_net, closed=case_net.closed))
+    uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
     if ck.problems:
         raise InputError(ck.problems)
     return Scenario(name=name, description=description, data=data, network=network, cases=tuple(cases),
-                    source=source, base_dir=base_dir)
+                    source=source, base_dir=base_dir, uncertainty=uncertainty)

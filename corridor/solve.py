@@ -16,9 +16,16 @@ def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
     graph = build_graph(case.network)
     ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
     arc_lists = cheapest_routes(graph, ship.origin, ship.destination, case.settings.routes, vot)
+    return describe_routes(case, graph, arc_lists)
+
+
+def describe_routes(case: Case, graph, arc_lists: list[list[int]],
+                    ranks: list[int] | None = None) -> tuple[list[dict], list[pd.DataFrame]]:
+    """Route dicts and legs of given arc lists (ranked 1, 2, ... unless ``ranks`` are given)."""
+    ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
     nodes = case.network.nodes
     routes, legs_list = [], []
-    for rank, arcs in enumerate(arc_lists, start=1):
+    for rank, arcs in zip(ranks or range(1, len(arc_lists) + 1), arc_lists):
         legs = route_legs(graph, arcs, ship.destination)
         cost = float(legs["usd_per_t"].sum())
         days = float(legs["days"].sum())
@@ -53,11 +60,15 @@ def _disambiguate(routes: list[dict], nodes: pd.DataFrame) -> None:
             seen[label] = r["nodes"]
 
 
-def run(scenario: Scenario) -> Results:
+def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options) -> Results:
     """Solve every case of ``scenario``.
 
     A case whose origin cannot reach its destination is reported in ``Results.failures`` and the other
     cases still run.
+
+    With ``draws`` > 0 the scenario's ``[[uncertainty]]`` entries are sampled ``draws`` times (seeded by ``seed``)
+    and every route gains P10/P50/P90 of its cost and generalized cost and the probability of being the cheapest;
+    see :func:`corridor.uncertainty.run_draws` for ``options``.
 
     Examples
     --------
@@ -65,6 +76,10 @@ def run(scenario: Scenario) -> Results:
     >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015.toml"))
     >>> res.routes[["route", "cost_usd_per_t", "transit_days"]]
     """
+    if draws:
+        from .uncertainty import run_draws
+
+        return run_draws(scenario, draws=draws, seed=seed, **options)
     routes, legs, failures = [], [], {}
     for case in scenario.cases:
         try:

@@ -1,0 +1,235 @@
+"""Vectorised pricing of routes over many parameter draws.
+
+A route's money and time are sums over its arcs, and an arc's money and time are simple functions of a few table
+cells: a link arc costs ``distance_km x tariff_usd_per_tkm + fixed_usd_per_t`` plus the pass charge of the node it
+enters and takes ``distance_km / speed_km_per_day`` days plus that node's pass time; a transfer arc costs
+``cost_usd_per_t`` and takes ``dwell_hours``. So for a block of draws (columns) we
+
+1. build the drawn values of the uncertain cells (cells x draws) from the entry values (entries x draws),
+2. recompute only the arcs that read an uncertain cell, as differences from their file values (arcs x draws),
+3. add each route's arc differences to its file-value totals (routes x draws).
+
+Step 3 is the route-arc incidence product ``R @ C``. It is done as a fixed sequence of vector additions per route
+(not a BLAS product), so each draw's numbers do not depend on how many draws share a block: chunking cannot change a
+result, and with no change at all (zero spread) every route's numbers equal the deterministic ones bit for bit.
+
+A value of NaN in the entry values means "this entry is not applied in this column" (used by the tornado and the
+break-even search, which move one entry at a time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from .graph import RoutingGraph
+from .sampling import Entry
+
+# Inputs of an arc's money and time: (table, column) and the arc column naming the table row.
+LINK_INPUTS = {"distance_km": "ref", "tariff_usd_per_tkm": "ref", "fixed_usd_per_t": "ref", "speed_km_per_day": "ref",
+               "pass_usd_per_t": "node", "pass_hours": "node"}
+TRANSFER_INPUTS = {"cost_usd_per_t": "ref", "dwell_hours": "ref"}
+INPUT_TABLE = {"distance_km": "links", "tariff_usd_per_tkm": "links", "fixed_usd_per_t": "links",
+               "speed_km_per_day": "links", "pass_usd_per_t": "nodes", "pass_hours": "nodes",
+               "cost_usd_per_t": "transfers", "dwell_hours": "transfers"}
+
+
+class ArcPricer:
+    """Drawn money and time of the arcs of one case's routing graph.
+
+    Parameters
+    ----------
+    graph : RoutingGraph
+        The case's graph (built from the case's network, changes applied).
+    entries : sequence of Entry
+        All the scenario's uncertain entries; those that select no row of this case's network are ignored.
+    destination : str
+        The destination node, whose pass charge no route pays.
+    """
+
+    def __init__(self, graph: RoutingGraph, entries: tuple[Entry, ...], destination: str):
+        net = graph.network
+        self.graph = graph
+        self.destination = destination
+        # uncertain cells: (table, column) -> row ids, and the entries that act on them (entry number, positions)
+        rows: dict[tuple[str, str], list[str]] = {}
+        self.actions: list[tuple[int, tuple[str, str], np.ndarray, str]] = []
+        for i, e in enumerate(entries):
+            ids = list(net.select(e.table, e.where))
+            if not ids:
+                continue
+            key = (e.table, e.column)
+            known = rows.setdefault(key, [])
+            for rid in ids:
+                if rid not in known:
+                    known.append(rid)
+            pos = {rid: j for j, rid in enumerate(known)}
+            self.actions.append((i, key, np.array([pos[r] for r in ids], dtype=np.int64), e.how))
+        self.cell_rows = rows
+        self.cell_base = {key: net.table(key[0]).loc[ids, key[1]].to_numpy(dtype=float) for key, ids in rows.items()}
+        self.active_entries = sorted({a[0] for a in self.actions})
+
+        arcs = graph.arcs
+        is_link = (arcs["kind"] == "link").to_numpy()
+        at_dest = (arcs["node"] == destination).to_numpy() & is_link
+        varies = np.zeros(len(arcs), dtype=bool)
+        for (table, col), ids in rows.items():
+            if table == "links":
+                varies |= is_link & arcs["ref"].isin(ids).to_numpy()
+            elif table == "nodes":
+                varies |= is_link & ~at_dest & arcs["node"].isin(ids).to_numpy()
+            else:
+                varies |= ~is_link & arcs["ref"].isin(ids).to_numpy()
+        self.var_arcs = np.flatnonzero(varies)
+        self.is_link = is_link
+        self.at_dest = at_dest
+        # file values of every input of every arc, and where an uncertain cell feeds it (-1: it does not)
+        links, nodes, transfers = net.links, net.nodes, net.transfers
+        n = len(arcs)
+        self.base: dict[str, np.ndarray] = {}
+        self.cell_index: dict[str, np.ndarray] = {}
+        for col in (*LINK_INPUTS, *TRANSFER_INPUTS):
+            table = INPUT_TABLE[col]
+            owner = is_link if col in LINK_INPUTS else ~is_link
+            key_col = LINK_INPUTS.get(col) or TRANSFER_INPUTS[col]
+            keys = arcs[key_col].to_numpy()
+            df = {"links": links, "nodes": nodes, "transfers": transfers}[table]
+            base = np.zeros(n)
+            base[owner] = df.loc[keys[owner], col].to_numpy(dtype=float) if owner.any() else 0.0
+            idx = np.full(n, -1, dtype=np.int64)
+            ids = rows.get((table, col))
+            if ids:
+                pos = {rid: j for j, rid in enumerate(ids)}
+                feeds = owner & (~at_dest if table == "nodes" else True)
+                idx[feeds] = [pos.get(k, -1) for k in keys[feeds]]
+            self.base[col] = base
+            self.cell_index[col] = idx
+        self.base_usd = arcs["usd_per_t"].to_numpy(dtype=float)
+        self.base_hours = arcs["hours"].to_numpy(dtype=float)
+
+    # ----- step 1: cells ------------------------------------------------------------------------------
+    def cells(self, x: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
+        """Drawn values of the uncertain cells (rows x draws) from entry values ``x`` (entries x draws)."""
+        n = x.shape[1]
+        out = {key: np.repeat(base[:, None], n, axis=1) for key, base in self.cell_base.items()}
+        for i, key, pos, how in self.actions:
+            xi = x[i]
+            m = out[key]
+            if np.isnan(xi).any():
+                if how == "scale":
+                    m[pos] *= np.where(np.isnan(xi), 1.0, xi)
+                else:
+                    m[pos] = np.where(np.isnan(xi), m[pos], xi)
+            elif how == "scale":
+                m[pos] *= xi
+            else:
+                m[pos] = xi
+        return out
+
+    # ----- step 2: arcs -------------------------------------------------------------------------------
+    def deltas(self, arc_ids: np.ndarray, cells: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Change of money (USD/t) and of time (days) of arcs ``arc_ids`` from their file values (arcs x draws)."""
+        arc_ids = np.asarray(arc_ids, dtype=np.int64)
+        dm = np.zeros((len(arc_ids), n))
+        dd = np.zeros((len(arc_ids), n))
+        link = self.is_link[arc_ids]
+        if link.any():
+            a = arc_ids[link]
+            get = self._inputs(a, cells, n)
+            usd = get("distance_km") * get("tariff_usd_per_tkm") + get("fixed_usd_per_t")
+            hours = get("distance_km") / get("speed_km_per_day") * 24.0
+            pass_usd, pass_hours = get("pass_usd_per_t"), get("pass_hours")
+            dm[link] = (usd - self.base_usd[a, None]) + (pass_usd - self.base["pass_usd_per_t"][a, None])
+            dd[link] = (hours - self.base_hours[a, None]) / 24.0 + (pass_hours - self.base["pass_hours"][a, None]) / 24.0
+        if (~link).any():
+            a = arc_ids[~link]
+            get = self._inputs(a, cells, n)
+            dm[~link] = get("cost_usd_per_t") - self.base_usd[a, None]
+            dd[~link] = (get("dwell_hours") - self.base_hours[a, None]) / 24.0
+        return dm, dd
+
+    def _inputs(self, a: np.ndarray, cells: dict, n: int):
+        def get(col: str) -> np.ndarray:
+            base = self.base[col][a]
+            idx = self.cell_index[col][a]
+            fed = idx >= 0
+            if not fed.any():
+                return base[:, None]
+            out = np.repeat(base[:, None], n, axis=1)
+            out[fed] = cells[(INPUT_TABLE[col], col)][idx[fed]]
+            return out
+        return get
+
+    # ----- whole graph ---------------------------------------------------------------------------------
+    def base_weights(self, vot: float) -> np.ndarray:
+        """Generalized cost of every arc at the file values, without the destination's pass charge."""
+        arcs = self.graph.arcs
+        keep = ~self.at_dest
+        money = self.base_usd + np.where(keep, arcs["pass_usd_per_t"].to_numpy(), 0.0)
+        days = (self.base_hours + np.where(keep, arcs["pass_hours"].to_numpy(), 0.0)) / 24.0
+        return money + vot * days
+
+    def weights(self, x: np.ndarray, vot: float) -> np.ndarray:
+        """Generalized cost of every arc (arcs x draws) for entry values ``x``, destination pass charge left out."""
+        n = x.shape[1]
+        w = np.repeat(self.base_weights(vot)[:, None], n, axis=1)
+        if len(self.var_arcs):
+            dm, dd = self.deltas(self.var_arcs, self.cells(x), n)
+            w[self.var_arcs] += dm + vot * dd
+        return w
+
+    def graph_with_weights(self, w: np.ndarray) -> RoutingGraph:
+        """A copy of the graph whose arcs cost ``w`` (one draw) and take no time, for the k-shortest search."""
+        arcs = self.graph.arcs.assign(usd_per_t=w, pass_usd_per_t=0.0, hours=0.0, pass_hours=0.0)
+        return replace(self.graph, arcs=arcs)
+
+
+@dataclass
+class RouteSet:
+    """Candidate routes of one case, priced for blocks of draws.
+
+    ``money`` and ``days`` are the routes' totals at the file values (as the deterministic run computes them).
+    """
+
+    pricer: ArcPricer
+    arc_lists: list[list[int]]
+    money: np.ndarray
+    days: np.ndarray
+    vot: float
+
+    def __post_init__(self):
+        var = set(self.pricer.var_arcs.tolist())
+        used = sorted({a for arcs in self.arc_lists for a in arcs if a in var})
+        self.used = np.array(used, dtype=np.int64)
+        row = {a: j for j, a in enumerate(used)}
+        self.route_rows = [[row[a] for a in arcs if a in row] for arcs in self.arc_lists]
+
+    def price(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Money (USD/t) and days of every route (routes x draws) for entry values ``x`` (entries x draws)."""
+        n = x.shape[1]
+        money = np.empty((len(self.arc_lists), n))
+        days = np.empty_like(money)
+        if len(self.used):
+            dm, dd = self.pricer.deltas(self.used, self.pricer.cells(x), n)
+        for r, rows in enumerate(self.route_rows):
+            if not rows:
+                money[r] = self.money[r]
+                days[r] = self.days[r]
+                continue
+            sm, sd = dm[rows[0]].copy(), dd[rows[0]].copy()
+            for j in rows[1:]:
+                sm += dm[j]
+                sd += dd[j]
+            money[r] = self.money[r] + sm
+            days[r] = self.days[r] + sd
+        return money, days
+
+    def generalized(self, money: np.ndarray, days: np.ndarray) -> np.ndarray:
+        return money + self.vot * days
+
+
+def route_totals(legs: pd.DataFrame) -> tuple[float, float]:
+    """Money and days of a route from its legs, summed exactly as the deterministic run sums them."""
+    return float(legs["usd_per_t"].sum()), float(legs["days"].sum())

@@ -1,0 +1,303 @@
+"""Uncertain inputs: the ``[[uncertainty]]`` entries of a scenario file, their distributions and their draws.
+
+An entry selects cells of a network table the way ``[[cases.change]]`` does (``table``, ``where``) plus one
+``column``, and gives a distribution for them, applied as a multiplier of the file value (``as = "scale"``, the
+default) or as the value itself (``as = "value"``)::
+
+    [[uncertainty]]
+    name = "RZD tariff"
+    table = "links"
+    where = { country = "RU", mode = "rail1520" }
+    column = "tariff_usd_per_tkm"
+    distribution = "triangular"    # uniform (low, high) | triangular (low, mode, high)
+    low = 0.5                      # | normal (mean, sd; optional low, high) | lognormal (mean, sd; optional low, high)
+    mode = 0.8
+    high = 1.0
+
+Entries that share a ``group`` move together: one uniform number per draw feeds every entry of the group through
+its own inverse distribution function (so two entries with the same distribution get the same value).
+
+Every draw is made by inverse transform from uniforms, one independent PCG64 stream per group
+(``SeedSequence(seed, spawn_key=(group,))``), so a draw depends only on the seed, the group and its index: drawing
+in chunks of any size gives the same numbers bit for bit.
+
+A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
+positive (``distance_km``, ``speed_km_per_day``) every distribution needs a lower bound above 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Columns an entry may make uncertain: those that enter a route's money or time.
+UNCERTAIN_COLUMNS = {
+    "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t"),
+    "nodes": ("pass_usd_per_t", "pass_hours"),
+    "transfers": ("cost_usd_per_t", "dwell_hours"),
+}
+POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day"}
+PARAMETERS = {  # distribution -> (required keys, optional keys)
+    "uniform": (("low", "high"), ()),
+    "triangular": (("low", "mode", "high"), ()),
+    "normal": (("mean", "sd"), ("low", "high")),
+    "lognormal": (("mean", "sd"), ("low", "high")),
+}
+ENTRY_KEYS = {"name", "table", "where", "column", "distribution", "as", "group", "note", "low", "high", "mode", "mean",
+              "sd"}
+TORNADO_TAIL = 0.05  # an unbounded side of a distribution is taken at its 5th / 95th percentile for the tornado
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A distribution of one uncertain input, sampled by its inverse distribution function :meth:`ppf`.
+
+    Parameters
+    ----------
+    kind : {"uniform", "triangular", "normal", "lognormal"}
+    low, high : float or None
+        Bounds (the support of uniform and triangular; truncation points of normal and lognormal).
+    mode : float or None
+        Peak of a triangular distribution.
+    mean, sd : float or None
+        Mean and standard deviation of a normal or lognormal (of the value itself, not of its log).
+    """
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """The values at probabilities ``u`` (each in [0, 1))."""
+        u = np.asarray(u, dtype=float)
+        if self.kind == "uniform":
+            return self.low + u * (self.high - self.low)
+        if self.kind == "triangular":
+            lo, c, hi = self.low, self.mode, self.high
+            if hi == lo:
+                return np.full_like(u, lo)
+            f = (c - lo) / (hi - lo)
+            left = lo + np.sqrt(u * (hi - lo) * (c - lo))
+            right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - c))
+            return np.where(u < f, left, right)
+        if self.sd == 0.0:
+            return np.full_like(u, float(np.clip(self.mean, self._lower(), self._upper())))
+        mu, sigma, transform = self._normal_parameters()
+        from scipy.special import ndtr, ndtri
+
+        a, b = self._standard_bounds(mu, sigma)
+        fa, fb = ndtr(a), ndtr(b)
+        z = ndtri(fa + u * (fb - fa))
+        return np.clip(transform(mu + sigma * z), self._lower(), self._upper())
+
+    def bounds(self) -> tuple[float, float]:
+        """Low and high values for a tornado: the bounds where there are any, else the 5th / 95th percentiles."""
+        lo, hi = self._lower(), self._upper()
+        if self.kind in ("normal", "lognormal"):
+            q = self.ppf(np.array([TORNADO_TAIL, 1.0 - TORNADO_TAIL]))
+            lo = lo if self.low is not None else float(q[0])
+            hi = hi if self.high is not None else float(q[1])
+        return float(lo), float(hi)
+
+    def expectation(self) -> float:
+        """The mean (of the truncated distribution, estimated by quadrature for normal and lognormal)."""
+        if self.kind == "uniform":
+            return (self.low + self.high) / 2.0
+        if self.kind == "triangular":
+            return (self.low + self.mode + self.high) / 3.0
+        u = (np.arange(200_000) + 0.5) / 200_000  # midpoint rule on the inverse distribution function
+        return float(self.ppf(u).mean())
+
+    def describe(self) -> str:
+        if self.kind == "uniform":
+            return f"uniform {self.low:g}–{self.high:g}"
+        if self.kind == "triangular":
+            return f"triangular {self.low:g}–{self.mode:g}–{self.high:g}"
+        cut = "" if self.low is None and self.high is None else \
+            f" cut to {self.low if self.low is not None else 0:g}–{self.high if self.high is not None else math.inf:g}"
+        return f"{self.kind} mean {self.mean:g} sd {self.sd:g}{cut}"
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def _lower(self) -> float:
+        return self.low if self.low is not None else 0.0
+
+    def _upper(self) -> float:
+        return self.high if self.high is not None else math.inf
+
+    def _normal_parameters(self):
+        if self.kind == "normal":
+            return self.mean, self.sd, lambda x: x
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        return math.log(self.mean) - sigma2 / 2.0, math.sqrt(sigma2), np.exp
+
+    def _standard_bounds(self, mu: float, sigma: float) -> tuple[float, float]:
+        lo, hi = self._lower(), self._upper()
+        if self.kind == "lognormal":
+            lo = math.log(lo) if lo > 0 else -math.inf
+            hi = math.log(hi) if math.isfinite(hi) else math.inf
+        return (lo - mu) / sigma, (hi - mu) / sigma
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``[[uncertainty]]`` entry, checked against the scenario's network.
+
+    ``how`` is ``"scale"`` or ``"value"`` (the ``as`` key of the file).
+    """
+
+    name: str
+    table: str
+    where: dict
+    column: str
+    distribution: Distribution
+    how: str = "scale"
+    group: str = ""
+    where_in_file: str = field(default="", compare=False)
+
+    def bounds(self) -> tuple[float, float]:
+        return self.distribution.bounds()
+
+
+def groups(entries: tuple[Entry, ...] | list[Entry]) -> list[str]:
+    """Group names in order of first appearance (an entry without a group is its own group)."""
+    return list(dict.fromkeys(e.group for e in entries))
+
+
+def sample_uniforms(seed: int, n_groups: int, start: int, stop: int) -> np.ndarray:
+    """Uniform numbers in (0, 1) for draws ``start .. stop-1``: array (groups x draws).
+
+    Group ``g`` has its own stream ``PCG64(SeedSequence(seed, spawn_key=(g,)))``; draw ``i`` is the ``i``-th number of
+    that stream whatever the chunking. (Skipping to ``start`` advances the stream; 0 is replaced by 2**-54.)
+    """
+    out = np.empty((n_groups, stop - start))
+    for g in range(n_groups):
+        bitgen = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(g,)))
+        if start:
+            bitgen.advance(start)  # Generator.random uses one 64-bit output per double
+        out[g] = np.random.Generator(bitgen).random(stop - start)
+    out[out == 0.0] = 2.0 ** -54
+    return out
+
+
+def entry_values(entries: tuple[Entry, ...], u: np.ndarray) -> np.ndarray:
+    """Values of each entry (entries x draws) from the uniforms of their groups (groups x draws)."""
+    index = {g: i for i, g in enumerate(groups(entries))}
+    return np.stack([e.distribution.ppf(u[index[e.group]]) for e in entries]) if entries else np.empty((0, u.shape[1]))
+
+
+# ----- reading and checking the [[uncertainty]] list -----------------------------------------------------
+
+def parse_entries(ck: Any, raw: Any, network) -> tuple[Entry, ...]:
+    """Check the ``[[uncertainty]]`` list of a scenario file against ``network``; problems go to ``ck.fail``.
+
+    ``ck`` is the scenario checker (``fail(where, what)``, ``table``, ``text``, ``number``).
+    """
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        ck.fail("uncertainty", "expected a list of [[uncertainty]] tables")
+        return ()
+    entries, names = [], set()
+    for i, item in enumerate(raw, start=1):
+        where = f"uncertainty[{i}]"
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            where = f"uncertainty[{i}] '{item['name']}'"
+        item = ck.table(item, where, ENTRY_KEYS)
+        if not item:
+            continue
+        entry = _parse_entry(ck, item, where, network)
+        if entry is None:
+            continue
+        if entry.name in names:
+            ck.fail(f"{where}.name", f"two uncertainty entries are named '{entry.name}'")
+        names.add(entry.name)
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _parse_entry(ck: Any, item: dict, where: str, network) -> Entry | None:
+    n_before = len(ck.problems)
+    table = item.get("table")
+    if table not in UNCERTAIN_COLUMNS:
+        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes or transfers)")
+        return None
+    df = network.table(table)
+    sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
+    column = item.get("column")
+    if column not in UNCERTAIN_COLUMNS[table]:
+        ck.fail(f"{where}.column", f"{column!r} is not a column of {table} that enters cost or time "
+                                   f"(one of: {', '.join(UNCERTAIN_COLUMNS[table])})")
+    how = item.get("as", "scale")
+    if how not in ("scale", "value"):
+        ck.fail(f"{where}.as", f"expected \"scale\" (a multiplier of the file value) or \"value\", got {how!r}")
+    group = item.get("group")
+    if group is not None and ck.text(group, f"{where}.group") is None:
+        group = None
+    name = item.get("name")
+    if name is not None and ck.text(name, f"{where}.name") is None:
+        name = None
+    dist = _parse_distribution(ck, item, where, positive=column in POSITIVE_COLUMNS)
+    if len(ck.problems) > n_before:
+        return None
+    ids = network.select(table, sel)
+    if len(ids) == 0:
+        shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
+        ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
+        return None
+    if name is None:
+        shown = ",".join(f"{k}={v}" for k, v in sel.items())
+        name = f"{table}[{shown}].{column}"
+    return Entry(name=name, table=table, where=dict(sel), column=column, distribution=dist, how=how,
+                 group=group if group is not None else f"\0{name}", where_in_file=where)
+
+
+def _parse_distribution(ck: Any, item: dict, where: str, *, positive: bool) -> Distribution | None:
+    kind = item.get("distribution")
+    if kind not in PARAMETERS:
+        ck.fail(f"{where}.distribution", f"expected one of {', '.join(PARAMETERS)}, got {kind!r}")
+        return None
+    required, optional = PARAMETERS[kind]
+    n_before = len(ck.problems)
+    values = {}
+    for key in ("low", "high", "mode", "mean", "sd"):
+        if key not in item:
+            continue
+        if key not in required + optional:
+            ck.fail(f"{where}.{key}", f"a {kind} distribution takes {', '.join(required + optional)}, not {key}")
+            continue
+        value = ck.number(item[key], f"{where}.{key}", low=0.0)
+        if value is not None:
+            values[key] = float(value)
+    for key in required:
+        if key not in item:
+            ck.fail(where, f"a {kind} distribution needs {key} (it takes {', '.join(required + optional)})")
+    if len(ck.problems) > n_before:
+        return None
+    lo, hi = values.get("low"), values.get("high")
+    if lo is not None and hi is not None and lo > hi:
+        ck.fail(where, f"low ({lo:g}) is above high ({hi:g})")
+        return None
+    if kind == "triangular" and not lo <= values["mode"] <= hi:
+        ck.fail(f"{where}.mode", f"must lie between low ({lo:g}) and high ({hi:g}), got {values['mode']:g}")
+        return None
+    if kind in ("normal", "lognormal"):
+        mean = values["mean"]
+        if kind == "lognormal" and mean <= 0:
+            ck.fail(f"{where}.mean", "a lognormal needs a mean greater than 0")
+            return None
+        if (lo is not None and mean < lo) or (hi is not None and mean > hi):
+            ck.fail(f"{where}.mean", f"the mean {mean:g} lies outside the bounds low..high")
+            return None
+    if positive:
+        floor = lo if lo is not None else (None if kind == "lognormal" else 0.0)
+        if floor is not None and floor <= 0:
+            ck.fail(f"{where}.low", "this column must stay above 0: give a low bound greater than 0")
+            return None
+    return Distribution(kind=kind, low=lo, high=hi, mode=values.get("mode"), mean=values.get("mean"),
+                        sd=values.get("sd"))
