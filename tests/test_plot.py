@@ -140,6 +140,9 @@ def test_map_draws_routes_links_nodes_and_what_is_closed(toy, toy_net):
     # RU closed: b-r, r-p (RU rail) and p-m (sea from the closed port P) are faint; a-b and a-e stay
     assert by_gid == {"link:rail1520": 2, "link:rail1435": 1, "link:sea": 1, "link:closed": 3}
     kinds = {c.get_gid(): len(c.get_offsets()) for c in ax.collections}
+    # station R and port P are in Russia: drawn as closed nodes
+    assert kinds == {"nodes:mine": 1, "nodes:border": 2, "nodes:port": 1, "nodes:market": 1, "nodes:closed": 2}
+    kinds = {c.get_gid(): len(c.get_offsets()) for c in toy.plot.map("baseline").axes[0].collections}
     assert kinds == {"nodes:mine": 1, "nodes:station": 1, "nodes:border": 2, "nodes:port": 2, "nodes:market": 1}
     countries = {t.get_text() for t in ax.texts if t.get_gid() == "country"}
     assert countries == {"MONGOLIA", "CHINA", "RUSSIA", "KOREA"}

@@ -78,15 +78,19 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
     for j, (_, lk) in enumerate(links[closed].iterrows()):
         ax.plot([nodes.at[lk["from"], "lon"], nodes.at[lk["to"], "lon"]],
                 [nodes.at[lk["from"], "lat"], nodes.at[lk["to"], "lat"]], color="#cccccc", linewidth=1.0,
-                linestyle=(0, (1, 2)), zorder=9, label="closed in this case" if j == 0 else "_nolegend_",
+                linestyle=(0, (1, 2)), zorder=9, label="closed in this case (link)" if j == 0 else "_nolegend_",
                 gid="link:closed")
 
     # nodes by kind
+    shut = ~nodes.index.isin(open_net.nodes.index)
     for kind, style in KIND_STYLES.items():
-        sub = nodes[nodes["kind"] == kind]
+        sub = nodes[(nodes["kind"] == kind) & ~shut]
         if len(sub):
             ax.scatter(sub["lon"], sub["lat"], marker=style["marker"], s=style["s"], color=style["color"],
                        edgecolor="white", linewidth=0.6, zorder=12, label=kind, gid=f"nodes:{kind}")
+    if shut.any():
+        ax.scatter(nodes.loc[shut, "lon"], nodes.loc[shut, "lat"], marker="o", s=22, facecolor="white",
+                   edgecolor="#aaaaaa", linewidth=1.0, zorder=12, label="closed in this case (node)", gid="nodes:closed")
 
     # country labels near the middle of each country's nodes, moved off the node names
     countries = []
