@@ -15,7 +15,7 @@ from .errors import InputError
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="corridor", description="Compare coal export routes from Mongolia.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="solve a scenario file and print the routes of each case")
+    r = sub.add_parser("run", help="solve a scenario file and print the routes (and flows) of each case")
     r.add_argument("scenario", type=Path, help="scenario file (TOML)")
     r.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     r.add_argument("--out", type=Path, metavar="DIR", help="also write the tables as CSV files into DIR")
@@ -55,7 +55,7 @@ def _run(args) -> int:
     if args.draws < 0 or args.seed < 0:
         raise InputError("--draws and --seed must be at least 0")
     results = run(load_scenario(args.scenario), draws=args.draws, seed=args.seed)
-    if len(results.routes) == 0:
+    if len(results.routes) == 0 and not results.allocations:
         for case, why in results.failures.items():
             print(f"error: {args.scenario}: case '{case}': {why}", file=sys.stderr)
         return 2

@@ -38,6 +38,67 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str = "  ") -> str:
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
+
+    def line(cells):
+        text = "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return (indent + text).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _short(name: str) -> str:
+    """A node's name without its parenthesised detail: 'Rajin port (pier 3, RasonConTrans)' -> 'Rajin port'."""
+    return name.split(" (")[0]
+
+
+def _mt(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def flows_text(results: Results, case: str) -> str:
+    """One case's allocation: routes with their annual flows, capacity elements (binding first), totals."""
+    alloc = results.allocations[case]
+    flows = results.scenario.case(case).flows
+    t = alloc.totals
+    out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
+           f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
+           f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t"]
+    names = results.scenario.case(case).network.nodes["name"]
+    rows = [[_mt(r.mt_per_year), r.origin, r.destination, " › ".join(_short(names[n]) for n in r.key_nodes),
+             f"{r.cost_usd_per_t:.2f}", f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
+    if rows:
+        out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "gen. USD/t"], rows, {1, 2, 3}))
+    el = alloc.elements
+    shown = el[(el["flow_mt_per_year"] > 1e-9) | (el["shadow_price_usd_per_t"] > 0)]
+    if len(el):
+        out.append("")
+        out.append("  Capacity elements, binding first (shadow price: USD/t the total would fall by per extra tonne a "
+                   "year of capacity):")
+        rows = [[e.kind, e.id, _mt(e.flow_mt_per_year), _mt(e.capacity_mt_per_year), f"{100 * e.utilisation:.0f}%",
+                 f"{e.shadow_price_usd_per_t:.2f}",
+                 "binding" if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""]
+                for e in shown.itertuples()]
+        out.append(_table(["kind", "id", "Mt/yr", "capacity", "use", "shadow USD/t", ""], rows, {0, 1, 6}))
+        if len(shown) < len(el):
+            out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
+        if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
+            out.append("  'full' at price 0: relieving it alone saves nothing (another element, e.g. the same port's "
+                       "node or line, binds the same flow)")
+    out.append("")
+    out.append(f"  Total cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr: transport "
+               f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr for {_mt(t['delivered_mt_per_year'])} Mt/yr "
+               f"delivered (average {t['average_cost_usd_per_t']:.2f} USD/t, generalized "
+               f"{t['average_generalized_usd_per_t']:.2f}), unserved penalty "
+               f"{t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr")
+    unserved = alloc.destinations["unserved_mt_per_year"]
+    unserved = unserved[unserved > 1e-9]
+    out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
+                                 else "none"))
+    return "\n".join(out)
+
+
 def text_report(results: Results) -> str:
     """Every case of a scenario: its shipment, then its routes (or why there is none)."""
     scenario = results.scenario
@@ -47,7 +108,8 @@ def text_report(results: Results) -> str:
     for case in scenario.cases:
         ship, s = case.shipment, case.settings
         out.append("")
-        out.append(f"Case: {case.name} — {ship.tonnes:,.0f} t from {ship.origin} to {ship.destination}; "
+        lot = f"{ship.tonnes:,.0f} t from {ship.origin} to {ship.destination}; " if ship is not None else ""
+        out.append(f"Case: {case.name} — {lot}"
                    f"value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
                    + (f"; closed: {', '.join(case.closed)}" if case.closed else ""))
         if case.name in results.failures:
@@ -57,7 +119,10 @@ def text_report(results: Results) -> str:
             d = results.uncertainty[case.name]
             out.append(f"  {d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; coverage "
                        f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t")
-        out.append(case_table(results, case.name))
+        if ship is not None:
+            out.append(case_table(results, case.name))
+        if case.name in results.allocations:
+            out.append(flows_text(results, case.name))
     return "\n".join(out)
 
 

@@ -43,6 +43,21 @@ class Results:
         After a run with draws: case name -> :class:`corridor.uncertainty.CaseDraws` (the drawn costs of each
         route, the number of draws, the seed and the coverage check). ``routes`` then also holds P10/P50/P90 of
         cost and generalized cost and ``p_cheapest``, and lists every route that was cheapest in some draw.
+    allocations : dict
+        The :class:`corridor.allocate.Allocation` of each case with ``[flows]``, by case name; the ``flow_*``
+        tables below gather them, indexed by case first.
+    flow_routes : DataFrame
+        Annual flow decomposed into routes (index ``case, n``): origin, destination, route, Mt/yr, money and
+        generalized cost per tonne, money per year, nodes and links.
+    flow_elements : DataFrame
+        Every capacity element (link, transfer, node) of each case: flow, capacity, utilisation and shadow
+        price in USD per tonne of extra annual capacity, binding ones first. A ``both_ways`` link's capacity
+        is shared by its two directions.
+    flow_destinations : DataFrame
+        Demand, delivered and unserved Mt/yr by case and destination, and the marginal cost of demand there.
+    flow_totals : DataFrame
+        One row per case: total annual cost (the minimised objective: generalized transport cost plus the
+        unserved penalty), money cost, delivered and unserved Mt/yr, average cost per delivered tonne.
     """
 
     scenario: object
@@ -52,10 +67,15 @@ class Results:
     countries: pd.DataFrame
     failures: dict = field(default_factory=dict)
     uncertainty: dict | None = None
+    allocations: dict = field(default_factory=dict)
+    flow_routes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_destinations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict,
-              uncertainty: dict | None = None) -> "Results":
+              uncertainty: dict | None = None, flows: dict | None = None) -> "Results":
         columns = ROUTE_COLUMNS + (DRAW_COLUMNS if uncertainty is not None else [])
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
@@ -72,7 +92,8 @@ class Results:
             return wide.loc[order] if order else wide
 
         return cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
-                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty)
+                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
+                   **_flow_tables(flows or {}))
 
     @property
     def cases(self) -> list[str]:
@@ -107,9 +128,14 @@ class Results:
         cases = []
         for name in self.cases:
             entry: dict = {"name": name}
-            if name in self.failures:
-                entry["error"] = self.failures[name]
+            if name in self.allocations:  # placed after "routes" below
+                entry["flows"] = _flows_dict(self.allocations[name])
+            if name in self.failures or name not in self.routes.index.get_level_values("case"):
+                if name in self.failures:
+                    entry["error"] = self.failures[name]
                 entry["routes"] = []
+                if "flows" in entry:
+                    entry["flows"] = entry.pop("flows")
                 cases.append(entry)
                 continue
             rows = []
@@ -131,6 +157,8 @@ class Results:
             if self.uncertainty is not None:
                 draws = self.uncertainty[name]
                 entry.update(draws=draws.draws, coverage=_num(draws.coverage), checked_draws=draws.checked)
+            if "flows" in entry:
+                entry["flows"] = entry.pop("flows")
             cases.append(entry)
         out = {"scenario": self.scenario.name, "cases": cases}
         if self.uncertainty is not None:
@@ -145,8 +173,16 @@ class Results:
         routes = self.routes.copy()
         for col in ("key_nodes", "nodes", "links"):
             routes[col] = routes[col].map(" ".join)
-        return {"routes": routes.reset_index(), "components": self.components.reset_index(),
-                "countries": self.countries.reset_index(), "legs": self.legs}
+        out = {"routes": routes.reset_index(), "components": self.components.reset_index(),
+               "countries": self.countries.reset_index(), "legs": self.legs}
+        if self.allocations:
+            flow_routes = self.flow_routes.drop(columns=["arcs"])
+            for col in ("key_nodes", "nodes", "links"):
+                flow_routes[col] = flow_routes[col].map(" ".join)
+            out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
+                    "flow_destinations": self.flow_destinations.reset_index(),
+                    "flow_totals": self.flow_totals.reset_index()}
+        return out
 
     def write_csv(self, folder: str | Path) -> list[Path]:
         """Write the tables as CSV files into ``folder``, all or nothing."""
@@ -166,8 +202,50 @@ class Results:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def __repr__(self) -> str:
-        return f"<Results {self.scenario.name!r}: {len(self.cases)} cases, {len(self.routes)} routes>"
+        flows = f", {len(self.allocations)} allocations" if self.allocations else ""
+        return f"<Results {self.scenario.name!r}: {len(self.cases)} cases, {len(self.routes)} routes{flows}>"
 
 
 def _num(x) -> float:
     return round(float(x), 6)
+
+
+def _flow_tables(allocations: dict) -> dict:
+    """The ``flow_*`` tables of Results: each Allocation's tables stacked with the case name in front."""
+    if not allocations:
+        return {}
+    names = list(allocations)
+
+    def stack(attr: str, inner: str) -> pd.DataFrame:
+        frames = [getattr(allocations[n], attr) for n in names]
+        df = pd.concat(frames, keys=names, names=["case", inner])
+        return df
+
+    routes = stack("routes", "n")
+    elements = stack("elements", "n")
+    destinations = pd.concat([allocations[n].destinations for n in names], keys=names, names=["case", "destination"])
+    totals = pd.DataFrame([allocations[n].totals for n in names], index=pd.Index(names, name="case"))
+    return {"allocations": dict(allocations), "flow_routes": routes, "flow_elements": elements,
+            "flow_destinations": destinations, "flow_totals": totals}
+
+
+def _flows_dict(alloc) -> dict:
+    """One case's allocation in the ``--json`` structure."""
+    t = alloc.totals
+    return {
+        "total_cost_usd_per_year": _num(t["total_cost_usd_per_year"]),
+        "transport_cost_usd_per_year": _num(t["transport_cost_usd_per_year"]),
+        "unserved_penalty_usd_per_year": _num(t["unserved_penalty_usd_per_year"]),
+        "delivered_mt_per_year": _num(t["delivered_mt_per_year"]),
+        "average_cost_usd_per_t": _num(t["average_cost_usd_per_t"]),
+        "average_generalized_usd_per_t": _num(t["average_generalized_usd_per_t"]),
+        "routes": [{"origin": r.origin, "destination": r.destination, "route": r.route, "nodes": list(r.nodes),
+                    "links": list(r.links), "mt_per_year": _num(r.mt_per_year),
+                    "cost_usd_per_t": _num(r.cost_usd_per_t), "generalized_usd_per_t": _num(r.generalized_usd_per_t)}
+                   for r in alloc.routes.itertuples()],
+        "elements": [{"kind": e.kind, "id": e.id, "name": e.name, "flow_mt_per_year": _num(e.flow_mt_per_year),
+                      "capacity_mt_per_year": _num(e.capacity_mt_per_year), "utilisation": _num(e.utilisation),
+                      "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding)}
+                     for e in alloc.elements.itertuples()],
+        "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},
+    }

@@ -1,4 +1,5 @@
-"""Scenario files (TOML): a shipment, settings, and cases that close or change parts of the network.
+"""Scenario files (TOML): a shipment and/or annual flows, settings, and cases that close or change parts of
+the network.
 
 A scenario is read and checked once, at load: every key, type and range, and every node, link, table,
 column and selector against its network. A :class:`Case` then holds its changed network ready to solve.
@@ -18,10 +19,12 @@ from .errors import InputError
 from .network import Network, load_network, resolve_network_path
 from .sampling import Entry, parse_entries
 
-TOP_KEYS = {"name", "description", "network", "shipment", "settings", "cases", "uncertainty"}
+TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty"}
 SHIPMENT_KEYS = {"origin", "destination", "tonnes"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"}
-CASE_KEYS = {"name", "description", "close", "change", "shipment", "settings"}
+CASE_KEYS = {"name", "description", "close", "change", "shipment", "flows", "settings"}
+FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t"}
+DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0  # as corridor.allocate (not imported: scipy stays out of loading)
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
 CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
 DEFAULT_SETTINGS = {"routes": 5}
@@ -35,6 +38,19 @@ class Shipment:
 
 
 @dataclass(frozen=True)
+class Flows:
+    """Annual volumes to allocate on the capacitated network (see :mod:`corridor.allocate`).
+
+    ``supply`` and ``demand`` map node ids to Mt/yr; a tonne of demand left undelivered costs
+    ``unserved_penalty_usd_per_t``.
+    """
+
+    supply: dict[str, float]
+    demand: dict[str, float]
+    unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T
+
+
+@dataclass(frozen=True)
 class Settings:
     routes: int = 5
     value_of_time_usd_per_t_day: float = 0.0
@@ -42,14 +58,18 @@ class Settings:
 
 @dataclass(frozen=True)
 class Case:
-    """One case of a scenario: its name, shipment, settings and the network with its changes applied."""
+    """One case of a scenario: its name, shipment, settings and the network with its changes applied.
+
+    ``shipment`` is None in a scenario with only ``[flows]``; ``flows`` is None without them.
+    """
 
     name: str
     description: str
-    shipment: Shipment
+    shipment: Shipment | None
     settings: Settings
     network: Network
     closed: tuple[str, ...] = ()
+    flows: Flows | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,12 @@ class Scenario:
         current.update(settings)
         return _build(data, self.source, self.base_dir, self.network)
 
+    def with_flows(self, **flows: Any) -> "Scenario":
+        """A copy with scenario-wide ``[flows]`` keys replaced, e.g. ``with_flows(supply={"tavan_tolgoi": 20})``."""
+        data = copy.deepcopy(self.data)
+        data.setdefault("flows", {}).update(flows)
+        return _build(data, self.source, self.base_dir, self.network)
+
     def case(self, name: str) -> Case:
         for c in self.cases:
             if c.name == name:
@@ -133,7 +159,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError(f"{path}: scenario file not found")
     text = path.read_bytes()
     if not text.strip():
-        raise InputError(f"{path}: the file is empty (a scenario needs at least [shipment])")
+        raise InputError(f"{path}: the file is empty (a scenario needs at least [shipment] or [flows])")
     try:
         data = tomllib.loads(text.decode("utf-8"))
     except UnicodeDecodeError:
@@ -206,6 +232,47 @@ def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Netwo
         if value is not None:
             out["tonnes"] = float(value)
     return out
+
+
+def _flows(ck: _Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
+    """``[flows]`` (or a case's ``flows``): each key given replaces the scenario's one as a whole."""
+    raw = ck.table(raw, where, FLOWS_KEYS)
+    out = dict(base or {})
+    for key in ("supply", "demand"):
+        if key not in raw:
+            continue
+        table = raw[key]
+        if not isinstance(table, dict):
+            ck.fail(f"{where}.{key}", f"expected a table of node = Mt/yr, got {_type(table)}")
+            continue
+        values = {}
+        for node, value in table.items():
+            if node not in net.nodes.index:
+                ck.fail(f"{where}.{key}.{node}", f"unknown node '{node}' (see `corridor network` for node ids)")
+            elif (v := ck.number(value, f"{where}.{key}.{node}")) is not None:
+                values[node] = float(v)
+        if not table:
+            ck.fail(f"{where}.{key}", "is empty; give at least one node = Mt/yr")
+        out[key] = values
+    if "unserved_penalty_usd_per_t" in raw:
+        value = ck.number(raw["unserved_penalty_usd_per_t"], f"{where}.unserved_penalty_usd_per_t", strict=True)
+        if value is not None:
+            out["unserved_penalty_usd_per_t"] = float(value)
+    return out
+
+
+def _resolve_flows(ck: _Checker, values: dict, where: str) -> Flows | None:
+    missing = [k for k in ("supply", "demand") if k not in values]
+    if missing:
+        ck.fail(where, f"missing {' and '.join(missing)} (node = Mt/yr)")
+        return None
+    both = sorted(set(values["supply"]) & set(values["demand"]))
+    if both:
+        ck.fail(where, f"{', '.join(both)} in both supply and demand (a node is an origin or a destination, not both)")
+        return None
+    return Flows(supply=dict(values["supply"]), demand=dict(values["demand"]),
+                 unserved_penalty_usd_per_t=values.get("unserved_penalty_usd_per_t",
+                                                       DEFAULT_UNSERVED_PENALTY_USD_PER_T))
 
 
 def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
@@ -296,9 +363,8 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
 def _build(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
     ck = _Checker(source)
     data = ck.table(data, "", TOP_KEYS)
-    for key in ("shipment",):
-        if key not in data:
-            ck.fail("", f"missing [{key}] (origin, destination, tonnes)")
+    if "shipment" not in data and "flows" not in data:
+        ck.fail("", "missing [shipment] (origin, destination, tonnes) or [flows] (supply, demand)")
     if ck.problems:
         raise InputError(ck.problems)
     if network is None:
@@ -315,7 +381,8 @@ def _build(data: dict, source: str, base_dir: Path | None, network: Network | No
     description = data.get("description", "")
     if not isinstance(description, str):
         ck.fail("description", f"expected text, got {_type(description)}")
-    shipment = _shipment(ck, data["shipment"], "shipment", None, network)
+    shipment = _shipment(ck, data["shipment"], "shipment", None, network) if "shipment" in data else None
+    flows = _flows(ck, data["flows"], "flows", None, network) if "flows" in data else None
     settings = _settings(ck, data.get("settings", {}), "settings", DEFAULT_SETTINGS)
     raw_cases = data.get("cases", [{"name": "baseline"}])
     if not isinstance(raw_cases, list) or not raw_cases:
@@ -334,18 +401,23 @@ def _build(data: dict, source: str, base_dir: Path | None, network: Network | No
         names.add(case_name)
         ship = _shipment(ck, raw["shipment"], f"{where}.shipment", shipment, network) if "shipment" in raw else shipment
         sets = _settings(ck, raw["settings"], f"{where}.settings", settings) if "settings" in raw else settings
-        for key in ("origin", "destination", "tonnes"):
-            if key not in ship:
-                ck.fail(f"{where}" if "shipment" in raw else "shipment", f"missing {key}")
+        flow = _flows(ck, raw["flows"], f"{where}.flows", flows, network) if "flows" in raw else flows
+        if ship is not None:
+            for key in ("origin", "destination", "tonnes"):
+                if key not in ship:
+                    ck.fail(f"{where}" if "shipment" in raw else "shipment", f"missing {key}")
         n_before = len(ck.problems)
+        resolved_flows = _resolve_flows(ck, flow, f"{where}.flows" if "flows" in raw else "flows") \
+            if flow is not None else None
         case_net = _apply_case(ck, raw, where, network)
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
-        if len(ck.problems) == n_before and all(k in ship for k in ("origin", "destination", "tonnes")):
+        if len(ck.problems) == n_before and (ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))):
             cases.append(Case(name=case_name, description=raw.get("description", ""),
-                              shipment=Shipment(ship["origin"], ship["destination"], ship["tonnes"]),
-                              settings=resolved, network=case_net, closed=case_net.closed))
+                              shipment=None if ship is None else Shipment(ship["origin"], ship["destination"],
+                                                                          ship["tonnes"]),
+                              settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
     uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
     if ck.problems:
-        raise InputError(ck.problems)
+        raise InputError(list(dict.fromkeys(ck.problems)))
     return Scenario(name=name, description=description, data=data, network=network, cases=tuple(cases),
                     source=source, base_dir=base_dir, uncertainty=uncertainty)

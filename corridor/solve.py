@@ -1,19 +1,20 @@
-"""Solve a scenario: for each case, expand its network and find the cheapest routes."""
+"""Solve a scenario: for each case, expand its network, find the cheapest routes of its shipment and
+allocate its annual flows (if it has them)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from .errors import NoRouteError
-from .graph import build_graph
+from .graph import RoutingGraph, build_graph
 from .results import Results
 from .routes import cheapest_routes, key_nodes, route_legs, route_nodes, short_name
 from .scenario import Case, Scenario
 
 
-def solve_case(case: Case) -> tuple[list[dict], list[pd.DataFrame]]:
+def solve_case(case: Case, graph: RoutingGraph | None = None) -> tuple[list[dict], list[pd.DataFrame]]:
     """Routes (dicts of totals) and their legs for one case, cheapest first by generalized cost."""
-    graph = build_graph(case.network)
+    graph = build_graph(case.network) if graph is None else graph
     ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
     arc_lists = cheapest_routes(graph, ship.origin, ship.destination, case.settings.routes, vot)
     return describe_routes(case, graph, arc_lists)
@@ -79,14 +80,30 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options) -> Resu
     if draws:
         from .uncertainty import run_draws
 
-        return run_draws(scenario, draws=draws, seed=seed, **options)
-    routes, legs, failures = [], [], {}
+        flows = {case.name: allocate_case(case) for case in scenario.cases if case.flows is not None}
+        return run_draws(scenario, draws=draws, seed=seed, flows=flows, **options)
+    routes, legs, failures, flows = [], [], {}, {}
     for case in scenario.cases:
+        graph = build_graph(case.network)
+        if case.flows is not None:
+            flows[case.name] = allocate_case(case, graph)
+        if case.shipment is None:
+            continue
         try:
-            r, lg = solve_case(case)
+            r, lg = solve_case(case, graph)
         except NoRouteError as err:
             failures[case.name] = str(err)
             continue
         routes += r
         legs += lg
-    return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures)
+    return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, flows=flows)
+
+
+def allocate_case(case: Case, graph: RoutingGraph | None = None):
+    """The :class:`corridor.allocate.Allocation` of a case's ``[flows]`` on its capacitated network."""
+    from .allocate import allocate  # scipy is imported only when a scenario has flows
+
+    f = case.flows
+    return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
+                    unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
+                    value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day)

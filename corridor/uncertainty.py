@@ -261,7 +261,7 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
 
 
 def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
-              candidates: int = CANDIDATES, progress: bool | None = None) -> Results:
+              candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None) -> Results:
     """Solve every case with ``draws`` draws of the scenario's ``[[uncertainty]]`` entries.
 
     Parameters
@@ -279,6 +279,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         k of the k-cheapest search at the file values.
     progress : bool or None
         Show a progress bar on stderr (None: only if stderr is a terminal).
+    flows : dict or None
+        Allocations of the cases with ``[flows]`` (deterministic), passed on to the Results.
 
     Returns
     -------
@@ -305,6 +307,9 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     bar = Progress(draws * len(scenario.cases), "draws", enabled=progress)
     with bar:
         for case in scenario.cases:
+            if case.shipment is None:  # a flows-only case: its allocation is deterministic
+                bar.update(draws)
+                continue
             try:
                 model = CaseModel.build(case, scenario.uncertainty, candidates=candidates)
             except NoRouteError as err:
@@ -329,7 +334,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
                                             cost=cost[keep], generalized=gen[keep], p_cheapest=share, draws=draws,
                                             seed=int(seed), checked=checked, missed=missed,
                                             candidates=len(model.routes.arc_lists))
-    return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case)
+    return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case,
+                         flows=flows)
 
 
 # ----- tornado -----------------------------------------------------------------------------------------
