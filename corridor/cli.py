@@ -64,7 +64,8 @@ def _run(args) -> int:
     if args.plots:
         from .plot import write_plots
 
-        write_plots(results, args.plots)
+        if not write_plots(results, args.plots):
+            print(f"warning: --plots: {args.scenario} has no shipment routes to draw", file=sys.stderr)
     print(results.to_json() if args.json else text_report(results))
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)

@@ -240,3 +240,13 @@ def test_readme_gallery_images_exist_and_are_what_the_command_writes():
     solved = list(dict.fromkeys(res.routes.index.get_level_values("case")))
     stems = {"cost_bars", *(f"{k}_{s}" for s in _stems(solved).values() for k in ("cost_distance", "map"))}
     assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.{f}" for s in stems for f in ("png", "svg")}
+
+
+def test_plots_of_a_run_without_routes_write_nothing(tmp_path, capsys):
+    scale = ROOT / "scenarios" / "scale_up.toml"
+    res = corridor.run(corridor.load_scenario(scale))
+    if len(res.routes):
+        pytest.skip("scale_up.toml has a shipment")
+    assert write_plots(res, tmp_path / "p") == [] and not (tmp_path / "p").exists()
+    assert main(["run", str(scale), "--plots", str(tmp_path / "p")]) == 0
+    assert "no shipment routes to draw" in capsys.readouterr().err

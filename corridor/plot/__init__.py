@@ -57,8 +57,10 @@ class PlotAccessor:
     def figures(self) -> dict[str, object]:
         """Every standard chart, by file stem: ``cost_bars``, then ``cost_distance_<case>`` and ``map_<case>``."""
         res = self._results
-        out = {"cost_bars": self.cost_bars()}
         solved = list(dict.fromkeys(res.routes.index.get_level_values("case")))
+        if not solved:
+            return {}  # no shipment routes (e.g. a scenario with [flows] only): nothing of this kind to draw
+        out = {"cost_bars": self.cost_bars()}
         stems = _stems(solved)
         for case in solved:
             out[f"cost_distance_{stems[case]}"] = self.cost_distance(case)
@@ -87,13 +89,15 @@ def write_plots(results, folder: str | Path, *, formats: tuple[str, ...] = FORMA
     Returns
     -------
     list of Path
-        The files written.
+        The files written; empty (and ``folder`` untouched) when the results have no shipment routes to draw.
     """
+    figures = PlotAccessor(results).figures()
+    if not figures:
+        return []
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".corridor-plots-", dir=folder.parent))
     try:
-        figures = PlotAccessor(results).figures()
         import matplotlib
 
         # no dates, versions or random ids in the files, so re-running gives identical images
