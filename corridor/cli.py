@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("scenario", type=Path, help="scenario file (TOML)")
     r.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     r.add_argument("--out", type=Path, metavar="DIR", help="also write the tables as CSV files into DIR")
+    r.add_argument("--plots", type=Path, metavar="DIR",
+                   help="also draw the charts (cost bars, time/cost-distance and map per case) as PNG and SVG into DIR")
     r.add_argument("--draws", type=int, default=0, metavar="N",
                    help="sample the [[uncertainty]] entries N times: P10/P50/P90 and probability of being cheapest")
     r.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the draws (default 0)")
@@ -62,6 +64,11 @@ def _run(args) -> int:
         return 2
     if args.out:
         results.write_csv(args.out)
+    if args.plots:
+        from .plot import write_plots
+
+        if not write_plots(results, args.plots):
+            print(f"warning: --plots: {args.scenario} has no shipment routes to draw", file=sys.stderr)
     print(results.to_json() if args.json else text_report(results))
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)

@@ -103,6 +103,14 @@ class Results:
         """Case names in the scenario's order (those without a route too)."""
         return [c.name for c in self.scenario.cases]
 
+    @property
+    def plot(self):
+        """Charts of these results: ``res.plot.cost_bars()``, ``res.plot.cost_distance(case=...)``,
+        ``res.plot.map(case=...)``, each a matplotlib Figure (see :mod:`corridor.plot`)."""
+        from .plot import PlotAccessor
+
+        return PlotAccessor(self)
+
     def best(self) -> pd.DataFrame:
         """The cheapest route of each case (by generalized cost)."""
         return self.routes.xs(1, level="rank")

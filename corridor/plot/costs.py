@@ -1,0 +1,106 @@
+"""Route cost comparison: stacked horizontal bars of cost per tonne by component, one panel per case."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ._style import (COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, check_case, check_ranks,
+                     fit_texts, new_figure, plain, route_colors, route_label, titles)
+
+DESC_WRAP = 100  # characters per line of a case description
+
+
+def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time_value: bool = True):
+    """Stacked horizontal bars of each route's cost per tonne by component, one panel per case.
+
+    Each bar is split into rail, road, sea, transfer and border charges (the columns of
+    ``Results.components``) and, when the case puts a value on time, the time value of the transit days;
+    the total is written at the bar's end. Route labels are coloured like the route in the other charts.
+
+    Parameters
+    ----------
+    results : Results
+    cases : str or list of str, optional
+        Cases to draw (default: every case with a route), one panel each, in this order.
+    ranks : int or list of int, optional
+        Which routes of each case (default: all).
+    time_value : bool
+        Add the value of time as a last, grey segment when the case has one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars are in one ``BarContainer`` per component per panel, labelled with the component name
+        (``"rail"``, ..., ``"time_value"``); bar widths are the USD/t of that component.
+    """
+    if cases is None:
+        cases = list(dict.fromkeys(results.routes.index.get_level_values("case")))
+    elif isinstance(cases, str):
+        cases = [cases]
+    cases = [check_case(results, c) for c in cases]
+    picked = {c: check_ranks(results, c, ranks) for c in cases}
+    colors = route_colors(results)
+    comps = [c for c in COMPONENT_COLORS if c in results.components.columns]
+    used = [c for c in comps if any((results.components.loc[c_][comps].loc[picked[c_]][c] != 0).any() for c_ in cases)]
+    show_time = time_value and any(
+        (results.routes.loc[c].loc[picked[c], "time_value_usd_per_t"] > 0).any() for c in cases)
+
+    n_rows = sum(len(r) for r in picked.values())
+    height = 1.5 + 0.75 * len(cases) + 0.55 * n_rows
+    fig, axes = new_figure(11.0, height, nrows=len(cases), sharex=True, squeeze=False,
+                           gridspec_kw={"height_ratios": [len(picked[c]) + 0.8 for c in cases]})
+    axes = axes[:, 0]
+    xmax = 0.0
+    totals_text = []
+    for ax, case in zip(axes, cases):
+        ranks_ = picked[case]
+        routes = results.routes.loc[case].loc[ranks_]
+        comp = results.components.loc[case].loc[ranks_]
+        y = list(range(len(ranks_)))[::-1]  # rank 1 at the top
+        left = [0.0] * len(ranks_)
+        for name in comps:
+            widths = comp[name].to_numpy(dtype=float)
+            ax.barh(y, widths, left=left, height=0.62, color=COMPONENT_COLORS[name], label=name,
+                    edgecolor="white", linewidth=0.6)
+            left = [a + b for a, b in zip(left, widths)]
+        totals = routes["cost_usd_per_t"].to_numpy(dtype=float)
+        if show_time:
+            tv = routes["time_value_usd_per_t"].to_numpy(dtype=float)
+            ax.barh(y, tv, left=left, height=0.62, color=TIME_VALUE_COLOR, label="time_value", hatch="///",
+                    edgecolor="white", linewidth=0.6)
+            left = [a + b for a, b in zip(left, tv)]
+        for yi, end, cost, (_, r) in zip(y, left, totals, routes.iterrows()):
+            text = f"{cost:,.1f} USD/t"
+            if show_time and r["time_value_usd_per_t"] > 0:
+                text = f"{r['generalized_usd_per_t']:,.1f} USD/t ({cost:,.1f} + {r['time_value_usd_per_t']:,.1f} time)"
+            text += f" · {r['transit_days']:.1f} d"
+            totals_text.append(ax.annotate(text, (end, yi), xytext=(4, 0), textcoords="offset points",
+                                           va="center", fontsize=8.5, gid="total"))
+            xmax = max(xmax, end)
+        ax.set_yticks(y, [route_label(results, case, r) for r in ranks_], fontsize=8.5)
+        for tick, r in zip(ax.get_yticklabels(), ranks_):
+            tick.set_color(colors[(case, r)])
+            tick.set_fontweight("bold")
+        ax.set_ylim(-0.6, len(ranks_) - 0.4)
+        desc = " ".join(results.scenario.case(case).description.split())
+        desc = textwrap.shorten(desc, 2 * DESC_WRAP, placeholder=" …") if desc else ""
+        ax.set_title(plain("\n".join([f"case: {case}", *textwrap.wrap(desc, DESC_WRAP)])), loc="left", fontsize=9)
+        ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    axes[0].set_xlim(0, xmax * 1.02 if xmax > 0 else 1)
+    axes[-1].set_xlabel("cost per tonne (USD/t)" if not show_time else
+                        "generalized cost per tonne (USD/t): money cost + value of transit time")
+    for ax in axes[:-1]:
+        ax.tick_params(axis="x", labelbottom=False)
+
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=COMPONENT_COLORS[c], label=COMPONENT_LABELS[c]) for c in used]
+    if show_time:
+        handles.append(Patch(facecolor=TIME_VALUE_COLOR, hatch="///", edgecolor="white", label=COMPONENT_LABELS["time_value"]))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6), frameon=False, fontsize=9)
+    titles(fig, f"{results.scenario.name}: cost per tonne by route")
+    fit_texts(fig, axes[0], totals_text)  # room for the totals at the bars' ends
+    return fig
