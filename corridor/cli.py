@@ -20,7 +20,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     r.add_argument("--out", type=Path, metavar="DIR", help="also write the tables as CSV files into DIR")
     r.add_argument("--plots", type=Path, metavar="DIR",
-                   help="also draw the charts (cost bars, time/cost-distance and map per case) as PNG and SVG into DIR")
+                   help="also draw the charts as PNG and SVG into DIR: cost bars, time/cost-distance and map per case "
+                        "(shipment routes); capacity and flow map (annual flows); cost distribution and P(cheapest) "
+                        "(with --draws)")
+    r.add_argument("--plot-case", action="append", metavar="NAME",
+                   help="with --plots: draw only this case's charts (repeat for more cases)")
     r.add_argument("--draws", type=int, default=0, metavar="N",
                    help="sample the [[uncertainty]] entries N times: P10/P50/P90 and probability of being cheapest")
     r.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the draws (default 0)")
@@ -64,11 +68,17 @@ def _run(args) -> int:
         return 2
     if args.out:
         results.write_csv(args.out)
+    if args.plot_case and not args.plots:
+        raise InputError("--plot-case needs --plots DIR")
+    unknown = [c for c in args.plot_case or () if c not in results.cases]
+    if unknown:
+        raise InputError(f"{args.scenario}: --plot-case: no case named {unknown[0]!r} "
+                         f"(cases: {', '.join(results.cases)})")
     if args.plots:
         from .plot import write_plots
 
-        if not write_plots(results, args.plots):
-            print(f"warning: --plots: {args.scenario} has no shipment routes to draw", file=sys.stderr)
+        if not write_plots(results, args.plots, cases=args.plot_case):
+            print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
     print(results.to_json() if args.json else text_report(results))
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)
@@ -95,11 +105,12 @@ def _tornado(args) -> int:
     from .scenario import load_scenario
     from .uncertainty import tornado
 
-    table = tornado(load_scenario(args.scenario), case=args.case, metric=args.metric)
+    scenario = load_scenario(args.scenario)
+    table = tornado(scenario, case=args.case, metric=args.metric)
     if args.png:
-        from .plot_uncertainty import tornado_chart
+        from .plot.uncertainty import tornado_chart
 
-        tornado_chart(table).figure.savefig(args.png, dpi=120, bbox_inches="tight")
+        tornado_chart(table, scenario=scenario.name).savefig(args.png, dpi=150)
     if args.json:
         print(table.to_json(orient="records", force_ascii=False, indent=2))
         return 0

@@ -27,7 +27,8 @@ def kernel_path(tmp_path_factory):
 
 
 def test_there_are_notebooks():
-    assert {p.name for p in NOTEBOOKS} >= {"01_test_shipment_2015.ipynb", "02_corridor_comparison.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {"01_test_shipment_2015.ipynb", "02_corridor_comparison.ipynb",
+                                          "03_scale_up.ipynb"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

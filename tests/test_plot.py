@@ -242,11 +242,17 @@ def test_readme_gallery_images_exist_and_are_what_the_command_writes():
     assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.{f}" for s in stems for f in ("png", "svg")}
 
 
-def test_plots_of_a_run_without_routes_write_nothing(tmp_path, capsys):
+def test_plots_of_a_run_with_nothing_to_draw_write_nothing(toy_scenario, tmp_path):
+    res = corridor.run(toy_scenario.with_cases([{"name": "all shut", "close": {"countries": ["RU", "CN"]}}]))
+    assert len(res.routes) == 0 and not res.allocations
+    assert write_plots(res, tmp_path / "p") == [] and not (tmp_path / "p").exists()
+
+
+def test_plots_of_a_flows_only_run_are_capacity_charts_and_flow_maps(tmp_path):
     scale = ROOT / "scenarios" / "scale_up.toml"
     res = corridor.run(corridor.load_scenario(scale))
-    if len(res.routes):
-        pytest.skip("scale_up.toml has a shipment")
-    assert write_plots(res, tmp_path / "p") == [] and not (tmp_path / "p").exists()
-    assert main(["run", str(scale), "--plots", str(tmp_path / "p")]) == 0
-    assert "no shipment routes to draw" in capsys.readouterr().err
+    assert len(res.routes) == 0
+    written = write_plots(res, tmp_path / "p", formats=("png",))
+    from corridor.plot import _stems
+
+    assert {p.stem for p in written} == {f"{k}_{s}" for s in _stems(res.cases).values() for k in ("capacity", "flow_map")}

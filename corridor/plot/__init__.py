@@ -1,12 +1,15 @@
 """Plots of :class:`corridor.Results` (matplotlib, imported only when a plot is drawn).
 
-Use them through the accessor on a result, ``res.plot.cost_bars()``, ``res.plot.cost_distance(case=...)``
-and ``res.plot.map(case=...)``, each returning a :class:`matplotlib.figure.Figure`; or write them all with
-:func:`write_plots` (``corridor run FILE --plots DIR``).
+Use them through the accessor on a result, each returning a :class:`matplotlib.figure.Figure`:
+``res.plot.cost_bars()``, ``res.plot.cost_distance(case=...)`` and ``res.plot.map(case=...)`` (shipment routes);
+``res.plot.capacity(case=...)`` and ``res.plot.flow_map(case=...)`` (annual flows); ``res.plot.cost_distribution
+(case=...)``, ``res.plot.p_cheapest(case=...)`` (a run with draws) and ``res.plot.tornado(case=...)``. Or write
+them all with :func:`write_plots` (``corridor run FILE --plots DIR``).
 
 Modules: ``_style`` (lazy import, colours, labels, titles: shared by every chart), ``costs`` (cost
-comparison bars), ``distance`` (time/cost-distance), ``map`` (network map). A new family of charts goes
-into a module of its own and reuses ``_style``.
+comparison bars), ``distance`` (time/cost-distance), ``map`` (network map), ``capacity`` (utilisation
+bars), ``flows`` (flow map), ``uncertainty`` (draws and tornado). A new family of charts goes into a module
+of its own and reuses ``_style``.
 """
 
 from __future__ import annotations
@@ -54,21 +57,75 @@ class PlotAccessor:
 
         return route_map(self._results, case, ranks=ranks, label_nodes=label_nodes)
 
-    def figures(self) -> dict[str, object]:
-        """Every standard chart, by file stem: ``cost_bars``, then ``cost_distance_<case>`` and ``map_<case>``."""
+    def capacity(self, case: str | list[str] | None = None, *, elements: str = "used"):
+        """Utilisation bars of the capacity elements of an allocation, bottlenecks and shadow prices;
+        see :func:`corridor.plot.capacity.capacity_chart`."""
+        from .capacity import capacity_chart
+
+        return capacity_chart(self._results, case, elements=elements)
+
+    def flow_map(self, case: str | None = None, *, label_nodes: str = "flows"):
+        """Network map with one case's annual flows (width by Mt/yr) and bottlenecks;
+        see :func:`corridor.plot.flows.flow_map`."""
+        from .flows import flow_map
+
+        return flow_map(self._results, case, label_nodes=label_nodes)
+
+    def cost_distribution(self, case: str | None = None, *, metric: str = "cost"):
+        """Each route's cost over the draws (a run with ``draws``); see :func:`corridor.plot.uncertainty.cost_distribution`."""
+        from .uncertainty import cost_distribution
+
+        return cost_distribution(self._results, case, metric=metric)
+
+    def p_cheapest(self, case: str | None = None):
+        """Probability that each route is the cheapest (a run with ``draws``); see :func:`corridor.plot.uncertainty.p_cheapest`."""
+        from .uncertainty import p_cheapest
+
+        return p_cheapest(self._results, case)
+
+    def tornado(self, case: str | None = None, *, table=None, metric: str = "generalized"):
+        """The tornado of one case: how far each uncertain input alone moves the best route's cost.
+
+        ``table`` is a :func:`corridor.uncertainty.tornado` result; without it, it is computed for this case of
+        the results' scenario. See :func:`corridor.plot.uncertainty.tornado_chart`.
+        """
+        from .uncertainty import tornado_chart
+
+        if table is None:
+            from ..uncertainty import tornado
+
+            table = tornado(self._results.scenario, case=case, metric=metric)
+        return tornado_chart(table, case, scenario=self._results.scenario.name)
+
+    def figures(self, cases: list[str] | None = None) -> dict[str, object]:
+        """Every standard chart, by file stem: ``cost_bars``, ``cost_distance_<case>`` and ``map_<case>`` (cases with
+        shipment routes); ``cost_distribution_<case>`` and ``p_cheapest_<case>`` (cases with draws);
+        ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows). ``cases`` limits them to those cases."""
         res = self._results
-        solved = list(dict.fromkeys(res.routes.index.get_level_values("case")))
-        if not solved:
-            return {}  # no shipment routes (e.g. a scenario with [flows] only): nothing of this kind to draw
-        out = {"cost_bars": self.cost_bars()}
-        stems = _stems(solved)
+        keep = (lambda names: names) if cases is None else (lambda names: [c for c in names if c in cases])
+        if cases is not None:
+            unknown = [c for c in cases if c not in res.cases]
+            if unknown:
+                raise KeyError(f"no case named {unknown[0]!r} (cases: {', '.join(res.cases)})")
+        solved = keep(list(dict.fromkeys(res.routes.index.get_level_values("case"))))
+        drawn = keep([c for c in (res.uncertainty or {}) if c in solved])
+        flows = keep(list(res.allocations))
+        stems = _stems(res.cases)
+        out = {"cost_bars": self.cost_bars(solved)} if solved else {}
         for case in solved:
             out[f"cost_distance_{stems[case]}"] = self.cost_distance(case)
             out[f"map_{stems[case]}"] = self.map(case)
+        for case in drawn:
+            out[f"cost_distribution_{stems[case]}"] = self.cost_distribution(case)
+            out[f"p_cheapest_{stems[case]}"] = self.p_cheapest(case)
+        for case in flows:
+            out[f"capacity_{stems[case]}"] = self.capacity(case)
+            out[f"flow_map_{stems[case]}"] = self.flow_map(case)
         return out
 
     def __repr__(self) -> str:
-        return "<plots: cost_bars(), cost_distance(case=...), map(case=...), figures()>"
+        return ("<plots: cost_bars(), cost_distance(case=...), map(case=...), capacity(case=...), flow_map(case=...), "
+                "cost_distribution(case=...), p_cheapest(case=...), tornado(case=...), figures()>")
 
 
 def _stems(cases: list[str]) -> dict[str, str]:
@@ -83,15 +140,17 @@ def _stems(cases: list[str]) -> dict[str, str]:
     return out
 
 
-def write_plots(results, folder: str | Path, *, formats: tuple[str, ...] = FORMATS, dpi: int = 150) -> list[Path]:
-    """Draw every standard chart of ``results`` and write each in every format into ``folder``, all or nothing.
+def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
+                dpi: int = 150) -> list[Path]:
+    """Draw every standard chart of ``results`` (of ``cases`` only, if given; see :meth:`PlotAccessor.figures`)
+    and write each in every format into ``folder``, all or nothing.
 
     Returns
     -------
     list of Path
-        The files written; empty (and ``folder`` untouched) when the results have no shipment routes to draw.
+        The files written; empty (and ``folder`` untouched) when there is nothing to draw.
     """
-    figures = PlotAccessor(results).figures()
+    figures = PlotAccessor(results).figures(cases)
     if not figures:
         return []
     folder = Path(folder)

@@ -144,11 +144,16 @@ def case_subtitle(results, case: str) -> str:
     return text
 
 
+TITLE_WRAP = 95      # characters per line of a figure title
+SUBTITLE_WRAP = 110  # and of a subtitle
+
+
 def titles(fig, title: str, subtitle: str = "", *, ax=None) -> None:
-    """A bold figure title; ``subtitle`` goes in smaller type above ``ax`` (the top axes)."""
-    fig.suptitle(plain(title), fontsize=12.5, fontweight="bold")
+    """A bold figure title; ``subtitle`` goes in smaller type above ``ax`` (the top axes). Long ones are wrapped."""
+    fig.suptitle(textwrap.fill(plain(title), TITLE_WRAP, break_on_hyphens=False), fontsize=12.5, fontweight="bold")
     if subtitle and ax is not None:
-        ax.set_title(subtitle, fontsize=9.5, color="#333333", pad=10)  # built from plain() parts
+        lines = [textwrap.fill(line, SUBTITLE_WRAP, break_on_hyphens=False) for line in subtitle.split("\n")]
+        ax.set_title("\n".join(lines), fontsize=9.5, color="#333333", pad=10)  # built from plain() parts
 
 
 def fit_texts(fig, ax, texts, *, margin: float = 0.01) -> None:
@@ -240,6 +245,14 @@ def declutter(fig, ax, annotations, *, candidates=LEFT_FIRST, fixed=(), points=N
         return not any(bb.x0 < p.x1 + pad_px and bb.x1 > p.x0 - pad_px and bb.y0 < p.y1 + pad_px
                        and bb.y1 > p.y0 - pad_px for _, p in placed)
 
+    def overlap(bb) -> float:
+        """Area (px^2) of ``bb`` over labels placed before, plus a large penalty for leaving the axes."""
+        outside = max(0.0, frame.x0 - bb.x0) + max(0.0, bb.x1 - frame.x1) + max(0.0, frame.y0 - bb.y0) \
+            + max(0.0, bb.y1 - frame.y1)
+        area = sum(max(0.0, min(bb.x1, p.x1) - max(bb.x0, p.x0)) * max(0.0, min(bb.y1, p.y1) - max(bb.y0, p.y0))
+                   for _, p in placed)
+        return area + 1e4 * outside
+
     for ann in annotations:
         if same_text_px:
             xy = ax.transData.transform(ann.xy)
@@ -247,20 +260,65 @@ def declutter(fig, ax, annotations, *, candidates=LEFT_FIRST, fixed=(), points=N
                    and abs((p.y0 + p.y1) / 2 - xy[1]) < same_text_px for text, p in placed):
                 ann.set_visible(False)
                 continue
-        first = None
+        best = None
         own = ax.transData.transform(ann.xy) if own_point else (float("nan"), float("nan"))
         for dx, dy, ha, va in candidates:
             ann.xyann = (dx, dy)
             ann.set_horizontalalignment(ha)
             ann.set_verticalalignment(va)
             bb = ann.get_window_extent()
-            if first is None:
-                first = (dx, dy, ha, va, bb)
             if clear(bb, own):
                 break
-        else:
-            dx, dy, ha, va, bb = first
+            score = overlap(bb)
+            if best is None or score < best[0]:
+                best = (score, dx, dy, ha, va, bb)
+        else:  # no clear place: the one that covers least of the labels placed before (and stays inside)
+            _, dx, dy, ha, va, bb = best
             ann.xyann = (dx, dy)
             ann.set_horizontalalignment(ha)
             ann.set_verticalalignment(va)
         placed.append((ann.get_text(), bb))
+
+
+def check_flow_case(results, case: str | None) -> str:
+    """The case to draw flows of: ``case`` if it has an allocation, else the first that has; a clear error otherwise."""
+    have = list(results.allocations)
+    if case is None:
+        if not have:
+            raise ValueError(f"{results.scenario.name}: no case has annual flows to plot (the scenario has no [flows])")
+        return have[0]
+    if case not in results.cases:
+        raise KeyError(f"no case named {case!r} (cases: {', '.join(results.cases)})")
+    if case not in have:
+        raise ValueError(f"case {case!r} has no annual flows to plot (the scenario has no [flows])")
+    return case
+
+
+def element_label(nodes, kind: str, element_id: str, links=None) -> str:
+    """A short name of a capacity element: ``"Khasan – Tumangang (rail 1520)"``, ``"Rajin port: rail1520 → sea"``,
+    ``"Tianjin port"``."""
+    if kind == "link" and links is not None and element_id in links.index:
+        lk = links.loc[element_id]
+        mode = {"rail1520": "rail 1520", "rail1435": "rail 1435"}.get(lk["mode"], lk["mode"])
+        return f"{node_name(nodes, lk['from'])} – {node_name(nodes, lk['to'])} ({mode})"
+    if kind == "transfer":
+        node, _, modes = element_id.partition(":")
+        src, _, dst = modes.partition(">")
+        return f"{node_name(nodes, node)}: {src} → {dst}"
+    if kind == "node":
+        return node_name(nodes, element_id)
+    return plain(element_id)
+
+
+def flow_subtitle(results, case: str) -> str:
+    """``"20.0 Mt/yr wanted, 11.5 delivered, 8.5 unserved; average 93.1 USD/t; closed: KP"`` for one case."""
+    t = results.allocations[case].totals
+    text = (f"{t['demand_mt_per_year']:.1f} Mt/yr wanted, {t['delivered_mt_per_year']:.1f} delivered"
+            + (f", {t['unserved_mt_per_year']:.1f} unserved" if t["unserved_mt_per_year"] > 1e-9 else "")
+            + f"; average {t['average_cost_usd_per_t']:.1f} USD/t delivered"
+            + f"; total {t['total_cost_usd_per_year'] / 1e6:,.0f} M USD/yr"
+            + (" with the unserved penalty" if t["unserved_mt_per_year"] > 1e-9 else ""))
+    closed = results.scenario.case(case).closed
+    if closed:
+        text += f"; closed: {plain(', '.join(closed))}"
+    return text
