@@ -16,6 +16,7 @@ from typing import Any
 
 from . import schema
 from .errors import InputError
+from .graph import price_problems
 from .network import Network, load_network, resolve_network_path
 from .sampling import Entry, parse_entries
 
@@ -316,6 +317,7 @@ def _resolve_settings(ck: _Checker, values: dict, where: str) -> Settings:
 
 
 def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
+    start = len(ck.problems)  # problems of earlier cases must not hide this case's checks
     if "close" in raw:
         close = ck.table(raw["close"], f"{where}.close", CLOSE_KEYS)
         lists = {k: ck.names(v, f"{where}.close.{k}") for k, v in close.items() if k in CLOSE_KEYS}
@@ -327,7 +329,7 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
                     hint = " (transfer ids look like 'erenhot:rail1520>rail1435')" if key == "transfers" else ""
                     ck.fail(f"{where}.close.{key}", f"unknown {key[:-1] if key != 'countries' else 'country'} "
                                                     f"'{item}'{hint}")
-        if not ck.problems:
+        if len(ck.problems) == start:
             net = net.close(**lists)
     changes = raw.get("change", [])
     if isinstance(changes, dict):
@@ -337,6 +339,7 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
         changes = []
     for i, change in enumerate(changes, start=1):
         cw = f"{where}.change[{i}]"
+        before = len(ck.problems)
         change = ck.table(change, cw, CHANGE_KEYS)
         if not change:
             continue
@@ -353,7 +356,13 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
         for op, values in ops.items():
             for col, value in values.items():
                 ck.number(value, f"{cw}.{op}.{col}", low=-math.inf)
-        if ck.problems:
+        for key, want in where_.items():
+            if isinstance(want, list):
+                col = df.index if key == "id" else df[key]
+                for value in want:
+                    if value not in set(col):
+                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table} (check the spelling)")
+        if len(ck.problems) > before:
             continue
         ids = net.select(table, where_)
         if len(ids) == 0:
@@ -417,6 +426,9 @@ def _build(data: dict, source: str, base_dir: Path | None, network: Network | No
         resolved_flows = _resolve_flows(ck, flow, f"{where}.flows" if "flows" in raw else "flows") \
             if flow is not None else None
         case_net = _apply_case(ck, raw, where, network)
+        if len(ck.problems) == n_before and case_net is not network:
+            for problem in price_problems(case_net, lot_t=ship.get("tonnes") if ship else None):
+                ck.fail(where, f"after its changes, {problem}")
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
         if len(ck.problems) == n_before and (ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))):
             cases.append(Case(name=case_name, description=raw.get("description", ""),
