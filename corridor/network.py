@@ -27,13 +27,16 @@ def shipped_networks() -> list[str]:
 
 
 def resolve_network_path(name_or_path: str | Path, base: Path | None = None) -> Path:
-    """A shipped network name (``"baseline"``) or a folder path, relative to ``base`` if given."""
+    """A folder path (relative to ``base`` if given), or else a shipped network name (``"baseline"``).
+
+    A folder that exists next to the scenario wins over a shipped network of the same name.
+    """
     text = str(name_or_path)
-    if text in shipped_networks():
-        return DATA_DIR / text
     path = Path(text)
     if not path.is_absolute() and base is not None:
         path = base / path
+    if text in shipped_networks() and not (path / "nodes.csv").exists():
+        return DATA_DIR / text
     return path
 
 

@@ -29,6 +29,10 @@ DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0  # as corridor.allocate (not importe
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
 CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
 DEFAULT_SETTINGS = {"routes": 5}
+MAX_ROUTES = 1000  # Yen's search grows with k; more routes than this says nothing an analyst can read
+# Upper bounds that catch a misplaced decimal point (coal is worth ~50-300 USD/t)
+SETTING_LIMITS = {"value_of_time_usd_per_t_day": 1000.0, "cargo_value_usd_per_t": 100_000.0,
+                  "interest_rate_per_year": 10.0}
 
 
 @dataclass(frozen=True)
@@ -196,13 +200,17 @@ class _Checker:
             return None
         return value
 
-    def number(self, value: Any, where: str, *, low: float = 0.0, strict: bool = False, integer: bool = False):
+    def number(self, value: Any, where: str, *, low: float = 0.0, strict: bool = False, integer: bool = False,
+               high: float = math.inf):
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or (isinstance(value, float) and not math.isfinite(value)):
             self.fail(where, f"expected {'a whole number' if integer else 'a number'}, got {_type(value)} {value!r}")
             return None
         if value < low or (strict and value == low):
             self.fail(where, f"must be {'greater than' if strict else 'at least'} {low:g}, got {value!r}")
+            return None
+        if value > high:
+            self.fail(where, f"must be at most {high:g}, got {value!r}")
             return None
         return value
 
@@ -287,12 +295,12 @@ def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
     raw = ck.table(raw, where, SETTINGS_KEYS)
     out = dict(base)
     if "routes" in raw:
-        value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True)
+        value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True, high=MAX_ROUTES)
         if value is not None:
             out["routes"] = value
     for key in ("value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"):
         if key in raw:
-            value = ck.number(raw[key], f"{where}.{key}")
+            value = ck.number(raw[key], f"{where}.{key}", high=SETTING_LIMITS[key])
             if value is not None:
                 out[key] = float(value)
     # The level that sets the value of time (directly, or from cargo value and interest) overrides the other way.
