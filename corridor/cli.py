@@ -88,6 +88,8 @@ def _breakeven(args) -> int:
         print(json.dumps([b.to_dict() for b in found], ensure_ascii=False, indent=2))
     else:
         print("\n".join(str(b) for b in found))
+    for why in found.skipped:
+        print(f"note: left out {why}", file=sys.stderr)
     return 0
 
 

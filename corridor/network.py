@@ -1,4 +1,5 @@
-"""Network: the four tables of a network folder, loaded and validated once.
+"""Network: the tables of a network folder (nodes, links, transfers, vessels, prices, sources), loaded and
+validated once.
 
 A :class:`Network` is immutable in use: :meth:`Network.change` and :meth:`Network.close` return changed
 copies, so a scenario's cases never see each other's edits.
@@ -303,7 +304,9 @@ def load_network(path: str | Path = "baseline") -> Network:
             if table in OPTIONAL_FILES:
                 raw[table] = pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.TABLES[table]} | {"lineno": []})
                 continue
-            problems.append(f"{file}: missing file (a network folder holds {', '.join(f + '.csv' for f in FILES)})")
+            required = [f + ".csv" for f in FILES if f not in OPTIONAL_FILES]
+            problems.append(f"{file}: missing file (a network folder needs {', '.join(required)}; "
+                            f"{', '.join(f + '.csv' for f in OPTIONAL_FILES)} are optional)")
             continue
         raw[table] = _read_csv(file, table, problems)
     collect(problems)

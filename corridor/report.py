@@ -55,11 +55,6 @@ def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
-def _short(name: str) -> str:
-    """A node's name without its parenthesised detail: 'Rajin port (pier 3, RasonConTrans)' -> 'Rajin port'."""
-    return name.split(" (")[0]
-
-
 def _mt(x: float) -> str:
     return f"{x:,.2f}"
 
@@ -72,8 +67,7 @@ def flows_text(results: Results, case: str) -> str:
     out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
            f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
            f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t"]
-    names = results.scenario.case(case).network.nodes["name"]
-    rows = [[_mt(r.mt_per_year), r.origin, r.destination, " › ".join(_short(names[n]) for n in r.key_nodes),
+    rows = [[_mt(r.mt_per_year), r.origin, r.destination, r.route,
              f"{r.cost_usd_per_t:.2f}", f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
     if rows:
         out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "gen. USD/t"], rows, {1, 2, 3}))

@@ -177,7 +177,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 # ----- validation ----------------------------------------------------------------------------------
 
-class _Checker:
+class Checker:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[str] = []
@@ -228,7 +228,7 @@ def _type(value: Any) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
+def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
     raw = ck.table(raw, where, SHIPMENT_KEYS)
     out = dict(base or {})
     for key in ("origin", "destination"):
@@ -250,7 +250,7 @@ def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Netwo
     return out
 
 
-def _flows(ck: _Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
+def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
     """``[flows]`` (or a case's ``flows``): each key given replaces the scenario's one as a whole."""
     raw = ck.table(raw, where, FLOWS_KEYS)
     out = dict(base or {})
@@ -277,7 +277,7 @@ def _flows(ck: _Checker, raw: Any, where: str, base: dict | None, net: Network) 
     return out
 
 
-def _resolve_flows(ck: _Checker, values: dict, where: str) -> Flows | None:
+def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
     missing = [k for k in ("supply", "demand") if k not in values]
     if missing:
         ck.fail(where, f"missing {' and '.join(missing)} (node = Mt/yr)")
@@ -291,7 +291,7 @@ def _resolve_flows(ck: _Checker, values: dict, where: str) -> Flows | None:
                                                        DEFAULT_UNSERVED_PENALTY_USD_PER_T))
 
 
-def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
+def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:
     raw = ck.table(raw, where, SETTINGS_KEYS)
     out = dict(base)
     if "routes" in raw:
@@ -314,7 +314,7 @@ def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
     return out
 
 
-def _resolve_settings(ck: _Checker, values: dict, where: str) -> Settings:
+def _resolve_settings(ck: Checker, values: dict, where: str) -> Settings:
     vot = values.get("value_of_time_usd_per_t_day")
     cargo, rate = values.get("cargo_value_usd_per_t"), values.get("interest_rate_per_year")
     if (cargo is None) != (rate is None):
@@ -324,7 +324,7 @@ def _resolve_settings(ck: _Checker, values: dict, where: str) -> Settings:
     return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0))
 
 
-def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
+def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
     start = len(ck.problems)  # problems of earlier cases must not hide this case's checks
     if "close" in raw:
         close = ck.table(raw["close"], f"{where}.close", CLOSE_KEYS)
@@ -385,7 +385,7 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
 
 
 def _build(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
-    ck = _Checker(source)
+    ck = Checker(source)
     data = ck.table(data, "", TOP_KEYS)
     if "shipment" not in data and "flows" not in data:
         ck.fail("", "missing [shipment] (origin, destination, tonnes) or [flows] (supply, demand)")
