@@ -20,6 +20,55 @@ ROOT = Path(__file__).parent.parent
 DATA = Path(corridor.__file__).parent / "data"
 
 
+# ----- a scalar reference implementation (one link, one lot at a time) -----------------------------
+# An independent, per-link version of the rule in corridor/sea.py's docstring, written with pandas Series
+# and no shared code: corridor.sea.price_sea_links (links x classes arrays) must agree with it.
+
+def voyage(vessels: pd.DataFrame, distance_km: float) -> pd.DataFrame:
+    """Days and cost of one round voyage of each class over ``distance_km`` (one way)."""
+    v = vessels
+    km_per_day = v["speed_knots"] * 1.852 * 24.0
+    sea_days = 2.0 * distance_km / km_per_day
+    port_days = v["port_days"]
+    fuel = v["fuel_usd_per_t"]
+    cost = (sea_days * (v["hire_usd_per_day"] + v["fuel_sea_t_per_day"] * fuel)
+            + port_days * (v["hire_usd_per_day"] + v["fuel_port_t_per_day"] * fuel) + v["port_usd_per_voyage"])
+    return pd.DataFrame({"sea_days": sea_days, "voyage_days": sea_days + port_days, "voyage_usd": cost,
+                         "passage_hours": distance_km / (v["speed_knots"] * 1.852)}, index=v.index)
+
+
+def fitting_classes(vessels: pd.DataFrame, nodes: pd.DataFrame, a: str, b: str) -> pd.Index:
+    """Ids of the vessel classes both ports ``a`` and ``b`` accept (length and draught)."""
+    ok = pd.Series(True, index=vessels.index)
+    for port in (a, b):
+        for limit, size in (("max_loa_m", "loa_m"), ("max_draught_m", "draught_m")):
+            if not np.isnan(nodes.at[port, limit]):
+                ok &= vessels[size] <= nodes.at[port, limit]
+    return vessels.index[ok.to_numpy()]
+
+
+def class_costs(vessels: pd.DataFrame, distance_km: float, lot_t: float | None) -> pd.DataFrame:
+    """Cost per tonne of carrying a lot over one link with each class (``voyages``, ``usd_per_t``)."""
+    out = voyage(vessels, distance_km)
+    cargo = vessels["cargo_t"].to_numpy(float)
+    if lot_t is None:
+        out["voyages"] = np.nan
+        out["usd_per_t"] = out["voyage_usd"] / cargo
+    else:
+        n = np.ceil(lot_t / cargo)
+        out["voyages"] = n
+        out["usd_per_t"] = n * out["voyage_usd"] / lot_t
+    return out
+
+
+def cheapest_class(vessels: pd.DataFrame, distance_km: float, lot_t: float | None) -> tuple[str, pd.Series]:
+    """The class with the lowest cost per tonne for the lot (ties: the smaller ship) and its figures."""
+    costs = class_costs(vessels, distance_km, lot_t)
+    order = np.lexsort((vessels["cargo_t"].to_numpy(float), np.round(costs["usd_per_t"].to_numpy(float), 9)))
+    best = costs.index[order[0]]
+    return str(best), costs.loc[best]
+
+
 # ----- hand-computed voyage --------------------------------------------------------------------------
 
 def _one_class(**over):
@@ -32,16 +81,16 @@ def _one_class(**over):
 
 def test_voyage_cost_by_hand():
     # 1,111.2 km = 600 nm; at 12.5 kn the laden leg takes 48 h, the round trip 4 days at sea.
-    v = sea.voyage(_one_class(), 1111.2).loc["handy"]
+    v = voyage(_one_class(), 1111.2).loc["handy"]
     assert v["sea_days"] == pytest.approx(4.0)
     assert v["passage_hours"] == pytest.approx(48.0)
     # 4 x (6,000 + 20 x 300) + 4 x (6,000 + 2 x 300) + 20,000 = 48,000 + 26,400 + 20,000
     assert v["voyage_usd"] == pytest.approx(94400.0)
-    costs = sea.class_costs(_one_class(), 1111.2, 10000.0).loc["handy"]
+    costs = class_costs(_one_class(), 1111.2, 10000.0).loc["handy"]
     assert costs["usd_per_t"] == pytest.approx(94400.0 / 10000.0)  # a part-empty ship: the lot pays it all
-    costs = sea.class_costs(_one_class(), 1111.2, 60000.0).loc["handy"]
+    costs = class_costs(_one_class(), 1111.2, 60000.0).loc["handy"]
     assert costs["voyages"] == 3 and costs["usd_per_t"] == pytest.approx(3 * 94400.0 / 60000.0)
-    assert sea.class_costs(_one_class(), 1111.2, None).loc["handy", "usd_per_t"] == pytest.approx(94400.0 / 25000.0)
+    assert class_costs(_one_class(), 1111.2, None).loc["handy", "usd_per_t"] == pytest.approx(94400.0 / 25000.0)
 
 
 # ----- port limits ------------------------------------------------------------------------------------
@@ -91,11 +140,11 @@ def test_tightening_a_port_limit_moves_to_a_smaller_ship_and_never_cheapens_it()
 def test_sea_cost_per_tonne_falls_with_lot_size_until_the_largest_allowed_class_is_full(network, link):
     net = corridor.load_network(network)
     row = net.links.loc[link]
-    allowed = net.vessels.loc[sea.fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
+    allowed = net.vessels.loc[fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
     largest = allowed["cargo_t"].max()
 
     def per_t(lot):
-        return sea.cheapest_class(allowed, float(row["distance_km"]), lot)[1]["usd_per_t"]
+        return cheapest_class(allowed, float(row["distance_km"]), lot)[1]["usd_per_t"]
 
     full = sorted(allowed["cargo_t"])
     # at each class's full load a tonne costs less than at any smaller class's full load (economies of scale) ...
@@ -353,8 +402,21 @@ def test_vectorised_sea_prices_equal_the_per_link_rule(lot):
     net = corridor.load_network("2025")
     table = sea.price_sea_links(net, lot)
     for lid, row in net.links[net.links["mode"] == "sea"].iterrows():
-        allowed = net.vessels.loc[sea.fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
-        name, best = sea.cheapest_class(allowed, float(row["distance_km"]), lot)
+        allowed = net.vessels.loc[fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
+        name, best = cheapest_class(allowed, float(row["distance_km"]), lot)
         assert table.at[lid, "vessel_class"] == name
         assert table.at[lid, "usd_per_t"] == pytest.approx(best["usd_per_t"], rel=1e-9)
         assert table.at[lid, "hours"] == pytest.approx(best["passage_hours"])
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_shared_port_limit_rule_agrees_with_the_per_port_reference(network):
+    net = corridor.load_network(network)
+    links = net.links[net.links["mode"] == "sea"]
+    fits, max_loa, _ = sea.fitting_classes(net.vessels, net.nodes, links["from"], links["to"])
+    assert fits.shape == (len(links), len(net.vessels)) and fits.any(axis=1).all()
+    for row, a, b in zip(fits, links["from"], links["to"]):
+        assert list(net.vessels.index[row]) == list(fitting_classes(net.vessels, net.nodes, a, b)), (a, b)
+    assert (max_loa[(links["from"] == "rajin").to_numpy()] == 180).all()
+    assert not fits[(links["from"] == "rajin").to_numpy()][:, (net.vessels["loa_m"] > 180).to_numpy()].any()
+
