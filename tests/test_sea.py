@@ -420,3 +420,55 @@ def test_shared_port_limit_rule_agrees_with_the_per_port_reference(network):
     assert (max_loa[(links["from"] == "rajin").to_numpy()] == 180).all()
     assert not fits[(links["from"] == "rajin").to_numpy()][:, (net.vessels["loa_m"] > 180).to_numpy()].any()
 
+
+def test_sea_distances_refuses_to_write_a_shipped_network_by_name(capsys):
+    before = {p.name: p.read_bytes() for p in (DATA / "baseline").glob("*.csv")}
+    assert main(["sea-distances", "baseline"]) == 2
+    err = capsys.readouterr().err
+    assert "error: sea-distances: 'baseline' is a shipped network name" in err and "--dry-run" in err
+    assert {p.name: p.read_bytes() for p in (DATA / "baseline").glob("*.csv")} == before
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, network, computed):
+    from corridor.sea_distances import write
+
+    folder = _copy(tmp_path, network)
+    # the 2025 sea links join the same ports as the 2015 ones (checked), so the computed table applies to both
+    links = corridor.load_network(folder).links
+    sea_links = links[links["mode"] == "sea"]
+    assert sea_links[["from", "to"]].equals(computed.loc[sea_links.index, ["from", "to"]])
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(write(folder, computed)) == len(sea_links)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, computed):
+    import os
+
+    from corridor import sea_distances
+
+    folder = _copy(tmp_path)
+    for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,", b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
+                           ("sources.csv", b"searoute,searoute 1.", b"searoute,searoute 0.")):
+        data = (folder / name).read_bytes()
+        assert old in data
+        (folder / name).write_bytes(data.replace(old, new, 1))  # bytes: keep the CRLF line endings
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real, calls = os.replace, []
+
+    def failing_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real(src, dst)
+
+    monkeypatch.setattr(sea_distances.os, "replace", failing_second)
+    with pytest.raises(OSError, match="disk full"):
+        sea_distances.write(folder, computed)
+    assert len(calls) == 2  # the first file was replaced, then put back
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left either
+    monkeypatch.setattr(sea_distances.os, "replace", real)
+    sea_distances.write(folder, computed)
+    assert corridor.load_network(folder).links.at["rajin_pohang_sea", "distance_km"] == 776
+    assert (folder / "sources.csv").read_bytes() == (DATA / "baseline" / "sources.csv").read_bytes()
