@@ -472,3 +472,35 @@ def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, compu
     sea_distances.write(folder, computed)
     assert corridor.load_network(folder).links.at["rajin_pohang_sea", "distance_km"] == 776
     assert (folder / "sources.csv").read_bytes() == (DATA / "baseline" / "sources.csv").read_bytes()
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_every_source_is_cited_by_some_row(network):
+    net = corridor.load_network(network)
+    cited = set()
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices):
+        cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
+    assert set(net.sources.index) - cited == set()
+    assert cited - set(net.sources.index) <= {"estimate"}
+
+
+def test_no_2015_money_figure_is_carried_into_2025_without_saying_so():
+    """A 2025 money figure equal to the 2015 one must say in its note why it is a 2025 figure."""
+    old, new = corridor.load_network("baseline"), corridor.load_network("2025")
+    money = {"nodes": ["pass_usd_per_t"], "links": ["tariff_usd_per_tkm", "fixed_usd_per_t"],
+             "transfers": ["cost_usd_per_t"], "vessels": ["hire_usd_per_day", "fuel_usd_per_t", "port_usd_per_voyage"]}
+    checked = 0
+    for table, cols in money.items():
+        a, b = getattr(old, table), getattr(new, table)
+        for key in b.index.intersection(a.index):
+            for col in cols:
+                if np.isnan(b.at[key, col]) or b.at[key, col] == 0:  # blank (0 by default): no charge
+                    continue
+                checked += 1
+                if b.at[key, col] == a.at[key, col]:
+                    assert "2025" in b.at[key, "note"], (table, key, col)
+    assert checked > 80
+    # the CPI-indexed rows carry the stated factor
+    f = 321.943 / 237.017
+    assert new.transfers.at["erenhot:rail1520>rail1435", "cost_usd_per_t"] == pytest.approx(3.5 * f, abs=0.005)
+    assert new.links.at["khasan_tumangang_1520", "tariff_usd_per_tkm"] == pytest.approx(0.03 * f, abs=5e-5)
