@@ -28,13 +28,16 @@ def shipped_networks() -> list[str]:
 
 
 def resolve_network_path(name_or_path: str | Path, base: Path | None = None) -> Path:
-    """A shipped network name (``"baseline"``) or a folder path, relative to ``base`` if given."""
+    """A folder path (relative to ``base`` if given), or else a shipped network name (``"baseline"``).
+
+    A folder that exists next to the scenario wins over a shipped network of the same name.
+    """
     text = str(name_or_path)
-    if text in shipped_networks():
-        return DATA_DIR / text
     path = Path(text)
     if not path.is_absolute() and base is not None:
         path = base / path
+    if text in shipped_networks() and not (path / "nodes.csv").exists():
+        return DATA_DIR / text
     return path
 
 
@@ -105,16 +108,17 @@ class Network:
                     raise InputError(f"{table}: cannot {op} '{col}' (numeric columns: {', '.join(schema.NUMERIC[table])})")
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
                     raise InputError(f"{table}: {op} {col} needs a number, got {value!r}")
-                if op == "scale":
-                    df.loc[ids, col] = df.loc[ids, col] * value
-                elif op == "set":
-                    df.loc[ids, col] = float(value)
-                else:
-                    df.loc[ids, col] = df.loc[ids, col] + value
-                col_def = next(c for c in schema.TABLES[table] if c.name == col)
-                vals = df.loc[ids, col].dropna()
-                if (vals < (col_def.low if col_def.low is not None else -np.inf)).any():
-                    raise InputError(f"{table}: {op} {col} by {value} makes it negative")
+                before = df.loc[ids, col]
+                if op != "set" and before.isna().all():
+                    raise InputError(f"{table}: {op} {col}: every selected row leaves {col} blank, so nothing would "
+                                     f"change (e.g. a sea link priced by vessel class has no tariff: change vessels)")
+                after = {"scale": lambda: before * value, "add": lambda: before + value,
+                         "set": lambda: pd.Series(float(value), index=ids)}[op]()
+                for rid, v in after.dropna().items():
+                    problem = schema.number_problem(schema.column(table, col), float(v))
+                    if problem:
+                        raise InputError(f"{table}: {op} {col} {value:g} on '{rid}' gives {v:g}, but {problem}")
+                df.loc[ids, col] = after
         return replace(self, **{table: df})
 
     def close(self, *, countries=(), nodes=(), links=(), transfers=()) -> "Network":
@@ -225,13 +229,9 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
                 except ValueError:
                     problems.append(f"{where}: {c.name} must be a number in {c.unit}, got '{cell}'")
                     continue
-                if not np.isfinite(v):
-                    problems.append(f"{where}: {c.name} must be finite, got '{cell}'")
-                elif c.positive and v <= 0:
-                    problems.append(f"{where}: {c.name} must be greater than 0, got {cell}")
-                elif (c.low is not None and v < c.low) or (c.high is not None and v > c.high):
-                    rng = f"from {c.low:g} to {c.high:g}" if c.high is not None else f"at least {c.low:g}"
-                    problems.append(f"{where}: {c.name} must be {rng}, got {cell}")
+                problem = schema.number_problem(c, v)
+                if problem:
+                    problems.append(f"{where}: {problem}")
                 else:
                     values[i] = v
             out[c.name] = values

@@ -318,6 +318,9 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
                 continue
             cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
                                                         check_share=check_share, progress=bar)
+            if not (np.isfinite(cost).all() and np.isfinite(gen).all()):
+                raise InputError(f"{scenario.source}: case '{case.name}': some draws give a cost that is not a finite "
+                                 "number (check the ranges of the [[uncertainty]] entries)")
             keep = [i for i in range(len(wins)) if i < case.settings.routes or wins[i] > 0]
             r, lg = describe_routes(case, model.graph, [model.routes.arc_lists[i] for i in keep],
                                     ranks=[i + 1 for i in keep])
