@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
-from .network import load_network, shipped_networks
+from .network import load_network, resolve_network_path
 
 SOURCE_ID = "searoute"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), as used by searoute's haversine
@@ -231,7 +231,7 @@ def main(network: str, *, dry_run: bool = False) -> int:
     InputError
         If asked to write into a shipped network given by name (a folder path is needed to write).
     """
-    if not dry_run and str(network) in shipped_networks():
+    if not dry_run and resolve_network_path(network) != Path(network):  # a name resolved to the package's data
         raise InputError(f"sea-distances: '{network}' is a shipped network name, which resolves to the installed "
                          f"package's data; to write, give a folder path (e.g. corridor/data/{network} in a source "
                          f"checkout), or add --dry-run to only show the table")
