@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("network", help="show what a network holds")
     n.add_argument("name", nargs="?", default="baseline", help="shipped network name or folder (default: baseline)")
     d = sub.add_parser("sea-distances", help="recompute sea-link distances with searoute and write them into links.csv")
-    d.add_argument("name", help="shipped network name or folder")
+    d.add_argument("name", help="network folder to write into (a shipped network name only with --dry-run)")
     d.add_argument("--dry-run", action="store_true", help="print the table only, write nothing")
     return p
 

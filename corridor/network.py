@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import schema
 from .errors import InputError, collect
+from .sea import fitting_classes
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
@@ -368,26 +369,31 @@ def _check_sea(folder: Path, nodes: pd.DataFrame, links: pd.DataFrame, vessels: 
         if not row.year.isdigit():
             problems.append(f"{ppath} line {row.lineno} (market={row.market}): year must be a year such as 2015, "
                             f"got '{row.year}'")
-    limits = nodes.set_index("id")[["max_loa_m", "max_draught_m"]]
-    cols = ("id", "lineno", "mode", "from", "to", "tariff_usd_per_tkm", "speed_km_per_day")
-    for lid, line, mode, a, b, tariff, speed in zip(*(links[c] for c in cols)):
+    node_index = nodes.drop_duplicates("id").set_index("id")  # duplicate ids are reported elsewhere
+    blank = links["tariff_usd_per_tkm"].isna()
+    found: list[tuple[int, str]] = []  # (line, problem), reported in file order
+    for lid, line, speed in zip(*(links.loc[~blank, c] for c in ("id", "lineno", "speed_km_per_day"))):
+        if np.isnan(speed):
+            found.append((line, f"{lpath} line {line} (id={lid}): speed_km_per_day is blank; a link with a tariff "
+                                f"needs a number in km/day"))
+    for lid, line, mode in zip(*(links.loc[blank, c] for c in ("id", "lineno", "mode"))):
         where = f"{lpath} line {line} (id={lid})"
-        if np.isnan(tariff):
-            if mode != "sea":
-                problems.append(f"{where}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
-                                f"link may leave it blank, to be priced by vessel class)")
-            elif len(vessels) == 0:
-                problems.append(f"{where}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
-                                f"the sea link by vessel class")
-            elif a in limits.index and b in limits.index:
-                loa = np.nanmin(np.append(limits.loc[[a, b], "max_loa_m"].to_numpy(float), np.inf))
-                dr = np.nanmin(np.append(limits.loc[[a, b], "max_draught_m"].to_numpy(float), np.inf))
-                fits = (vessels["loa_m"] <= loa) & (vessels["draught_m"] <= dr)
-                if not fits.any():
-                    problems.append(f"{where}: no vessel class in vessels.csv fits both ports (max_loa_m {loa:g}, "
-                                    f"max_draught_m {dr:g})")
-        elif np.isnan(speed):
-            problems.append(f"{where}: speed_km_per_day is blank; a link with a tariff needs a number in km/day")
+        if mode != "sea":
+            found.append((line, f"{where}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
+                                f"link may leave it blank, to be priced by vessel class)"))
+        elif len(vessels) == 0:
+            found.append((line, f"{where}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
+                                f"the sea link by vessel class"))
+    # vessel-priced sea links between known nodes: some class must fit both ports (the pricing rule itself)
+    priced = links[blank & (links["mode"] == "sea") & links["from"].isin(node_index.index)
+                   & links["to"].isin(node_index.index)]
+    if len(priced) and len(vessels):
+        fits, max_loa, max_draught = fitting_classes(vessels, node_index, priced["from"], priced["to"])
+        for lid, line, ok, loa, dr in zip(priced["id"], priced["lineno"], fits.any(axis=1), max_loa, max_draught):
+            if not ok:
+                found.append((line, f"{lpath} line {line} (id={lid}): no vessel class in vessels.csv fits both "
+                                    f"ports (max_loa_m {loa:g}, max_draught_m {dr:g})"))
+    problems.extend(msg for _, msg in sorted(found, key=lambda x: x[0]))
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
