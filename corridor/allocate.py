@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .graph import RoutingGraph
-from .routes import key_nodes, route_nodes
+from .routes import key_nodes, route_label, route_nodes
 
 DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0
 USD_PER_MUSD = 1e6
@@ -444,7 +444,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         keys = key_nodes(legs, nodes) if p else [dnode]
         is_link = kind[p] == "link"
         rows.append(dict(origin=problem.origins[o], destination=dnode,
-                         route=" › ".join(nodes.at[n, "name"] for n in keys), mt_per_year=amount,
+                         route=route_label(keys, nodes), mt_per_year=amount,
                          cost_usd_per_t=cost, generalized_usd_per_t=gen, cost_usd_per_year=cost * amount * USD_PER_MUSD,
                          nodes=route_nodes(legs) if p else [dnode], key_nodes=keys,
                          links=list(arcs["ref"].to_numpy()[p][is_link]), arcs=p))

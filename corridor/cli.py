@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("network", help="show what a network holds")
     n.add_argument("name", nargs="?", default="baseline", help="shipped network name or folder (default: baseline)")
     d = sub.add_parser("sea-distances", help="recompute sea-link distances with searoute and write them into links.csv")
-    d.add_argument("name", help="shipped network name or folder")
+    d.add_argument("name", help="network folder to write into (a shipped network name only with --dry-run)")
     d.add_argument("--dry-run", action="store_true", help="print the table only, write nothing")
     return p
 
@@ -98,6 +98,8 @@ def _breakeven(args) -> int:
         print(json.dumps([b.to_dict() for b in found], ensure_ascii=False, indent=2))
     else:
         print("\n".join(str(b) for b in found))
+    for why in found.skipped:
+        print(f"note: left out {why}", file=sys.stderr)
     return 0
 
 
@@ -163,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as err:  # an output path that cannot be written: --out, --plots, --png
+        print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .errors import InputError
 from .network import Network
 
 LOAD = "stock>"  # state a route starts from at an origin with loading rows
@@ -72,20 +73,12 @@ class RoutingGraph:
         return [i for i, (n, m) in enumerate(self.states) if n == node and m in schema.MODES]
 
 
-def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
-    """Expand ``net`` into its routing graph (see the module docstring).
-
-    Parameters
-    ----------
-    lot_t : float, optional
-        The shipment's size in tonnes. Sea links priced by vessel class (blank tariff, see
-        :mod:`corridor.sea`) cost what a lot of this size pays; without it, what full ships pay.
-    """
-    nodes, links, transfers = net.nodes, net.links, net.transfers
-    lk = links.reset_index()
+def _link_prices(net: Network, lot_t: float | None):
+    """Each link's money (USD/t), hours, CO2 rate (g/t-km, NaN = default by mode) and vessel class."""
+    lk = net.links.reset_index()
     usd = lk["distance_km"] * lk["tariff_usd_per_tkm"] + lk["fixed_usd_per_t"]
     hours = lk["distance_km"] / lk["speed_km_per_day"] * 24.0
-    co2_rate = lk["co2_g_per_tkm"]
+    co2_rate = lk["co2_g_per_tkm"].copy()
     vessel = pd.Series("", index=lk.index, dtype=object)
     if len(net.vessels) and (lk["mode"].eq("sea") & lk["tariff_usd_per_tkm"].isna()).any():
         from .sea import price_sea_links
@@ -95,11 +88,48 @@ def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
         ids = lk.loc[on, "id"]
         usd[on] = sea.loc[ids, "usd_per_t"].to_numpy()
         hours[on] = sea.loc[ids, "hours"].to_numpy()
-        co2_rate = co2_rate.copy()
         co2_rate[on] = co2_rate[on].fillna(pd.Series(sea.loc[ids, "co2_g_per_tkm"].to_numpy(), index=ids.index))
         vessel[on] = sea.loc[ids, "vessel_class"].to_numpy()
-    keep = usd.notna().to_numpy()  # a vessel-priced link no class can sail is left out
-    lk, usd, hours, co2_rate, vessel = (x[keep].reset_index(drop=True) for x in (lk, usd, hours, co2_rate, vessel))
+    return lk, usd, hours, co2_rate, vessel
+
+
+def price_problems(net: Network, *, lot_t: float | None = None) -> list[str]:
+    """Links that cannot be priced (after a case's changes): a sea link no vessel class can sail, a link with a
+    tariff but no speed, a cost or time that is not a finite number. Empty when all is well."""
+    lk, usd, hours, _, _ = _link_prices(net, lot_t)
+    by_reason: dict[str, list[str]] = {}
+    for lid, mode, tariff, speed, u, h in zip(lk["id"], lk["mode"], lk["tariff_usd_per_tkm"], lk["speed_km_per_day"],
+                                             usd, hours):
+        if np.isfinite(u) and np.isfinite(h):
+            continue
+        if np.isnan(tariff) and mode == "sea":
+            why = ("no vessel class in vessels.csv fits both ports" if len(net.vessels)
+                   else "no tariff, and the network has no vessels.csv")
+        elif np.isnan(tariff):
+            why = "tariff_usd_per_tkm is blank"
+        elif np.isnan(speed):
+            why = "a tariff but no speed_km_per_day"
+        else:
+            why = "cost or time is not a finite number"
+        by_reason.setdefault(why, []).append(lid)
+    return [f"{len(ids)} link{'s' if len(ids) > 1 else ''} cannot be priced ({why}): {', '.join(ids)}"
+            for why, ids in by_reason.items()]
+
+
+def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
+    """Expand ``net`` into its routing graph (see the module docstring).
+
+    Parameters
+    ----------
+    lot_t : float, optional
+        The shipment's size in tonnes. Sea links priced by vessel class (blank tariff, see
+        :mod:`corridor.sea`) cost what a lot of this size pays; without it, what full ships pay.
+    """
+    problems = price_problems(net, lot_t=lot_t)
+    if problems:
+        raise InputError(problems)
+    nodes, links, transfers = net.nodes, net.links, net.transfers
+    lk, usd, hours, co2_rate, vessel = _link_prices(net, lot_t)
     co2 = co2_rate.fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
     base = pd.DataFrame({
         "kind": "link", "ref": lk["id"], "mode": lk["mode"], "country": lk["country"],

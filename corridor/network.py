@@ -1,4 +1,5 @@
-"""Network: the four tables of a network folder, loaded and validated once.
+"""Network: the tables of a network folder (nodes, links, transfers, vessels, prices, sources), loaded and
+validated once.
 
 A :class:`Network` is immutable in use: :meth:`Network.change` and :meth:`Network.close` return changed
 copies, so a scenario's cases never see each other's edits.
@@ -15,6 +16,7 @@ import pandas as pd
 
 from . import schema
 from .errors import InputError, collect
+from .sea import fitting_classes
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
@@ -27,13 +29,16 @@ def shipped_networks() -> list[str]:
 
 
 def resolve_network_path(name_or_path: str | Path, base: Path | None = None) -> Path:
-    """A shipped network name (``"baseline"``) or a folder path, relative to ``base`` if given."""
+    """A folder path (relative to ``base`` if given), or else a shipped network name (``"baseline"``).
+
+    A folder that exists next to the scenario wins over a shipped network of the same name.
+    """
     text = str(name_or_path)
-    if text in shipped_networks():
-        return DATA_DIR / text
     path = Path(text)
     if not path.is_absolute() and base is not None:
         path = base / path
+    if text in shipped_networks() and not (path / "nodes.csv").exists():
+        return DATA_DIR / text
     return path
 
 
@@ -104,16 +109,17 @@ class Network:
                     raise InputError(f"{table}: cannot {op} '{col}' (numeric columns: {', '.join(schema.NUMERIC[table])})")
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
                     raise InputError(f"{table}: {op} {col} needs a number, got {value!r}")
-                if op == "scale":
-                    df.loc[ids, col] = df.loc[ids, col] * value
-                elif op == "set":
-                    df.loc[ids, col] = float(value)
-                else:
-                    df.loc[ids, col] = df.loc[ids, col] + value
-                col_def = next(c for c in schema.TABLES[table] if c.name == col)
-                vals = df.loc[ids, col].dropna()
-                if (vals < (col_def.low if col_def.low is not None else -np.inf)).any():
-                    raise InputError(f"{table}: {op} {col} by {value} makes it negative")
+                before = df.loc[ids, col]
+                if op != "set" and before.isna().all():
+                    raise InputError(f"{table}: {op} {col}: every selected row leaves {col} blank, so nothing would "
+                                     f"change (e.g. a sea link priced by vessel class has no tariff: change vessels)")
+                after = {"scale": lambda: before * value, "add": lambda: before + value,
+                         "set": lambda: pd.Series(float(value), index=ids)}[op]()
+                for rid, v in after.dropna().items():
+                    problem = schema.number_problem(schema.column(table, col), float(v))
+                    if problem:
+                        raise InputError(f"{table}: {op} {col} {value:g} on '{rid}' gives {v:g}, but {problem}")
+                df.loc[ids, col] = after
         return replace(self, **{table: df})
 
     def close(self, *, countries=(), nodes=(), links=(), transfers=()) -> "Network":
@@ -224,13 +230,9 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
                 except ValueError:
                     problems.append(f"{where}: {c.name} must be a number in {c.unit}, got '{cell}'")
                     continue
-                if not np.isfinite(v):
-                    problems.append(f"{where}: {c.name} must be finite, got '{cell}'")
-                elif c.positive and v <= 0:
-                    problems.append(f"{where}: {c.name} must be greater than 0, got {cell}")
-                elif (c.low is not None and v < c.low) or (c.high is not None and v > c.high):
-                    rng = f"from {c.low:g} to {c.high:g}" if c.high is not None else f"at least {c.low:g}"
-                    problems.append(f"{where}: {c.name} must be {rng}, got {cell}")
+                problem = schema.number_problem(c, v)
+                if problem:
+                    problems.append(f"{where}: {problem}")
                 else:
                     values[i] = v
             out[c.name] = values
@@ -303,7 +305,9 @@ def load_network(path: str | Path = "baseline") -> Network:
             if table in OPTIONAL_FILES:
                 raw[table] = pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.TABLES[table]} | {"lineno": []})
                 continue
-            problems.append(f"{file}: missing file (a network folder holds {', '.join(f + '.csv' for f in FILES)})")
+            required = [f + ".csv" for f in FILES if f not in OPTIONAL_FILES]
+            problems.append(f"{file}: missing file (a network folder needs {', '.join(required)}; "
+                            f"{', '.join(f + '.csv' for f in OPTIONAL_FILES)} are optional)")
             continue
         raw[table] = _read_csv(file, table, problems)
     collect(problems)
@@ -365,26 +369,31 @@ def _check_sea(folder: Path, nodes: pd.DataFrame, links: pd.DataFrame, vessels: 
         if not row.year.isdigit():
             problems.append(f"{ppath} line {row.lineno} (market={row.market}): year must be a year such as 2015, "
                             f"got '{row.year}'")
-    limits = nodes.set_index("id")[["max_loa_m", "max_draught_m"]]
-    cols = ("id", "lineno", "mode", "from", "to", "tariff_usd_per_tkm", "speed_km_per_day")
-    for lid, line, mode, a, b, tariff, speed in zip(*(links[c] for c in cols)):
+    node_index = nodes.drop_duplicates("id").set_index("id")  # duplicate ids are reported elsewhere
+    blank = links["tariff_usd_per_tkm"].isna()
+    found: list[tuple[int, str]] = []  # (line, problem), reported in file order
+    for lid, line, speed in zip(*(links.loc[~blank, c] for c in ("id", "lineno", "speed_km_per_day"))):
+        if np.isnan(speed):
+            found.append((line, f"{lpath} line {line} (id={lid}): speed_km_per_day is blank; a link with a tariff "
+                                f"needs a number in km/day"))
+    for lid, line, mode in zip(*(links.loc[blank, c] for c in ("id", "lineno", "mode"))):
         where = f"{lpath} line {line} (id={lid})"
-        if np.isnan(tariff):
-            if mode != "sea":
-                problems.append(f"{where}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
-                                f"link may leave it blank, to be priced by vessel class)")
-            elif len(vessels) == 0:
-                problems.append(f"{where}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
-                                f"the sea link by vessel class")
-            elif a in limits.index and b in limits.index:
-                loa = np.nanmin(np.append(limits.loc[[a, b], "max_loa_m"].to_numpy(float), np.inf))
-                dr = np.nanmin(np.append(limits.loc[[a, b], "max_draught_m"].to_numpy(float), np.inf))
-                fits = (vessels["loa_m"] <= loa) & (vessels["draught_m"] <= dr)
-                if not fits.any():
-                    problems.append(f"{where}: no vessel class in vessels.csv fits both ports (max_loa_m {loa:g}, "
-                                    f"max_draught_m {dr:g})")
-        elif np.isnan(speed):
-            problems.append(f"{where}: speed_km_per_day is blank; a link with a tariff needs a number in km/day")
+        if mode != "sea":
+            found.append((line, f"{where}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
+                                f"link may leave it blank, to be priced by vessel class)"))
+        elif len(vessels) == 0:
+            found.append((line, f"{where}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
+                                f"the sea link by vessel class"))
+    # vessel-priced sea links between known nodes: some class must fit both ports (the pricing rule itself)
+    priced = links[blank & (links["mode"] == "sea") & links["from"].isin(node_index.index)
+                   & links["to"].isin(node_index.index)]
+    if len(priced) and len(vessels):
+        fits, max_loa, max_draught = fitting_classes(vessels, node_index, priced["from"], priced["to"])
+        for lid, line, ok, loa, dr in zip(priced["id"], priced["lineno"], fits.any(axis=1), max_loa, max_draught):
+            if not ok:
+                found.append((line, f"{lpath} line {line} (id={lid}): no vessel class in vessels.csv fits both "
+                                    f"ports (max_loa_m {loa:g}, max_draught_m {dr:g})"))
+    problems.extend(msg for _, msg in sorted(found, key=lambda x: x[0]))
 
 
 def write_network(net: Network, folder: str | Path) -> Path:

@@ -55,11 +55,6 @@ def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
-def _short(name: str) -> str:
-    """A node's name without its parenthesised detail: 'Rajin port (pier 3, RasonConTrans)' -> 'Rajin port'."""
-    return name.split(" (")[0]
-
-
 def _mt(x: float) -> str:
     return f"{x:,.2f}"
 
@@ -72,8 +67,7 @@ def flows_text(results: Results, case: str) -> str:
     out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
            f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
            f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t"]
-    names = results.scenario.case(case).network.nodes["name"]
-    rows = [[_mt(r.mt_per_year), r.origin, r.destination, " › ".join(_short(names[n]) for n in r.key_nodes),
+    rows = [[_mt(r.mt_per_year), r.origin, r.destination, r.route,
              f"{r.cost_usd_per_t:.2f}", f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
     if rows:
         out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "gen. USD/t"], rows, {1, 2, 3}))
@@ -94,11 +88,12 @@ def flows_text(results: Results, case: str) -> str:
             out.append("  'full' at price 0: relieving it alone saves nothing (another element, e.g. the same port's "
                        "node or line, binds the same flow)")
     out.append("")
-    out.append(f"  Total cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr: transport "
-               f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr for {_mt(t['delivered_mt_per_year'])} Mt/yr "
-               f"delivered (average {t['average_cost_usd_per_t']:.2f} USD/t, generalized "
-               f"{t['average_generalized_usd_per_t']:.2f}), unserved penalty "
-               f"{t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr")
+    time_value = t["total_cost_usd_per_year"] - t["transport_cost_usd_per_year"] - t["unserved_penalty_usd_per_year"]
+    out.append(f"  Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr = transport "
+               f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} + value of transit time {time_value / 1e6:,.1f} + "
+               f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "
+               f"{_mt(t['delivered_mt_per_year'])} Mt/yr delivered at an average {t['average_cost_usd_per_t']:.2f} "
+               f"USD/t (generalized {t['average_generalized_usd_per_t']:.2f})")
     unserved = alloc.destinations["unserved_mt_per_year"]
     unserved = unserved[unserved > 1e-9]
     out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
@@ -122,12 +117,11 @@ def text_report(results: Results) -> str:
                    + (f"; closed: {', '.join(case.closed)}" if case.closed else ""))
         if case.name in results.failures:
             out.append(f"  {results.failures[case.name]}")
-            continue
-        if results.uncertainty and case.name in results.uncertainty:
+        elif results.uncertainty and case.name in results.uncertainty:
             d = results.uncertainty[case.name]
             out.append(f"  {d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; coverage "
                        f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t")
-        if ship is not None:
+        if ship is not None and case.name not in results.failures:
             out.append(case_table(results, case.name))
         if case.name in results.allocations:
             out.append(flows_text(results, case.name))

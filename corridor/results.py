@@ -171,7 +171,7 @@ class Results:
         return out
 
     def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **({"indent": 2} | kwargs))
+        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False, **({"indent": 2} | kwargs))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables written by ``--out``, by file stem."""

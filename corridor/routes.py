@@ -150,3 +150,8 @@ def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
 def short_name(name: str) -> str:
     """A node's name without its parenthesised detail: 'Rajin port (pier 3)' -> 'Rajin port'."""
     return name.split(" (", 1)[0].strip()
+
+
+def route_label(keys: list[str], nodes: pd.DataFrame) -> str:
+    """A route as a chain of its key nodes' short names: 'Sharyn Gol mine › Erenhot › Tianjin port › Pohang'."""
+    return " › ".join(short_name(nodes.at[n, "name"]) for n in keys)

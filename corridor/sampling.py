@@ -250,6 +250,15 @@ def _parse_entry(ck: Any, item: dict, where: str, network) -> Entry | None:
         shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
         ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
         return None
+    if table == "links":
+        rows = network.links.loc[ids]
+        by_vessel = rows.index[(rows["mode"] == "sea") & rows["tariff_usd_per_tkm"].isna()]
+        if len(by_vessel):
+            ck.fail(f"{where}.where", f"selects sea links priced by vessel class ({', '.join(by_vessel[:4])}"
+                                      f"{', …' if len(by_vessel) > 4 else ''}), whose cost comes from vessels.csv; "
+                                      "draws over them are not supported: narrow `where` (e.g. mode = \"rail1520\") "
+                                      "or give those links a tariff")
+            return None
     if name is None:
         shown = ",".join(f"{k}={v}" for k, v in sel.items())
         name = f"{table}[{shown}].{column}"

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import schema
 from .errors import InputError
+from .graph import price_problems
 from .network import Network, load_network, resolve_network_path
 from .sampling import Entry, parse_entries
 
@@ -28,6 +29,10 @@ DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0  # as corridor.allocate (not importe
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
 CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
 DEFAULT_SETTINGS = {"routes": 5}
+MAX_ROUTES = 1000  # Yen's search grows with k; more routes than this says nothing an analyst can read
+# Upper bounds that catch a misplaced decimal point (coal is worth ~50-300 USD/t)
+SETTING_LIMITS = {"value_of_time_usd_per_t_day": 1000.0, "cargo_value_usd_per_t": 100_000.0,
+                  "interest_rate_per_year": 10.0}
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 # ----- validation ----------------------------------------------------------------------------------
 
-class _Checker:
+class Checker:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[str] = []
@@ -195,13 +200,17 @@ class _Checker:
             return None
         return value
 
-    def number(self, value: Any, where: str, *, low: float = 0.0, strict: bool = False, integer: bool = False):
+    def number(self, value: Any, where: str, *, low: float = 0.0, strict: bool = False, integer: bool = False,
+               high: float = math.inf):
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or (isinstance(value, float) and not math.isfinite(value)):
             self.fail(where, f"expected {'a whole number' if integer else 'a number'}, got {_type(value)} {value!r}")
             return None
         if value < low or (strict and value == low):
             self.fail(where, f"must be {'greater than' if strict else 'at least'} {low:g}, got {value!r}")
+            return None
+        if value > high:
+            self.fail(where, f"must be at most {high:g}, got {value!r}")
             return None
         return value
 
@@ -219,7 +228,7 @@ def _type(value: Any) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
+def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
     raw = ck.table(raw, where, SHIPMENT_KEYS)
     out = dict(base or {})
     for key in ("origin", "destination"):
@@ -241,7 +250,7 @@ def _shipment(ck: _Checker, raw: dict, where: str, base: dict | None, net: Netwo
     return out
 
 
-def _flows(ck: _Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
+def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
     """``[flows]`` (or a case's ``flows``): each key given replaces the scenario's one as a whole."""
     raw = ck.table(raw, where, FLOWS_KEYS)
     out = dict(base or {})
@@ -268,7 +277,7 @@ def _flows(ck: _Checker, raw: Any, where: str, base: dict | None, net: Network) 
     return out
 
 
-def _resolve_flows(ck: _Checker, values: dict, where: str) -> Flows | None:
+def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
     missing = [k for k in ("supply", "demand") if k not in values]
     if missing:
         ck.fail(where, f"missing {' and '.join(missing)} (node = Mt/yr)")
@@ -282,16 +291,16 @@ def _resolve_flows(ck: _Checker, values: dict, where: str) -> Flows | None:
                                                        DEFAULT_UNSERVED_PENALTY_USD_PER_T))
 
 
-def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
+def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:
     raw = ck.table(raw, where, SETTINGS_KEYS)
     out = dict(base)
     if "routes" in raw:
-        value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True)
+        value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True, high=MAX_ROUTES)
         if value is not None:
             out["routes"] = value
     for key in ("value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"):
         if key in raw:
-            value = ck.number(raw[key], f"{where}.{key}")
+            value = ck.number(raw[key], f"{where}.{key}", high=SETTING_LIMITS[key])
             if value is not None:
                 out[key] = float(value)
     # The level that sets the value of time (directly, or from cargo value and interest) overrides the other way.
@@ -305,7 +314,7 @@ def _settings(ck: _Checker, raw: dict, where: str, base: dict) -> dict:
     return out
 
 
-def _resolve_settings(ck: _Checker, values: dict, where: str) -> Settings:
+def _resolve_settings(ck: Checker, values: dict, where: str) -> Settings:
     vot = values.get("value_of_time_usd_per_t_day")
     cargo, rate = values.get("cargo_value_usd_per_t"), values.get("interest_rate_per_year")
     if (cargo is None) != (rate is None):
@@ -315,7 +324,8 @@ def _resolve_settings(ck: _Checker, values: dict, where: str) -> Settings:
     return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0))
 
 
-def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
+def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
+    start = len(ck.problems)  # problems of earlier cases must not hide this case's checks
     if "close" in raw:
         close = ck.table(raw["close"], f"{where}.close", CLOSE_KEYS)
         lists = {k: ck.names(v, f"{where}.close.{k}") for k, v in close.items() if k in CLOSE_KEYS}
@@ -327,7 +337,7 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
                     hint = " (transfer ids look like 'erenhot:rail1520>rail1435')" if key == "transfers" else ""
                     ck.fail(f"{where}.close.{key}", f"unknown {key[:-1] if key != 'countries' else 'country'} "
                                                     f"'{item}'{hint}")
-        if not ck.problems:
+        if len(ck.problems) == start:
             net = net.close(**lists)
     changes = raw.get("change", [])
     if isinstance(changes, dict):
@@ -337,6 +347,7 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
         changes = []
     for i, change in enumerate(changes, start=1):
         cw = f"{where}.change[{i}]"
+        before = len(ck.problems)
         change = ck.table(change, cw, CHANGE_KEYS)
         if not change:
             continue
@@ -353,7 +364,13 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
         for op, values in ops.items():
             for col, value in values.items():
                 ck.number(value, f"{cw}.{op}.{col}", low=-math.inf)
-        if ck.problems:
+        for key, want in where_.items():
+            if isinstance(want, list):
+                col = df.index if key == "id" else df[key]
+                for value in want:
+                    if value not in set(col):
+                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table} (check the spelling)")
+        if len(ck.problems) > before:
             continue
         ids = net.select(table, where_)
         if len(ids) == 0:
@@ -368,7 +385,7 @@ def _apply_case(ck: _Checker, raw: dict, where: str, net: Network) -> Network:
 
 
 def _build(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
-    ck = _Checker(source)
+    ck = Checker(source)
     data = ck.table(data, "", TOP_KEYS)
     if "shipment" not in data and "flows" not in data:
         ck.fail("", "missing [shipment] (origin, destination, tonnes) or [flows] (supply, demand)")
@@ -417,6 +434,9 @@ def _build(data: dict, source: str, base_dir: Path | None, network: Network | No
         resolved_flows = _resolve_flows(ck, flow, f"{where}.flows" if "flows" in raw else "flows") \
             if flow is not None else None
         case_net = _apply_case(ck, raw, where, network)
+        if len(ck.problems) == n_before and case_net is not network:
+            for problem in price_problems(case_net, lot_t=ship.get("tonnes") if ship else None):
+                ck.fail(where, f"after its changes, {problem}")
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
         if len(ck.problems) == n_before and (ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))):
             cases.append(Case(name=case_name, description=raw.get("description", ""),

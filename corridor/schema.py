@@ -5,6 +5,7 @@ This is the single source of truth for loading, validation, defaults and the REA
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 MODES = ("rail1520", "rail1435", "road", "sea")
@@ -139,6 +140,23 @@ TABLES: dict[str, tuple[Column, ...]] = {
 NUMERIC = {t: tuple(c.name for c in cols if c.kind == "float") for t, cols in TABLES.items()}
 # Tables a scenario may change with [[cases.change]].
 CHANGEABLE = ("links", "nodes", "transfers", "vessels")
+
+
+def number_problem(column: Column, value: float) -> str | None:
+    """What is wrong with ``value`` in ``column`` (finite, positive, within bounds), or None if nothing."""
+    if not math.isfinite(value):
+        return f"{column.name} must be finite, got {value!r}"
+    if column.positive and value <= 0:
+        return f"{column.name} must be greater than 0, got {value:g}"
+    if (column.low is not None and value < column.low) or (column.high is not None and value > column.high):
+        rng = f"from {column.low:g} to {column.high:g}" if column.high is not None else f"at least {column.low:g}"
+        return f"{column.name} must be {rng}, got {value:g}"
+    return None
+
+
+def column(table: str, name: str) -> Column:
+    """The definition of column ``name`` of ``table``."""
+    return next(c for c in TABLES[table] if c.name == name)
 
 
 def transfer_id(node: str, from_mode: str, to_mode: str) -> str:

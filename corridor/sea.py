@@ -28,60 +28,39 @@ import pandas as pd
 KM_PER_NM = 1.852
 
 
-def voyage(vessels: pd.DataFrame, distance_km: float) -> pd.DataFrame:
-    """Days and cost of one round voyage of each vessel class over ``distance_km`` (one way).
+def fitting_classes(vessels: pd.DataFrame, nodes: pd.DataFrame, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which vessel classes both end ports of each link accept (length and draught).
+
+    The one rule for port limits: used to price sea links and, at load, to check that every
+    vessel-priced sea link has a class that fits.
+
+    Parameters
+    ----------
+    vessels : DataFrame
+        Vessel classes with ``loa_m`` and ``draught_m`` (one column of the result per row, same order).
+    nodes : DataFrame
+        Nodes indexed by id with ``max_loa_m`` and ``max_draught_m`` (blank/NaN = no limit).
+    a, b : array-like of str
+        The two end nodes of each link.
 
     Returns
     -------
-    DataFrame indexed like ``vessels`` with ``sea_days``, ``voyage_days``, ``voyage_usd`` and
-    ``passage_hours`` (the laden leg alone).
+    fits : ndarray of bool, shape (links, classes)
+    max_loa_m, max_draught_m : ndarray of float, shape (links,)
+        The tighter limit of the two ports (``inf`` where neither has one).
     """
-    v = vessels
-    km_per_day = v["speed_knots"] * KM_PER_NM * 24.0
-    sea_days = 2.0 * distance_km / km_per_day
-    port_days = v["port_days"]
-    fuel = v["fuel_usd_per_t"]
-    cost = (sea_days * (v["hire_usd_per_day"] + v["fuel_sea_t_per_day"] * fuel)
-            + port_days * (v["hire_usd_per_day"] + v["fuel_port_t_per_day"] * fuel) + v["port_usd_per_voyage"])
-    return pd.DataFrame({"sea_days": sea_days, "voyage_days": sea_days + port_days, "voyage_usd": cost,
-                         "passage_hours": distance_km / (v["speed_knots"] * KM_PER_NM)}, index=v.index)
-
-
-def fitting_classes(vessels: pd.DataFrame, nodes: pd.DataFrame, a: str, b: str) -> pd.Index:
-    """Ids of the vessel classes both ports ``a`` and ``b`` accept (length and draught)."""
-    ends = nodes.loc[[a, b]]
-    loa = np.nanmin(np.append(ends["max_loa_m"].to_numpy(float), np.inf))
-    draught = np.nanmin(np.append(ends["max_draught_m"].to_numpy(float), np.inf))
-    fits = (vessels["loa_m"] <= loa) & (vessels["draught_m"] <= draught)
-    return vessels.index[fits.to_numpy()]
-
-
-def class_costs(vessels: pd.DataFrame, distance_km: float, lot_t: float | None) -> pd.DataFrame:
-    """Cost per tonne of carrying a lot over one link with each class (``voyages``, ``usd_per_t``)."""
-    out = voyage(vessels, distance_km)
-    cargo = vessels["cargo_t"].to_numpy(float)
-    if lot_t is None:
-        out["voyages"] = np.nan
-        out["usd_per_t"] = out["voyage_usd"] / cargo
-    else:
-        n = np.ceil(lot_t / cargo)
-        out["voyages"] = n
-        out["usd_per_t"] = n * out["voyage_usd"] / lot_t
-    return out
-
-
-def cheapest_class(vessels: pd.DataFrame, distance_km: float, lot_t: float | None) -> tuple[str, pd.Series]:
-    """The class with the lowest cost per tonne for the lot (ties: the smaller ship) and its figures."""
-    costs = class_costs(vessels, distance_km, lot_t)
-    order = np.lexsort((vessels["cargo_t"].to_numpy(float), np.round(costs["usd_per_t"].to_numpy(float), 9)))
-    best = costs.index[order[0]]
-    return str(best), costs.loc[best]
+    limits = nodes[["max_loa_m", "max_draught_m"]].astype(float).fillna(np.inf)
+    la, lb = limits.loc[list(a)].to_numpy(), limits.loc[list(b)].to_numpy()
+    max_loa, max_draught = np.minimum(la[:, 0], lb[:, 0]), np.minimum(la[:, 1], lb[:, 1])
+    loa, draught = vessels["loa_m"].to_numpy(float), vessels["draught_m"].to_numpy(float)
+    fits = (loa[None, :] <= max_loa[:, None]) & (draught[None, :] <= max_draught[:, None])
+    return fits, max_loa, max_draught
 
 
 def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
     """Money and time of every vessel-priced sea link of ``net`` for a lot of ``lot_t`` tonnes.
 
-    The same rule as :func:`cheapest_class`, for all links and classes at once (links x classes arrays).
+    All links and classes at once (links x classes arrays); the rule is in the module docstring.
 
     Returns
     -------
@@ -96,10 +75,7 @@ def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     v = net.vessels.sort_values("cargo_t", kind="stable")  # ties go to the smaller ship
     f = lambda c: v[c].to_numpy(float)  # noqa: E731
-    limits = net.nodes[["max_loa_m", "max_draught_m"]].astype(float).fillna(np.inf)
-    a, b = limits.loc[sel["from"]].to_numpy(), limits.loc[sel["to"]].to_numpy()
-    max_loa, max_draught = np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1])
-    fits = (f("loa_m")[None, :] <= max_loa[:, None]) & (f("draught_m")[None, :] <= max_draught[:, None])
+    fits = fitting_classes(v, net.nodes, sel["from"], sel["to"])[0]
     dist = sel["distance_km"].to_numpy(float)
     sea_days = 2.0 * dist[:, None] / (f("speed_knots") * KM_PER_NM * 24.0)[None, :]
     fuel = f("fuel_usd_per_t")

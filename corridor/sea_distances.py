@@ -11,8 +11,12 @@ joined by a great-circle leg to each of its ``k`` nearest network nodes, and the
 
 Usage::
 
-    corridor sea-distances corridor/data/baseline        # rewrite the sea links' distance_km
-    corridor sea-distances baseline --dry-run            # show the table only
+    corridor sea-distances corridor/data/baseline        # rewrite the sea links' distance_km (a folder path)
+    corridor sea-distances baseline --dry-run            # show the table only (a shipped name or a folder)
+
+Writing needs a folder path: a shipped network name (``baseline``) resolves to the installed package's
+data, which a command should not rewrite by accident, so a name is accepted only with ``--dry-run``.
+``links.csv`` and ``sources.csv`` are written together or not at all (temporary files, then ``os.replace``).
 
 ``searoute`` is an optional dependency (``pip install "corridor[sea]"``): only this command needs it.
 """
@@ -22,7 +26,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
+import stat
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -53,24 +60,46 @@ def _searoute():
     return searoute, version("searoute")
 
 
-def _nearest_nodes(nodes: list[tuple[float, float]], lat: float, lon: float, k: int) -> list[tuple[float, float]]:
-    return sorted(nodes, key=lambda n: great_circle_km(lat, lon, n[1], n[0]))[:k]
+class _Marnet:
+    """searoute's maritime network, set up once per run: its node list, and caches of each port's nearest
+    nodes and of the network path between two nodes (ports and node pairs recur across links)."""
+
+    def __init__(self, sr):
+        from searoute.searoute import setup_M
+
+        self.sr = sr
+        self.nodes: list[tuple[float, float]] = list(setup_M().nodes)  # (lon, lat)
+        self._nearest: dict[tuple[float, float, int], list[tuple[float, float]]] = {}
+        self._path: dict[tuple[tuple[float, float], tuple[float, float]], float] = {}
+
+    def nearest(self, lat: float, lon: float, k: int) -> list[tuple[float, float]]:
+        """The ``k`` network nodes nearest (great circle) to a point."""
+        key = (lat, lon, k)
+        if key not in self._nearest:
+            self._nearest[key] = sorted(self.nodes, key=lambda n: great_circle_km(lat, lon, n[1], n[0]))[:k]
+        return self._nearest[key]
+
+    def path_km(self, na: tuple[float, float], nb: tuple[float, float]) -> float:
+        """Length of searoute's shortest path from node ``na`` to node ``nb`` (0 for the same node)."""
+        if na == nb:
+            return 0.0
+        if (na, nb) not in self._path:
+            self._path[na, nb] = float(self.sr.searoute(list(na), list(nb), units="km").properties["length"])
+        return self._path[na, nb]
 
 
-def sea_distance(a: tuple[float, float], b: tuple[float, float], *, k: int = NEAREST, _sr=None) -> dict:
+def sea_distance(a: tuple[float, float], b: tuple[float, float], *, k: int = NEAREST, _sr=None,
+                 _marnet: _Marnet | None = None) -> dict:
     """Sea distance in km between two (lat, lon) points: port legs + the shortest maritime-network path.
 
     Returns a dict with ``distance_km``, ``network_km`` and ``legs_km`` (the two great-circle port legs).
     """
-    sr = _sr or _searoute()[0]
-    from searoute.searoute import setup_M
-
-    marnet_nodes = list(setup_M().nodes)
+    m = _marnet or _Marnet(_sr or _searoute()[0])
     best = None
-    for na in _nearest_nodes(marnet_nodes, *a, k):
-        for nb in _nearest_nodes(marnet_nodes, *b, k):
+    for na in m.nearest(*a, k):
+        for nb in m.nearest(*b, k):
             legs = great_circle_km(a[0], a[1], na[1], na[0]) + great_circle_km(b[0], b[1], nb[1], nb[0])
-            network = 0.0 if na == nb else float(sr.searoute(list(na), list(nb), units="km").properties["length"])
+            network = m.path_km(na, nb)
             if best is None or legs + network < best["distance_km"]:
                 best = {"distance_km": legs + network, "network_km": network, "legs_km": legs}
     return best
@@ -81,11 +110,12 @@ def compute(network: str | Path, *, k: int = NEAREST) -> pd.DataFrame:
     sr, ver = _searoute()
     net = load_network(network)
     sea = net.links[net.links["mode"] == "sea"]
+    marnet = _Marnet(sr)
     rows = []
     for lid, link in sea.iterrows():
         a = tuple(net.nodes.loc[link["from"], ["lat", "lon"]].astype(float))
         b = tuple(net.nodes.loc[link["to"], ["lat", "lon"]].astype(float))
-        d = sea_distance(a, b, k=k, _sr=sr)
+        d = sea_distance(a, b, k=k, _marnet=marnet)
         rows.append(dict(id=lid, **{"from": link["from"], "to": link["to"]}, stored_km=link["distance_km"],
                          computed_km=round(d["distance_km"]), network_km=round(d["network_km"], 1),
                          port_legs_km=round(d["legs_km"], 1), great_circle_km=round(great_circle_km(*a, *b), 1),
@@ -103,16 +133,16 @@ def _note(old: str, row, version: str) -> str:
     return f"{new} {old}".strip()
 
 
-def write(network: str | Path, table: pd.DataFrame) -> list[str]:
-    """Write the computed distances into the network's ``links.csv`` (and a ``searoute`` source row).
+def write(folder: str | Path, table: pd.DataFrame) -> list[str]:
+    """Write the computed distances into ``folder/links.csv`` (and a ``searoute`` row into ``sources.csv``).
 
     Only the ``distance_km``, ``source`` and ``note`` cells of sea links without ``distance_fixed`` change;
-    every other byte of the file stays as it was. Returns the ids of the links changed.
+    every other byte of the files stays as it was. Both files are replaced together or not at all.
+    Returns the ids of the links changed.
     """
-    folder = resolve_network_path(network)
+    folder = Path(folder)
     version = table.attrs.get("searoute_version", "?")
-    path = folder / "links.csv"
-    rows, eol = _read(path)
+    rows, eol = _read(folder / "links.csv")
     header = rows[0]
     col = {h: i for i, h in enumerate(header)}
     changed = []
@@ -129,8 +159,8 @@ def write(network: str | Path, table: pd.DataFrame) -> list[str]:
         row[col["source"]] = ";".join(sources)
         row[col["note"]] = _note(row[col["note"]], t, version)
         changed.append(row[col["id"]])
-    _write(path, rows, eol)
-    _add_source(folder / "sources.csv", version)
+    _replace_together({folder / "links.csv": _csv_bytes(rows, eol),
+                       folder / "sources.csv": _with_source(folder / "sources.csv", version)})
     return changed
 
 
@@ -141,13 +171,39 @@ def _read(path: Path) -> tuple[list[list[str]], str]:
     return list(csv.reader(io.StringIO(raw, newline=""))), eol
 
 
-def _write(path: Path, rows: list[list[str]], eol: str) -> None:
+def _csv_bytes(rows: list[list[str]], eol: str) -> bytes:
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator=eol).writerows(rows)
-    path.write_bytes(buf.getvalue().encode("utf-8"))
+    return buf.getvalue().encode("utf-8")
 
 
-def _add_source(path: Path, version: str) -> None:
+def _replace_together(files: dict[Path, bytes]) -> None:
+    """Write each file's new bytes to a temporary file beside it, then move them all into place; if any
+    step fails, the files that were already replaced get their old bytes back and no temporary file stays."""
+    old = {path: path.read_bytes() for path in files}
+    temps: dict[Path, str] = {}
+    done: list[Path] = []
+    try:
+        for path, data in files.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps[path] = tmp
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for path in done:
+            path.write_bytes(old[path])
+        for tmp in temps.values():
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
+
+
+def _with_source(path: Path, version: str) -> bytes:
+    """``sources.csv`` with its ``searoute`` row added or replaced."""
     rows, eol = _read(path)
     header = rows[0]
     entry = {"id": SOURCE_ID, "title": f"searoute {version}: shortest sea routes on the Eurostat global maritime "
@@ -164,22 +220,27 @@ def _add_source(path: Path, version: str) -> None:
             break
     else:
         rows.append(new)
-    _write(path, rows, eol)
+    return _csv_bytes(rows, eol)
 
 
 def main(network: str, *, dry_run: bool = False) -> int:
+    """Print the computed table; unless ``dry_run``, write it into the folder ``network``.
+
+    Raises
+    ------
+    InputError
+        If asked to write into a shipped network given by name (a folder path is needed to write).
+    """
+    if not dry_run and resolve_network_path(network) != Path(network):  # a name resolved to the package's data
+        raise InputError(f"sea-distances: '{network}' is a shipped network name, which resolves to the installed "
+                         f"package's data; to write, give a folder path (e.g. corridor/data/{network} in a source "
+                         f"checkout), or add --dry-run to only show the table")
     table = compute(network)
     shown = table.drop(columns=["fixed"]).assign(fixed=table["fixed"].map({True: "yes", False: ""}))
     print(f"searoute {table.attrs['searoute_version']}")
     print(shown.to_string())
     if not dry_run:
         changed = write(network, table)
-        print(f"wrote {len(changed)} sea-link distances into {resolve_network_path(network) / 'links.csv'}")
+        print(f"wrote {len(changed)} sea-link distances into {Path(network) / 'links.csv'}")
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    args = [a for a in sys.argv[1:] if a != "--dry-run"]
-    sys.exit(main(args[0] if args else "baseline", dry_run="--dry-run" in sys.argv))

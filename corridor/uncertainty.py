@@ -22,9 +22,10 @@ from .graph import build_graph
 from .pricing import ArcPricer, RouteSet, route_totals
 from .progress import Progress
 from .results import Results
-from .routes import cheapest_routes, is_valid, route_legs, short_name
+from .routes import cheapest_routes, is_valid, route_label, route_legs
 from .sampling import Entry, entry_values, groups, sample_uniforms
-from .scenario import Case, Scenario
+from .scenario import Case, Checker, Scenario
+from .shipment import describe_routes
 
 CANDIDATES = 20  # k of the k-cheapest search at the file values
 EXTREME_CANDIDATES = 5  # k at each end of each entry's range and at the two corners
@@ -125,7 +126,7 @@ class CaseModel:
         nodes = self.case.network.nodes
         from .routes import key_nodes
 
-        return " › ".join(short_name(nodes.at[n, "name"]) for n in key_nodes(self.legs[i], nodes))
+        return route_label(key_nodes(self.legs[i], nodes), nodes)
 
 
 def _extreme_points(entries: tuple[Entry, ...], active: list[int]) -> list[np.ndarray]:
@@ -294,8 +295,6 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015_uncertainty.toml"), draws=100_000, seed=1)
     >>> res.routes[["route", "p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p_cheapest"]]
     """
-    from .solve import describe_routes
-
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise InputError(f"draws must be a whole number of at least 1, got {draws!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -318,6 +317,9 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
                 continue
             cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
                                                         check_share=check_share, progress=bar)
+            if not (np.isfinite(cost).all() and np.isfinite(gen).all()):
+                raise InputError(f"{scenario.source}: case '{case.name}': some draws give a cost that is not a finite "
+                                 "number (check the ranges of the [[uncertainty]] entries)")
             keep = [i for i in range(len(wins)) if i < case.settings.routes or wins[i] > 0]
             r, lg = describe_routes(case, model.graph, [model.routes.arc_lists[i] for i in keep],
                                     ranks=[i + 1 for i in keep])
@@ -375,8 +377,9 @@ def tornado(scenario: Scenario, *, case: str | None = None, metric: str = "gener
         One row per case and input, biggest swing first: ``low``, ``high`` (the input's values; for a group, its
         first entry's), ``best_usd_per_t`` (cheapest route at the file values), ``best_low``, ``best_high`` (the
         cheapest route's cost with the input low or high, whichever route that is), ``change_low``,
-        ``change_high``, ``gap_usd_per_t``, ``gap_low``, ``gap_high`` (cost of the runner-up minus the best at the
-        file values: below 0, the ranking flips), ``cheapest_low``, ``cheapest_high`` (rank of the cheapest route),
+        ``change_high``, ``gap_usd_per_t``, ``gap_low``, ``gap_high`` (cost of route 2 minus route 1, the two best
+        at the file values, each priced with the input at its file, low or high value: below 0 those two swap
+        places; a third route may still become the cheapest, see ``cheapest_*``), ``cheapest_low``, ``cheapest_high`` (rank of the cheapest route),
         ``swing`` (|change_high - change_low|).
     """
     _check_metric(metric)
@@ -480,21 +483,27 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
 
     Examples
     --------
-    >>> corridor.breakeven(s, "RZD tariff", ("rajin", "tianjin"), within=(0.2, 1.5))
+    >>> from corridor.uncertainty import breakeven
+    >>> breakeven(s, "RZD tariff", ("rajin", "tianjin"), within=(0.2, 1.5))
+
+    Cases left out (no route, the input selects nothing there, a route not found) are listed with the reason in
+    the returned list's ``skipped`` attribute.
     """
     _check_metric(metric)
     entries, members, label, lo, hi = _parameter(scenario, parameter, within)
     if len(routes) != 2:
         raise InputError(f"breakeven needs two routes, got {len(routes)}")
-    out, skipped = [], []
+    out, skipped = BreakEvens(), []
     for c in _cases(scenario, case):
         try:
             model = CaseModel.build(c, entries, candidates=candidates)
-        except NoRouteError:
+        except NoRouteError as err:
+            skipped.append(f"case '{c.name}': {err}")
             continue
         if not any(i in model.pricer.active_entries for i in members):
             if case is not None:
                 raise InputError(f"{scenario.source}: {label} selects nothing in case '{c.name}'")
+            skipped.append(f"case '{c.name}': {label} changes no arc of its routes")
             continue
         try:
             a, b = (_pick_route(model, r) for r in routes)
@@ -543,7 +552,14 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
     if not out:
         raise InputError(f"{scenario.source}: no case has both routes and {label}" +
                          (f" ({'; '.join(skipped)})" if skipped else ""))
+    out.skipped = skipped
     return out
+
+
+class BreakEvens(list):
+    """The :class:`BreakEven` of each case; ``skipped`` lists the cases left out and why."""
+
+    skipped: list[str] = []
 
 
 def _check_metric(metric: str) -> None:
@@ -555,11 +571,10 @@ def _parameter(scenario: Scenario, parameter, within) -> tuple[tuple[Entry, ...]
     entries = scenario.uncertainty
     if isinstance(parameter, dict):
         from .sampling import parse_entries
-        from .scenario import _Checker
 
         if within is None:
             raise InputError("breakeven on a selection needs within=(low, high)")
-        ck = _Checker(scenario.source)
+        ck = Checker(scenario.source)
         raw = {"distribution": "uniform", "low": float(min(within)), "high": float(max(within)), **parameter}
         parsed = parse_entries(ck, [raw], scenario.network)
         if ck.problems:
@@ -599,6 +614,9 @@ def _pick_route(model: CaseModel, spec) -> int:
     if not wanted:
         wanted = {i for i, name in nodes["name"].items() if text in name.lower()}
     if not wanted:
+        if model.case.closed:
+            raise InputError(f"no open node matches {spec!r} in case '{model.case.name}' "
+                             f"(closed: {', '.join(model.case.closed)})")
         raise InputError(f"no node id or name matches {spec!r}")
     for i, legs in enumerate(model.legs):
         if wanted & set(legs["from"]) | wanted & set(legs["to"]):

@@ -51,6 +51,17 @@ SCENARIO_CASES = [
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[[cases]]\nname = "x"\n[[cases.change]]\n'
      'table = "links"\nwhere = { id = "a_b" }\nscale = { tariff_usd_per_tkm = "double" }\n', ["expected a number"]),
     ('network = "nowhere"\n[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n', ["network folder not found"]),
+    ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[settings]\nvalue_of_time_usd_per_t_day = 1e300\n',
+     ["settings.value_of_time_usd_per_t_day", "at most 1000"]),
+    ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[[cases]]\nname = "x"\n[[cases.change]]\n'
+     'table = "links"\nwhere = { country = ["RU", "XX"] }\nscale = { tariff_usd_per_tkm = 2 }\n',
+     ["change[1].where.country", "'XX' is in no row of links"]),
+    ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[[cases]]\nname = "x"\n[[cases.change]]\n'
+     'table = "links"\nwhere = { id = "a_b" }\nset = { speed_km_per_day = 0 }\n',
+     ["change[1]", "speed_km_per_day must be greater than 0"]),
+    ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[[cases]]\nname = "x"\nshipment = { origin = "q" }\n'
+     '[[cases]]\nname = "y"\n[[cases.change]]\ntable = "links"\nwhere = { country = "RUU" }\n'
+     'scale = { tariff_usd_per_tkm = 2 }\n', ["unknown node 'q'", "cases[2] 'y'.change[1].where"]),
 ]
 
 
@@ -133,3 +144,18 @@ def test_cli_validate_and_network(toy_copy, capsys):
     assert main(["network", str(toy_copy / "toy")]) == 0
     out = capsys.readouterr().out
     assert "ok: <Scenario 'toy'" in out and "7 nodes, 7 links, 5 transfers" in out
+
+
+def test_unwritable_output_is_a_one_line_error(toy_copy, capsys):
+    blocker = toy_copy / "file"
+    blocker.write_text("x")
+    assert main(["run", str(toy_copy / "toy.toml"), "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_a_folder_next_to_the_scenario_wins_over_a_shipped_name(toy_copy):
+    (toy_copy / "toy").rename(toy_copy / "baseline")
+    path = toy_copy / "local.toml"
+    path.write_text('network = "baseline"\n[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n')
+    assert corridor.load_scenario(path).network.nodes.index.tolist() == ["a", "b", "r", "p", "e", "t", "m"]

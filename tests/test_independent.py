@@ -154,8 +154,13 @@ def test_raising_a_tariff_never_lowers_the_best_route():
     base = _best_cost(net)
     rng = np.random.default_rng(7)
     for link in rng.choice(net.links.index, size=25, replace=False):
-        raised = net.change("links", {"id": str(link)}, scale={"tariff_usd_per_tkm": 1.5}, add={"fixed_usd_per_t": 1})
+        priced_by_vessel = np.isnan(net.links.at[link, "tariff_usd_per_tkm"])
+        scale = {} if priced_by_vessel else {"tariff_usd_per_tkm": 1.5}
+        raised = net.change("links", {"id": str(link)}, scale=scale, add={"fixed_usd_per_t": 1})
         assert _best_cost(raised) >= base - 1e-9, link
+    for vessel in net.vessels.index:
+        dearer = net.change("vessels", {"id": vessel}, scale={"hire_usd_per_day": 1.5, "fuel_usd_per_t": 1.2})
+        assert _best_cost(dearer) >= base - 1e-9, vessel
 
 
 def test_closing_anything_never_makes_the_best_route_cheaper():

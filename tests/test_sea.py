@@ -20,6 +20,55 @@ ROOT = Path(__file__).parent.parent
 DATA = Path(corridor.__file__).parent / "data"
 
 
+# ----- a scalar reference implementation (one link, one lot at a time) -----------------------------
+# An independent, per-link version of the rule in corridor/sea.py's docstring, written with pandas Series
+# and no shared code: corridor.sea.price_sea_links (links x classes arrays) must agree with it.
+
+def voyage(vessels: pd.DataFrame, distance_km: float) -> pd.DataFrame:
+    """Days and cost of one round voyage of each class over ``distance_km`` (one way)."""
+    v = vessels
+    km_per_day = v["speed_knots"] * 1.852 * 24.0
+    sea_days = 2.0 * distance_km / km_per_day
+    port_days = v["port_days"]
+    fuel = v["fuel_usd_per_t"]
+    cost = (sea_days * (v["hire_usd_per_day"] + v["fuel_sea_t_per_day"] * fuel)
+            + port_days * (v["hire_usd_per_day"] + v["fuel_port_t_per_day"] * fuel) + v["port_usd_per_voyage"])
+    return pd.DataFrame({"sea_days": sea_days, "voyage_days": sea_days + port_days, "voyage_usd": cost,
+                         "passage_hours": distance_km / (v["speed_knots"] * 1.852)}, index=v.index)
+
+
+def fitting_classes(vessels: pd.DataFrame, nodes: pd.DataFrame, a: str, b: str) -> pd.Index:
+    """Ids of the vessel classes both ports ``a`` and ``b`` accept (length and draught)."""
+    ok = pd.Series(True, index=vessels.index)
+    for port in (a, b):
+        for limit, size in (("max_loa_m", "loa_m"), ("max_draught_m", "draught_m")):
+            if not np.isnan(nodes.at[port, limit]):
+                ok &= vessels[size] <= nodes.at[port, limit]
+    return vessels.index[ok.to_numpy()]
+
+
+def class_costs(vessels: pd.DataFrame, distance_km: float, lot_t: float | None) -> pd.DataFrame:
+    """Cost per tonne of carrying a lot over one link with each class (``voyages``, ``usd_per_t``)."""
+    out = voyage(vessels, distance_km)
+    cargo = vessels["cargo_t"].to_numpy(float)
+    if lot_t is None:
+        out["voyages"] = np.nan
+        out["usd_per_t"] = out["voyage_usd"] / cargo
+    else:
+        n = np.ceil(lot_t / cargo)
+        out["voyages"] = n
+        out["usd_per_t"] = n * out["voyage_usd"] / lot_t
+    return out
+
+
+def cheapest_class(vessels: pd.DataFrame, distance_km: float, lot_t: float | None) -> tuple[str, pd.Series]:
+    """The class with the lowest cost per tonne for the lot (ties: the smaller ship) and its figures."""
+    costs = class_costs(vessels, distance_km, lot_t)
+    order = np.lexsort((vessels["cargo_t"].to_numpy(float), np.round(costs["usd_per_t"].to_numpy(float), 9)))
+    best = costs.index[order[0]]
+    return str(best), costs.loc[best]
+
+
 # ----- hand-computed voyage --------------------------------------------------------------------------
 
 def _one_class(**over):
@@ -32,16 +81,16 @@ def _one_class(**over):
 
 def test_voyage_cost_by_hand():
     # 1,111.2 km = 600 nm; at 12.5 kn the laden leg takes 48 h, the round trip 4 days at sea.
-    v = sea.voyage(_one_class(), 1111.2).loc["handy"]
+    v = voyage(_one_class(), 1111.2).loc["handy"]
     assert v["sea_days"] == pytest.approx(4.0)
     assert v["passage_hours"] == pytest.approx(48.0)
     # 4 x (6,000 + 20 x 300) + 4 x (6,000 + 2 x 300) + 20,000 = 48,000 + 26,400 + 20,000
     assert v["voyage_usd"] == pytest.approx(94400.0)
-    costs = sea.class_costs(_one_class(), 1111.2, 10000.0).loc["handy"]
+    costs = class_costs(_one_class(), 1111.2, 10000.0).loc["handy"]
     assert costs["usd_per_t"] == pytest.approx(94400.0 / 10000.0)  # a part-empty ship: the lot pays it all
-    costs = sea.class_costs(_one_class(), 1111.2, 60000.0).loc["handy"]
+    costs = class_costs(_one_class(), 1111.2, 60000.0).loc["handy"]
     assert costs["voyages"] == 3 and costs["usd_per_t"] == pytest.approx(3 * 94400.0 / 60000.0)
-    assert sea.class_costs(_one_class(), 1111.2, None).loc["handy", "usd_per_t"] == pytest.approx(94400.0 / 25000.0)
+    assert class_costs(_one_class(), 1111.2, None).loc["handy", "usd_per_t"] == pytest.approx(94400.0 / 25000.0)
 
 
 # ----- port limits ------------------------------------------------------------------------------------
@@ -91,11 +140,11 @@ def test_tightening_a_port_limit_moves_to_a_smaller_ship_and_never_cheapens_it()
 def test_sea_cost_per_tonne_falls_with_lot_size_until_the_largest_allowed_class_is_full(network, link):
     net = corridor.load_network(network)
     row = net.links.loc[link]
-    allowed = net.vessels.loc[sea.fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
+    allowed = net.vessels.loc[fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
     largest = allowed["cargo_t"].max()
 
     def per_t(lot):
-        return sea.cheapest_class(allowed, float(row["distance_km"]), lot)[1]["usd_per_t"]
+        return cheapest_class(allowed, float(row["distance_km"]), lot)[1]["usd_per_t"]
 
     full = sorted(allowed["cargo_t"])
     # at each class's full load a tonne costs less than at any smaller class's full load (economies of scale) ...
@@ -353,8 +402,105 @@ def test_vectorised_sea_prices_equal_the_per_link_rule(lot):
     net = corridor.load_network("2025")
     table = sea.price_sea_links(net, lot)
     for lid, row in net.links[net.links["mode"] == "sea"].iterrows():
-        allowed = net.vessels.loc[sea.fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
-        name, best = sea.cheapest_class(allowed, float(row["distance_km"]), lot)
+        allowed = net.vessels.loc[fitting_classes(net.vessels, net.nodes, row["from"], row["to"])]
+        name, best = cheapest_class(allowed, float(row["distance_km"]), lot)
         assert table.at[lid, "vessel_class"] == name
         assert table.at[lid, "usd_per_t"] == pytest.approx(best["usd_per_t"], rel=1e-9)
         assert table.at[lid, "hours"] == pytest.approx(best["passage_hours"])
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_shared_port_limit_rule_agrees_with_the_per_port_reference(network):
+    net = corridor.load_network(network)
+    links = net.links[net.links["mode"] == "sea"]
+    fits, max_loa, _ = sea.fitting_classes(net.vessels, net.nodes, links["from"], links["to"])
+    assert fits.shape == (len(links), len(net.vessels)) and fits.any(axis=1).all()
+    for row, a, b in zip(fits, links["from"], links["to"]):
+        assert list(net.vessels.index[row]) == list(fitting_classes(net.vessels, net.nodes, a, b)), (a, b)
+    assert (max_loa[(links["from"] == "rajin").to_numpy()] == 180).all()
+    assert not fits[(links["from"] == "rajin").to_numpy()][:, (net.vessels["loa_m"] > 180).to_numpy()].any()
+
+
+def test_sea_distances_refuses_to_write_a_shipped_network_by_name(capsys):
+    before = {p.name: p.read_bytes() for p in (DATA / "baseline").glob("*.csv")}
+    assert main(["sea-distances", "baseline"]) == 2
+    err = capsys.readouterr().err
+    assert "error: sea-distances: 'baseline' is a shipped network name" in err and "--dry-run" in err
+    assert {p.name: p.read_bytes() for p in (DATA / "baseline").glob("*.csv")} == before
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, network, computed):
+    from corridor.sea_distances import write
+
+    folder = _copy(tmp_path, network)
+    # the 2025 sea links join the same ports as the 2015 ones (checked), so the computed table applies to both
+    links = corridor.load_network(folder).links
+    sea_links = links[links["mode"] == "sea"]
+    assert sea_links[["from", "to"]].equals(computed.loc[sea_links.index, ["from", "to"]])
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(write(folder, computed)) == len(sea_links)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, computed):
+    import os
+
+    from corridor import sea_distances
+
+    folder = _copy(tmp_path)
+    for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,", b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
+                           ("sources.csv", b"searoute,searoute 1.", b"searoute,searoute 0.")):
+        data = (folder / name).read_bytes()
+        assert old in data
+        (folder / name).write_bytes(data.replace(old, new, 1))  # bytes: keep the CRLF line endings
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real, calls = os.replace, []
+
+    def failing_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real(src, dst)
+
+    monkeypatch.setattr(sea_distances.os, "replace", failing_second)
+    with pytest.raises(OSError, match="disk full"):
+        sea_distances.write(folder, computed)
+    assert len(calls) == 2  # the first file was replaced, then put back
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left either
+    monkeypatch.setattr(sea_distances.os, "replace", real)
+    sea_distances.write(folder, computed)
+    assert corridor.load_network(folder).links.at["rajin_pohang_sea", "distance_km"] == 776
+    assert (folder / "sources.csv").read_bytes() == (DATA / "baseline" / "sources.csv").read_bytes()
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_every_source_is_cited_by_some_row(network):
+    net = corridor.load_network(network)
+    cited = set()
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices):
+        cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
+    assert set(net.sources.index) - cited == set()
+    assert cited - set(net.sources.index) <= {"estimate"}
+
+
+def test_no_2015_money_figure_is_carried_into_2025_without_saying_so():
+    """A 2025 money figure equal to the 2015 one must say in its note why it is a 2025 figure."""
+    old, new = corridor.load_network("baseline"), corridor.load_network("2025")
+    money = {"nodes": ["pass_usd_per_t"], "links": ["tariff_usd_per_tkm", "fixed_usd_per_t"],
+             "transfers": ["cost_usd_per_t"], "vessels": ["hire_usd_per_day", "fuel_usd_per_t", "port_usd_per_voyage"]}
+    checked = 0
+    for table, cols in money.items():
+        a, b = getattr(old, table), getattr(new, table)
+        for key in b.index.intersection(a.index):
+            for col in cols:
+                if np.isnan(b.at[key, col]) or b.at[key, col] == 0:  # blank (0 by default): no charge
+                    continue
+                checked += 1
+                if b.at[key, col] == a.at[key, col]:
+                    assert "2025" in b.at[key, "note"], (table, key, col)
+    assert checked > 80
+    # the CPI-indexed rows carry the stated factor
+    f = 321.943 / 237.017
+    assert new.transfers.at["erenhot:rail1520>rail1435", "cost_usd_per_t"] == pytest.approx(3.5 * f, abs=0.005)
+    assert new.links.at["khasan_tumangang_1520", "tariff_usd_per_tkm"] == pytest.approx(0.03 * f, abs=5e-5)

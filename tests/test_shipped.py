@@ -84,11 +84,17 @@ def test_json_has_the_documented_fields(capsys):
 
 def test_notebook_style_changes(shipment):
     s, res = shipment
-    net = s.network.change("links", {"mode": "sea"}, scale={"tariff_usd_per_tkm": 3.0})
+    net = s.network.change("vessels", {}, scale={"hire_usd_per_day": 3.0})
     res2 = corridor.run(s.with_network(net))
-    assert (res2.best()["cost_usd_per_t"] >= res.best()["cost_usd_per_t"] - 1e-9).all()
-    s2 = s.with_case("sea doubled", change=[{"table": "links", "where": {"mode": "sea"},
-                                             "scale": {"tariff_usd_per_tkm": 2.0}}])
+    assert (res2.best()["cost_usd_per_t"] > res.best()["cost_usd_per_t"]).all()  # every best route has a sea leg
+    with pytest.raises(corridor.InputError, match="nothing would change"):
+        s.network.change("links", {"mode": "sea"}, scale={"tariff_usd_per_tkm": 3.0})
+    with pytest.raises(corridor.InputError, match="speed_km_per_day must be greater than 0"):
+        s.network.change("links", {"mode": "rail1520"}, set={"speed_km_per_day": 0})
+    with pytest.raises(corridor.InputError, match="lat must be from -90 to 90"):
+        s.network.change("nodes", {"id": "rajin"}, set={"lat": 500})
+    s2 = s.with_case("sea doubled", change=[{"table": "vessels", "where": {},
+                                             "scale": {"hire_usd_per_day": 2.0}}])
     assert s2.cases[-1].name == "sea doubled" and len(s2.cases) == len(s.cases) + 1
     with pytest.raises(corridor.InputError, match="selects no row"):
         s.with_case("typo", change=[{"table": "links", "where": {"mode": "sae"}, "scale": {"tariff_usd_per_tkm": 2}}])
