@@ -510,12 +510,15 @@ def test_scale_up_cases_move_as_they_must():
         assert not any({"rajin", "tumangang"} & set(n) for n in closed_nodes)
     for more in ("20 Mt/yr, Rajin expanded", "20 Mt/yr, TT road paved"):
         assert t.at[more, "total_cost_usd_per_year"] <= t.at["20 Mt/yr", "total_cost_usd_per_year"] + 1e-3
-    # at 20 Mt/yr the seaborne outlets bind: what is delivered is their capacity for Mongolian coal
-    # (Tianjin 3.5 + Caofeidian 3.5 + Rajin 3.5 + Vostochny 1.0 = 11.5 Mt/yr)
-    assert t.at["20 Mt/yr", "delivered_mt_per_year"] == pytest.approx(11.5)
-    assert t.at["20 Mt/yr, Rajin expanded", "delivered_mt_per_year"] == pytest.approx(13.0)
-    el = res.flow_elements.loc["20 Mt/yr"]
-    assert el.iloc[0]["id"] in {"tianjin", "caofeidian"} and el.iloc[0]["shadow_price_usd_per_t"] > 0
+    # at 20 Mt/yr the outlets bind: the Chinese ports' allowance for Mongolian coal (Tianjin 3.5 + Caofeidian 3.5)
+    # and the ways to the Russian Far East and Rajin: the Trans-Siberian share east of Khabarovsk (3.0) and the
+    # Hunchun-Makhalino crossing (1.0): 11.0 Mt/yr. Expanding Rajin alone adds nothing: the line to it binds first.
+    assert t.at["20 Mt/yr", "delivered_mt_per_year"] == pytest.approx(11.0)
+    assert t.at["20 Mt/yr, Rajin expanded", "delivered_mt_per_year"] == pytest.approx(11.0)
+    el = res.flow_elements.loc["20 Mt/yr"].set_index("id")
+    binding = set(el.index[el["shadow_price_usd_per_t"] > 1e-6])
+    assert {"tianjin", "caofeidian", "hunchun", "khabarovsk_ussuriysk_1520"} <= binding
+    assert el["shadow_price_usd_per_t"].iloc[0] > 0
     # every element within its capacity in every case
     fe = res.flow_elements
     assert (fe["flow_mt_per_year"] <= fe["capacity_mt_per_year"] + 1e-7).all()
