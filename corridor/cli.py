@@ -66,20 +66,29 @@ def _run(args) -> int:
         for case, why in results.failures.items():
             print(f"error: {args.scenario}: case '{case}': {why}", file=sys.stderr)
         return 2
-    if args.out:
-        results.write_csv(args.out)
     if args.plot_case and not args.plots:
         raise InputError("--plot-case needs --plots DIR")
     unknown = [c for c in args.plot_case or () if c not in results.cases]
     if unknown:
         raise InputError(f"{args.scenario}: --plot-case: no case named {unknown[0]!r} "
                          f"(cases: {', '.join(results.cases)})")
-    if args.plots:
+    output = results.to_json() if args.json else text_report(results)
+    plots: list = []
+    if args.plots:  # first: drawing is what most often fails, and a later failure takes its files back
         from .plot import write_plots
 
-        if not write_plots(results, args.plots, cases=args.plot_case):
+        plots = write_plots(results, args.plots, cases=args.plot_case)
+        if not plots:
             print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
-    print(results.to_json() if args.json else text_report(results))
+    if args.out:
+        from .staging import remove
+
+        try:
+            results.write_csv(args.out)
+        except OSError:
+            remove(plots)
+            raise
+    print(output)
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)
     return 0
@@ -107,6 +116,8 @@ def _tornado(args) -> int:
     from .scenario import load_scenario
     from .uncertainty import tornado
 
+    if args.png and args.png.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InputError(f"--png {args.png}: the file name must end in .png, .svg or .pdf")
     scenario = load_scenario(args.scenario)
     table = tornado(scenario, case=args.case, metric=args.metric)
     if args.png:

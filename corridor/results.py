@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,20 +188,13 @@ class Results:
 
     def write_csv(self, folder: str | Path) -> list[Path]:
         """Write the tables as CSV files into ``folder``, all or nothing."""
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".corridor-", dir=folder.parent))
-        try:
+        from .staging import write_all
+
+        def fill(tmp: Path) -> None:
             for stem, df in self.tables().items():
                 df.to_csv(tmp / f"{stem}.csv", index=False, float_format="%.6g")
-            folder.mkdir(exist_ok=True)
-            written = []
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, folder / f.name)
-                written.append(folder / f.name)
-            return written
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+        return write_all(folder, fill)
 
     def __repr__(self) -> str:
         flows = f", {len(self.allocations)} allocations" if self.allocations else ""

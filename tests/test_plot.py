@@ -19,6 +19,7 @@ from corridor.plot import write_plots
 from corridor.plot.distance import route_profile
 
 from .conftest import DATA, ROOT
+from .test_plot_flows import assert_texts_inside
 
 
 @pytest.fixture(scope="module")
@@ -151,25 +152,7 @@ def test_map_draws_routes_links_nodes_and_what_is_closed(toy, toy_net):
 def test_labels_stay_inside_the_figure():
     res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml"))
     for fig in res.plot.figures().values():
-        fig.draw_without_rendering()
-        box = fig.bbox
-        ticks = {id(label): (tick, axis) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-                 for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
-
-        def drawn(t):  # tick labels outside the axis range exist but are not drawn
-            if id(t) in ticks:
-                tick, axis = ticks[id(t)]
-                lo, hi = sorted(axis.get_view_interval())
-                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
-                    return False
-            return t.get_visible() and bool(t.get_text().strip())
-
-        texts = [t for t in fig.findobj(matplotlib.text.Text) if drawn(t)]
-        assert len(texts) > 10
-        for t in texts:
-            bb = t.get_window_extent()
-            assert box.x0 - 1 <= bb.x0 and bb.x1 <= box.x1 + 1 and box.y0 - 1 <= bb.y0 and bb.y1 <= box.y1 + 1, \
-                f"{fig.get_suptitle()}: {t.get_text()!r} is cut"
+        assert_texts_inside(fig)
 
 
 def test_dollar_signs_are_text_not_mathematics(toy_scenario):

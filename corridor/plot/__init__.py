@@ -14,10 +14,7 @@ of its own and reuses ``_style``.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from ._style import route_colors
@@ -153,26 +150,19 @@ def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, 
     figures = PlotAccessor(results).figures(cases)
     if not figures:
         return []
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".corridor-plots-", dir=folder.parent))
-    try:
-        import matplotlib
+    import matplotlib
 
+    from ..staging import write_all
+
+    def fill(tmp: Path) -> None:
         # no dates, versions or random ids in the files, so re-running gives identical images
         with matplotlib.rc_context({"svg.hashsalt": "corridor"}):
             for stem, fig in figures.items():
                 for fmt in formats:
                     meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
                     fig.savefig(tmp / f"{stem}.{fmt}", dpi=dpi, metadata=meta)
-        folder.mkdir(exist_ok=True)
-        written = []
-        for f in sorted(tmp.iterdir()):
-            os.replace(f, folder / f.name)
-            written.append(folder / f.name)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return write_all(folder, fill)
 
 
 __all__ = ["FORMATS", "PlotAccessor", "write_plots"]
