@@ -18,8 +18,7 @@ from corridor.cli import main
 from corridor.plot import write_plots
 from corridor.plot.distance import route_profile
 
-from .conftest import DATA, ROOT
-from .test_plot_flows import assert_texts_inside
+from .conftest import DATA, ROOT, assert_texts_inside
 
 
 @pytest.fixture(scope="module")

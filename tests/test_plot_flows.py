@@ -16,7 +16,7 @@ from corridor.cli import main
 from corridor.plot import write_plots
 from corridor.plot.flows import link_flows
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, assert_texts_inside
 
 
 @pytest.fixture(scope="module")
@@ -132,29 +132,6 @@ def test_flow_charts_need_flows(toy_flows):
         toy_flows.plot.flow_map("nope")
     with pytest.raises(ValueError, match="elements must be"):
         toy_flows.plot.capacity(elements="some")
-
-
-def assert_texts_inside(fig):
-    """Every drawn text (tick labels inside the axis range, labels, legends, titles) ends inside the figure."""
-    fig.draw_without_rendering()
-    box = fig.bbox
-    ticks = {id(label): (tick, axis) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-             for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
-
-    def drawn(t):
-        if id(t) in ticks:
-            tick, axis = ticks[id(t)]
-            lo, hi = sorted(axis.get_view_interval())
-            if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
-                return False
-        return t.get_visible() and bool(t.get_text().strip())
-
-    texts = [t for t in fig.findobj(matplotlib.text.Text) if drawn(t)]
-    assert len(texts) > 10
-    for t in texts:
-        bb = t.get_window_extent()
-        assert box.x0 - 1 <= bb.x0 and bb.x1 <= box.x1 + 1 and box.y0 - 1 <= bb.y0 and bb.y1 <= box.y1 + 1, \
-            f"{fig.get_suptitle()}: {t.get_text()!r} is cut"
 
 
 def test_flow_chart_texts_stay_inside_the_figure(scale_up):
