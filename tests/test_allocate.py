@@ -508,13 +508,17 @@ def test_scale_up_cases_move_as_they_must():
                                                                                    "total_cost_usd_per_year"] - 1e-3
         closed_nodes = res.flow_routes.loc[f"{v} Mt/yr, Rajin closed", "nodes"]
         assert not any({"rajin", "tumangang"} & set(n) for n in closed_nodes)
-    for more in ("20 Mt/yr, Rajin expanded", "20 Mt/yr, TT road paved"):
+    for more in ("20 Mt/yr, Rajin expanded", "20 Mt/yr, TT road paved", "20 Mt/yr, Rajin expanded, Russian share doubled"):
         assert t.at[more, "total_cost_usd_per_year"] <= t.at["20 Mt/yr", "total_cost_usd_per_year"] + 1e-3
     # at 20 Mt/yr the outlets bind: the Chinese ports' allowance for Mongolian coal (Tianjin 3.5 + Caofeidian 3.5)
     # and the ways to the Russian Far East and Rajin: the Trans-Siberian share east of Khabarovsk (3.0) and the
     # Hunchun-Makhalino crossing (1.0): 11.0 Mt/yr. Expanding Rajin alone adds nothing: the line to it binds first.
     assert t.at["20 Mt/yr", "delivered_mt_per_year"] == pytest.approx(11.0)
     assert t.at["20 Mt/yr, Rajin expanded", "delivered_mt_per_year"] == pytest.approx(11.0)
+    # with twice the Russian share as well, the ports bind instead: Tianjin 3.5 + Caofeidian 3.5 + Rajin 5 + Vostochny 1
+    both = "20 Mt/yr, Rajin expanded, Russian share doubled"
+    assert t.at[both, "delivered_mt_per_year"] == pytest.approx(13.0)
+    assert t.at[both, "total_cost_usd_per_year"] < t.at["20 Mt/yr, Rajin expanded", "total_cost_usd_per_year"]
     el = res.flow_elements.loc["20 Mt/yr"].set_index("id")
     binding = set(el.index[el["shadow_price_usd_per_t"] > 1e-6])
     assert {"tianjin", "caofeidian", "hunchun", "khabarovsk_ussuriysk_1520"} <= binding
