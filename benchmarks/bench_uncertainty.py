@@ -61,7 +61,7 @@ def obvious(case, entries, x: np.ndarray) -> list[tuple[float, list[int]]]:
                 continue
             op = {"scale": {e.column: float(x[i, j])}} if e.how == "scale" else {"set": {e.column: float(x[i, j])}}
             net = net.change(e.table, e.where, **op)
-        graph = build_graph(net)
+        graph = build_graph(net, lot_t=case.shipment.tonnes)  # sea legs priced for the lot, as the model does
         g = to_networkx(graph, graph.money() + vot * graph.days())
         g.add_edges_from(((SOURCE, s) for s in graph.origin_states(ship.origin)), w=0.0, arc=None)
         g.add_edges_from(((t, SINK) for t in graph.destination_states(ship.destination)), w=0.0, arc=None)

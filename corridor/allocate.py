@@ -60,7 +60,7 @@ FLOW_TOL = 1e-9  # Mt/yr; flows below this (relative to the total) are solver no
 ROUTE_COLUMNS = ["origin", "destination", "route", "mt_per_year", "cost_usd_per_t", "generalized_usd_per_t",
                  "cost_usd_per_year", "nodes", "key_nodes", "links", "arcs"]
 ELEMENT_COLUMNS = ["kind", "id", "name", "flow_mt_per_year", "capacity_mt_per_year", "utilisation",
-                   "shadow_price_usd_per_t", "binding"]
+                   "shadow_price_usd_per_t", "binding", "relieve_with"]
 DESTINATION_COLUMNS = ["demand_mt_per_year", "delivered_mt_per_year", "unserved_mt_per_year", "marginal_usd_per_t"]
 ORIGIN_COLUMNS = ["supply_mt_per_year", "shipped_mt_per_year", "value_usd_per_t"]
 
@@ -389,6 +389,20 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     return read_solution(problem, solve_problem(problem))
 
 
+def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price: np.ndarray) -> list[str]:
+    """For each binding element with a price, the full elements at price 0 that carry exactly the same routes:
+    the price is what one more t/yr is worth when they are relieved together (each alone saves nothing)."""
+    out = [""] * len(ids)
+    if not len(ids) or not len(route_arcs):
+        return out
+    uses = np.column_stack([np.asarray(cap_block[:, list(p)].sum(axis=1)).ravel() > 0 for p in route_arcs])
+    carried = [frozenset(np.flatnonzero(row)) for row in uses]
+    for e in np.flatnonzero(binding & (price > 0)):
+        same = [ids[f] for f in np.flatnonzero(binding & (price <= 0)) if carried[f] == carried[e] and carried[e]]
+        out[e] = ";".join(same)
+    return out
+
+
 def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     """The tables of an :class:`Allocation` from a solved :class:`FlowProblem`."""
     graph = problem.graph
@@ -401,22 +415,6 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     z = x[n_arcs + n_sup:n_arcs + n_sup + n_snk]
     unserved = x[n_arcs + n_sup + n_snk:]
     vot = problem.value_of_time_usd_per_t_day
-
-    # Capacity elements: flow, utilisation, shadow price (USD/t, >= 0).
-    el = problem.elements.copy()
-    cap_block = problem.A_ub[n_orig:, :n_arcs]
-    el["flow_mt_per_year"] = cap_block @ arc_flow if len(el) else np.zeros(0)
-    cap = el["capacity_mt_per_year"].to_numpy(float)
-    flow = el["flow_mt_per_year"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), np.where(flow > 0, np.inf, 1.0))
-    el["utilisation"] = util
-    price = -sol.ub_marginals[n_orig:]
-    el["shadow_price_usd_per_t"] = np.where(np.abs(price) < 1e-9, 0.0, price)
-    el["binding"] = util >= 1.0 - 1e-7
-    el = el.sort_values(["shadow_price_usd_per_t", "utilisation", "kind", "id"],
-                        ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
-    el = el[ELEMENT_COLUMNS]
 
     # Destinations and origins.
     delivered = np.bincount(problem.sink_dest, weights=z, minlength=n_dest) if n_dest else np.zeros(0)
@@ -451,6 +449,24 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     routes = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
     routes = routes.sort_values(["mt_per_year", "generalized_usd_per_t"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)
+
+    # Capacity elements: flow, utilisation, shadow price (USD/t, >= 0).
+    el = problem.elements.copy()
+    cap_block = problem.A_ub[n_orig:, :n_arcs]
+    el["flow_mt_per_year"] = cap_block @ arc_flow if len(el) else np.zeros(0)
+    cap = el["capacity_mt_per_year"].to_numpy(float)
+    flow = el["flow_mt_per_year"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), np.where(flow > 0, np.inf, 1.0))
+    el["utilisation"] = util
+    price = -sol.ub_marginals[n_orig:]
+    el["shadow_price_usd_per_t"] = np.where(np.abs(price) < 1e-9, 0.0, price)
+    el["binding"] = util >= 1.0 - 1e-7
+    el["relieve_with"] = _partners(cap_block, routes["arcs"], el["id"].to_numpy(), el["binding"].to_numpy(),
+                                   el["shadow_price_usd_per_t"].to_numpy())
+    el = el.sort_values(["shadow_price_usd_per_t", "utilisation", "kind", "id"],
+                        ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
+    el = el[ELEMENT_COLUMNS]
 
     delivered_total = float(delivered.sum())
     transport = float((routes["cost_usd_per_t"] * routes["mt_per_year"]).sum()) * USD_PER_MUSD

@@ -75,20 +75,21 @@ def flows_text(results: Results, case: str) -> str:
     shown = el[(el["flow_mt_per_year"] > 1e-9) | (el["shadow_price_usd_per_t"] > 0)]
     if len(el):
         out.append("")
-        out.append("  Capacity elements, binding first (shadow price: USD/t the total would fall by per extra tonne a "
-                   "year of capacity):")
+        out.append("  Capacity elements, binding first (shadow price: USD/t the total falls by per extra tonne a year "
+                   "of capacity, relieved together with the elements named beside it; a cut costs the same):")
         rows = [[e.kind, e.id, _mt(e.flow_mt_per_year), _mt(e.capacity_mt_per_year), f"{100 * e.utilisation:.0f}%",
                  f"{e.shadow_price_usd_per_t:.2f}",
-                 "binding" if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""]
+                 ("binding" + (f" (with {e.relieve_with.replace(';', ', ')})" if e.relieve_with else ""))
+                 if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""]
                 for e in shown.itertuples()]
         out.append(_table(["kind", "id", "Mt/yr", "capacity", "use", "shadow USD/t", ""], rows, {0, 1, 6}))
         if len(shown) < len(el):
             out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
         if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
-            out.append("  'full' at price 0: relieving it alone saves nothing (another element, e.g. the same port's "
-                       "node or line, binds the same flow)")
+            out.append("  'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced element "
+                       "(e.g. a port's node and its terminal)")
     out.append("")
-    time_value = t["total_cost_usd_per_year"] - t["transport_cost_usd_per_year"] - t["unserved_penalty_usd_per_year"]
+    time_value = t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]
     out.append(f"  Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr = transport "
                f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} + value of transit time {time_value / 1e6:,.1f} + "
                f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "

@@ -175,8 +175,9 @@ class Results:
         routes = self.routes.copy()
         for col in ("key_nodes", "nodes", "links"):
             routes[col] = routes[col].map(" ".join)
+        shipped = any(c.shipment is not None for c in self.scenario.cases)
         out = {"routes": routes.reset_index(), "components": self.components.reset_index(),
-               "countries": self.countries.reset_index(), "legs": self.legs}
+               "countries": self.countries.reset_index(), "legs": self.legs} if shipped else {}
         if self.allocations:
             flow_routes = self.flow_routes.drop(columns=["arcs"])
             for col in ("key_nodes", "nodes", "links"):
@@ -235,6 +236,7 @@ def _flows_dict(alloc) -> dict:
     return {
         "total_cost_usd_per_year": _num(t["total_cost_usd_per_year"]),
         "transport_cost_usd_per_year": _num(t["transport_cost_usd_per_year"]),
+        "time_value_usd_per_year": _num(t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]),
         "unserved_penalty_usd_per_year": _num(t["unserved_penalty_usd_per_year"]),
         "delivered_mt_per_year": _num(t["delivered_mt_per_year"]),
         "average_cost_usd_per_t": _num(t["average_cost_usd_per_t"]),
@@ -245,7 +247,8 @@ def _flows_dict(alloc) -> dict:
                    for r in alloc.routes.itertuples()],
         "elements": [{"kind": e.kind, "id": e.id, "name": e.name, "flow_mt_per_year": _num(e.flow_mt_per_year),
                       "capacity_mt_per_year": _num(e.capacity_mt_per_year), "utilisation": _num(e.utilisation),
-                      "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding)}
+                      "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding),
+                      "relieve_with": [x for x in e.relieve_with.split(";") if x]}
                      for e in alloc.elements.itertuples()],
         "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},
     }

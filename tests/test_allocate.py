@@ -442,7 +442,7 @@ def test_json_structure(flows_file, capsys):
     assert flows["routes"][0]["nodes"] == ["a", "b", "r", "p", "m"]
     assert flows["elements"] == [{"kind": "link", "id": "b_r", "name": "Border B – Station R", "flow_mt_per_year": 3.0,
                                   "capacity_mt_per_year": 3.0, "utilisation": 1.0, "shadow_price_usd_per_t": 7.5,
-                                  "binding": True}]
+                                  "binding": True, "relieve_with": []}]
     assert flows["unserved_mt_per_year"] == {"m": 0.0}
 
 
@@ -526,3 +526,21 @@ def test_scale_up_cases_move_as_they_must():
     # every element within its capacity in every case
     fe = res.flow_elements
     assert (fe["flow_mt_per_year"] <= fe["capacity_mt_per_year"] + 1e-7).all()
+
+
+def test_shadow_price_names_the_elements_to_relieve_with_it():
+    """At 20 Mt/yr Tianjin's node and its terminal both cap 3.5 Mt/yr: the price sits on one, the other is named
+    with it; relieving both by 0.1 Mt/yr saves 0.1 x the price, relieving the node alone saves nothing."""
+    s = corridor.load_scenario(DATA.parent.parent / "scenarios" / "scale_up.toml")
+    base = s.with_cases([c for c in s.data["cases"] if c["name"] == "20 Mt/yr"])
+    el = corridor.run(base).flow_elements.loc["20 Mt/yr"].set_index("id")
+    assert el.at["tianjin", "relieve_with"] == "tianjin:rail1435>sea"
+    price = el.at["tianjin", "shadow_price_usd_per_t"]
+    flows = base.data["cases"][0]["flows"]
+    node = {"table": "nodes", "where": {"id": "tianjin"}, "add": {"capacity_mt_per_year": 0.1}}
+    terminal = {"table": "transfers", "where": {"id": "tianjin:rail1435>sea"}, "add": {"capacity_mt_per_year": 0.1}}
+    res = corridor.run(base.with_case("node", flows=flows, change=[node])
+                       .with_case("both", flows=flows, change=[node, terminal]))
+    total = res.flow_totals["total_cost_usd_per_year"]
+    assert total["node"] == pytest.approx(total["20 Mt/yr"], rel=1e-9)
+    assert (total["20 Mt/yr"] - total["both"]) / 0.1e6 == pytest.approx(price, rel=1e-6)

@@ -176,13 +176,19 @@ def check_case(results, case: str | None) -> str:
     solved = list(dict.fromkeys(results.routes.index.get_level_values("case")))
     if case is None:
         if not solved:
-            raise ValueError(f"{results.scenario.name}: no case has a route to plot")
+            raise ValueError(f"{results.scenario.name}: no case has a route to plot" + _no_shipment(results))
         return solved[0]
     if case not in results.cases:
         raise KeyError(f"no case named {case!r} (cases: {', '.join(results.cases)})")
     if case not in solved:
-        raise ValueError(f"case {case!r} has no route to plot: {results.failures.get(case, 'no route')}")
+        why = results.failures.get(case) or "it has no [shipment]" + _no_shipment(results)
+        raise ValueError(f"case {case!r} has no route to plot: {why}")
     return case
+
+
+def _no_shipment(results) -> str:
+    """A hint for scenarios whose cases have flows but no shipment."""
+    return " (its cases have [flows] only: draw them with plot.flow_map or plot.capacity)" if results.allocations else ""
 
 
 def check_ranks(results, case: str, ranks) -> list[int]:

@@ -59,12 +59,14 @@ def capacity_chart(results, case: str | list[str] | None = None, *, elements: st
         colors = [BINDING_COLOR if b and p > 0 else FULL_COLOR if b else FREE_COLOR
                   for b, p in zip(el["binding"], price)]
         ax.barh(y, util, height=0.66, color=colors, label="utilisation", edgecolor="white", linewidth=0.5)
+        priced_on = {partner: element_label(nodes, r.kind, r.id, links) for r in el.itertuples()
+                     for partner in r.relieve_with.split(";") if partner}
         for yi, u, r in zip(y, util, el.itertuples()):
             text = f"{r.flow_mt_per_year:.2f} / {r.capacity_mt_per_year:.2f} Mt/yr"
             if r.shadow_price_usd_per_t > 0:
                 text += f"  ·  {r.shadow_price_usd_per_t:,.1f} USD/t"
             elif r.binding:
-                text += "  ·  full"
+                text += f"  ·  full (priced with {priced_on[r.id]})" if r.id in priced_on else "  ·  full"
             texts.append(ax.annotate(text, (u, yi), xytext=(4, 0), textcoords="offset points", va="center",
                                      fontsize=8, gid="value", fontweight="bold" if r.shadow_price_usd_per_t > 0 else None))
         ax.set_yticks(y, [f"{element_label(nodes, r.kind, r.id, links)} [{r.kind}]" for r in el.itertuples()],
@@ -89,8 +91,8 @@ def capacity_chart(results, case: str | list[str] | None = None, *, elements: st
     from matplotlib.patches import Patch
 
     fig.legend(handles=[Patch(color=BINDING_COLOR, label="binding: label = shadow price, USD/t of total cost saved "
-                              "per extra t/yr of capacity"),
-                        Patch(color=FULL_COLOR, label="full, worth 0 alone (another element caps the same flow)"),
+                              "per extra t/yr of capacity (relieved together with the full elements priced with it)"),
+                        Patch(color=FULL_COLOR, label="full, worth 0 alone (it caps the same flow as a priced element)"),
                         Patch(color=FREE_COLOR, label="below capacity")],
                loc="outside lower center", ncols=1, frameon=False, fontsize=8.5)
     titles(fig, f"{results.scenario.name}: capacity use and bottlenecks")

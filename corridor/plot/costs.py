@@ -34,7 +34,7 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
         (``"rail"``, ..., ``"time_value"``); bar widths are the USD/t of that component.
     """
     if cases is None:
-        cases = list(dict.fromkeys(results.routes.index.get_level_values("case")))
+        cases = list(dict.fromkeys(results.routes.index.get_level_values("case"))) or [check_case(results, None)]
     elif isinstance(cases, str):
         cases = [cases]
     cases = [check_case(results, c) for c in cases]

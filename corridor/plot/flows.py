@@ -97,6 +97,7 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
     # bottlenecks: one marker per binding element; those with a positive shadow price numbered, highest first
     binding = alloc.elements[alloc.elements["binding"]]
     priced = []
+    kinds = dict(zip(alloc.elements["id"], alloc.elements["kind"]))
     for r in binding.itertuples():
         if r.kind == "link":
             lk = links.loc[r.id]
@@ -107,12 +108,16 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
             x, y = nodes.at[node, "lon"], nodes.at[node, "lat"]
         marker, size = BOTTLENECK_MARKERS[r.kind]
         filled = r.kind == "link"
+        worth = r.shadow_price_usd_per_t > 0  # full at price 0: drawn faint (it caps the same flow as a priced one)
         ax.scatter([x], [y], marker=marker, s=size, facecolor=BOTTLENECK_COLOR if filled else "none",
-                   edgecolor=BOTTLENECK_COLOR, linewidth=1.8, zorder=14, gid=f"bottleneck:{r.kind}:{r.id}")
-        if r.shadow_price_usd_per_t > 0:
+                   edgecolor=BOTTLENECK_COLOR, linewidth=1.8 if worth else 1.0, alpha=1.0 if worth else 0.45,
+                   zorder=14, gid=f"bottleneck:{r.kind}:{r.id}")
+        if worth:
             p = r.shadow_price_usd_per_t
+            with_ = "".join(f" with {element_label(nodes, kinds[x_], x_, links)}"
+                            for x_ in r.relieve_with.split(";") if x_)
             priced.append((x, y, f"{element_label(nodes, r.kind, r.id, links)} [{r.kind}]: "
-                                 f"{p:,.{0 if p >= 9.95 else 1}f} USD/t"))
+                                 f"{p:,.{0 if p >= 9.95 else 1}f} USD/t{with_}"))
     numbers = [ax.annotate(str(k), (x, y), xytext=(5, 4), textcoords="offset points", fontsize=9,
                            color=BOTTLENECK_COLOR, fontweight="bold", zorder=16, gid="bottleneck_number",
                            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=BOTTLENECK_COLOR, lw=0.6, alpha=0.9))
@@ -144,8 +149,8 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
     if priced:  # the numbered bottlenecks, listed under the markers in the same legend
         blank = Line2D([], [], linestyle="none")
         handles.append(blank)
-        labels.append("shadow prices: USD/t of annual\ncost saved per extra t/yr of\ncapacity (unnumbered: full,\n"
-                      "but worth 0 alone)")
+        labels.append("shadow prices: USD/t of annual\ncost saved per extra t/yr of\ncapacity, with the elements\n"
+                      "named (faint, unnumbered:\nfull, but worth 0 alone)")
         for k, (_, _, text) in enumerate(priced, start=1):
             handles.append(blank)
             labels.append(textwrap.fill(f"{k}. {text}", 34, subsequent_indent="    "))
