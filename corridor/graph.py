@@ -40,11 +40,14 @@ class RoutingGraph:
         transfer charge), ``pass_usd_per_t`` and ``pass_hours`` (charges of the node entered by a link),
         ``hours``, ``distance_km``, ``co2_kg_per_t``, ``vessel_class`` (the ship class of a sea link priced
         by vessel class, else empty).
+    lot_t : float or None
+        The lot the sea links priced by vessel class were priced for (see :func:`build_graph`).
     """
 
     network: Network
     states: list[tuple[str, str]]
     arcs: pd.DataFrame
+    lot_t: float | None = None
 
     @property
     def state_index(self) -> dict[tuple[str, str], int]:
@@ -166,4 +169,4 @@ def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
     for col in ("usd_per_t", "hours", "distance_km", "co2_kg_per_t", "pass_usd_per_t", "pass_hours",
                 "capacity_mt_per_year"):
         arcs[col] = arcs[col].astype(float)
-    return RoutingGraph(network=net, states=states, arcs=arcs)
+    return RoutingGraph(network=net, states=states, arcs=arcs, lot_t=lot_t)

@@ -9,6 +9,12 @@ enters and takes ``distance_km / speed_km_per_day`` days plus that node's pass t
 2. recompute only the arcs that read an uncertain cell, as differences from their file values (arcs x draws),
 3. add each route's arc differences to its file-value totals (routes x draws).
 
+A sea link priced by vessel class (blank tariff, :mod:`corridor.sea`) is re-priced per draw in step 2 with the one
+formula of :func:`corridor.sea.cost_per_t`, as an arcs x classes x draws array from the drawn vessel cells and the
+drawn distance: classes that do not fit both ports are left out, the cheapest class per tonne is taken (ties: the
+smaller ship), and the arc takes that class's passage time. Its change is taken from the same computation at the file
+values, so no change gives exactly 0.
+
 Step 3 is the route-arc incidence product ``R @ C``. It is done as a fixed sequence of vector additions per route
 (not a BLAS product), so each draw's numbers do not depend on how many draws share a block: chunking cannot change a
 result, and with no change at all (zero spread) every route's numbers equal the deterministic ones bit for bit.
@@ -26,6 +32,7 @@ import pandas as pd
 
 from .graph import RoutingGraph
 from .sampling import Entry
+from .sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
 
 # Inputs of an arc's money and time: (table, column) and the arc column naming the table row.
 LINK_INPUTS = {"distance_km": "ref", "tariff_usd_per_tkm": "ref", "fixed_usd_per_t": "ref", "speed_km_per_day": "ref",
@@ -34,6 +41,8 @@ TRANSFER_INPUTS = {"cost_usd_per_t": "ref", "dwell_hours": "ref"}
 INPUT_TABLE = {"distance_km": "links", "tariff_usd_per_tkm": "links", "fixed_usd_per_t": "links",
                "speed_km_per_day": "links", "pass_usd_per_t": "nodes", "pass_hours": "nodes",
                "cost_usd_per_t": "transfers", "dwell_hours": "transfers"}
+# Sea links priced by vessel class read, besides their distance and fixed charge, these vessels.csv columns.
+VESSEL_INPUTS = COST_COLUMNS
 
 
 class ArcPricer:
@@ -74,9 +83,13 @@ class ArcPricer:
         arcs = graph.arcs
         is_link = (arcs["kind"] == "link").to_numpy()
         at_dest = (arcs["node"] == destination).to_numpy() & is_link
+        by_vessel = net.links.index[(net.links["mode"] == "sea") & net.links["tariff_usd_per_tkm"].isna()]
+        self.is_vessel = is_link & arcs["ref"].isin(by_vessel).to_numpy()
         varies = np.zeros(len(arcs), dtype=bool)
         for (table, col), ids in rows.items():
-            if table == "links":
+            if table == "vessels":
+                varies |= self.is_vessel
+            elif table == "links":
                 varies |= is_link & arcs["ref"].isin(ids).to_numpy()
             elif table == "nodes":
                 varies |= is_link & ~at_dest & arcs["node"].isin(ids).to_numpy()
@@ -108,6 +121,32 @@ class ArcPricer:
             self.cell_index[col] = idx
         self.base_usd = arcs["usd_per_t"].to_numpy(dtype=float)
         self.base_hours = arcs["hours"].to_numpy(dtype=float)
+        self._init_sea(net, arcs, rows)
+
+    def _init_sea(self, net, arcs: pd.DataFrame, rows: dict) -> None:
+        """Vessel classes (smallest first), their file values and uncertain cells, and which fit each sea arc."""
+        self.lot_t = self.graph.lot_t
+        v = by_size(net.vessels)
+        self.vessel_classes = v.index.to_numpy().astype(str)
+        self.cargo_t = v["cargo_t"].to_numpy(float) if len(v) else np.zeros(0)
+        self.vessel_base: dict[str, np.ndarray] = {}
+        self.vessel_index: dict[str, np.ndarray] = {}
+        for col in VESSEL_INPUTS:
+            self.vessel_base[col] = v[col].to_numpy(float) if len(v) else np.zeros(0)
+            ids = rows.get(("vessels", col), [])
+            pos = {rid: j for j, rid in enumerate(ids)}
+            self.vessel_index[col] = np.array([pos.get(c, -1) for c in v.index], dtype=np.int64)
+        self.sea_fits = np.zeros((len(arcs), len(v)), dtype=bool)
+        self.sea_usd0 = np.full(len(arcs), np.nan)
+        self.sea_hours0 = np.full(len(arcs), np.nan)
+        a = np.flatnonzero(self.is_vessel)
+        if len(a) and len(v):
+            self.sea_fits[a] = fitting_classes(v, net.nodes, arcs["from_node"].to_numpy()[a],
+                                               arcs["node"].to_numpy()[a])[0]
+            # the file values through the same computation as the draws: no change gives a change of exactly 0
+            usd, hours, _ = self._sea(a, self.base["distance_km"][a, None], self.base["fixed_usd_per_t"][a, None],
+                                      {key: base[:, None] for key, base in self.cell_base.items()}, 1)
+            self.sea_usd0[a], self.sea_hours0[a] = usd[:, 0], hours[:, 0]
 
     # ----- step 1: cells ------------------------------------------------------------------------------
     def cells(self, x: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
@@ -135,20 +174,76 @@ class ArcPricer:
         dm = np.zeros((len(arc_ids), n))
         dd = np.zeros((len(arc_ids), n))
         link = self.is_link[arc_ids]
-        if link.any():
-            a = arc_ids[link]
+        vessel = self.is_vessel[arc_ids]
+        plain = link & ~vessel
+        if plain.any():
+            a = arc_ids[plain]
             get = self._inputs(a, cells, n)
             usd = get("distance_km") * get("tariff_usd_per_tkm") + get("fixed_usd_per_t")
             hours = get("distance_km") / get("speed_km_per_day") * 24.0
             pass_usd, pass_hours = get("pass_usd_per_t"), get("pass_hours")
-            dm[link] = (usd - self.base_usd[a, None]) + (pass_usd - self.base["pass_usd_per_t"][a, None])
-            dd[link] = (hours - self.base_hours[a, None]) / 24.0 + (pass_hours - self.base["pass_hours"][a, None]) / 24.0
+            dm[plain] = (usd - self.base_usd[a, None]) + (pass_usd - self.base["pass_usd_per_t"][a, None])
+            dd[plain] = (hours - self.base_hours[a, None]) / 24.0 + (pass_hours - self.base["pass_hours"][a, None]) / 24.0
+        if vessel.any():
+            a = arc_ids[vessel]
+            get = self._inputs(a, cells, n)
+            usd, hours, _ = self._sea(a, get("distance_km"), get("fixed_usd_per_t"), cells, n)
+            pass_usd, pass_hours = get("pass_usd_per_t"), get("pass_hours")
+            dm[vessel] = (usd - self.sea_usd0[a, None]) + (pass_usd - self.base["pass_usd_per_t"][a, None])
+            dd[vessel] = ((hours - self.sea_hours0[a, None]) / 24.0
+                          + (pass_hours - self.base["pass_hours"][a, None]) / 24.0)
         if (~link).any():
             a = arc_ids[~link]
             get = self._inputs(a, cells, n)
             dm[~link] = get("cost_usd_per_t") - self.base_usd[a, None]
             dd[~link] = (get("dwell_hours") - self.base_hours[a, None]) / 24.0
         return dm, dd
+
+    def _sea(self, a: np.ndarray, distance_km: np.ndarray, fixed_usd_per_t: np.ndarray, cells: dict,
+             n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Money (USD/t, freight + fixed charge), hours and chosen class (index into ``vessel_classes``) of the
+        vessel-priced sea arcs ``a`` (arcs x draws; a single column where nothing varies), as corridor.sea prices them.
+        """
+        vals = {c: self._vessel_values(c, cells, n)[None, :, :] for c in VESSEL_INPUTS}  # 1 x classes x draws
+        per_t = cost_per_t(distance_km[:, None, :], **vals, cargo_t=self.cargo_t[None, :, None], lot_t=self.lot_t)
+        per_t = np.where(self.sea_fits[a][:, :, None], per_t, np.inf)
+        best = per_t.argmin(axis=1)  # the first of equal costs: the smaller ship
+        pick = best[:, None, :]
+        usd = np.take_along_axis(per_t, pick, axis=1)[:, 0, :] + np.nan_to_num(fixed_usd_per_t)
+        speed = np.take_along_axis(np.broadcast_to(vals["speed_knots"], per_t.shape), pick, axis=1)[:, 0, :]
+        return usd, passage_hours(distance_km, speed), best
+
+    def _vessel_values(self, col: str, cells: dict, n: int) -> np.ndarray:
+        """Drawn values of one vessels.csv column for every class (classes x draws, or classes x 1 if fixed)."""
+        base = self.vessel_base[col]
+        idx = self.vessel_index[col]
+        fed = idx >= 0
+        if not fed.any():
+            return base[:, None]
+        out = np.repeat(base[:, None], n, axis=1)
+        out[fed] = cells[("vessels", col)][idx[fed]]
+        return out
+
+    def vessel_prices(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Sea arcs priced by vessel class for entry values ``x`` (entries x draws).
+
+        Returns
+        -------
+        arcs : ndarray of int
+            Their arc numbers.
+        usd_per_t, hours : ndarray (arcs x draws)
+            Money (freight + the link's fixed charge, no pass charge) and passage time.
+        vessel_class : ndarray of str (arcs x draws)
+            The class used.
+        """
+        n = x.shape[1]
+        a = np.flatnonzero(self.is_vessel)
+        cells = self.cells(x)
+        get = self._inputs(a, cells, n)
+        usd, hours, best = self._sea(a, get("distance_km"), get("fixed_usd_per_t"), cells, n)
+        shape = (len(a), n)
+        return (a, np.broadcast_to(usd, shape).copy(), np.broadcast_to(hours, shape).copy(),
+                self.vessel_classes[np.broadcast_to(best, shape)])
 
     def _inputs(self, a: np.ndarray, cells: dict, n: int):
         def get(col: str) -> np.ndarray:

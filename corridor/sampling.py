@@ -21,8 +21,12 @@ Every draw is made by inverse transform from uniforms, one independent PCG64 str
 (``SeedSequence(seed, spawn_key=(group,))``), so a draw depends only on the seed, the group and its index: drawing
 in chunks of any size gives the same numbers bit for bit.
 
+Sea links priced by vessel class (blank tariff, see :mod:`corridor.sea`) move with entries on the ``vessels`` table
+(hire, fuel price and rates, port days and dues, speed; ``where`` picks classes, ``{}`` all) and with link entries on
+their ``distance_km`` or ``fixed_usd_per_t``; a link entry on their tariff or speed is refused (they have none).
+
 A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
-positive (``distance_km``, ``speed_km_per_day``) every distribution needs a lower bound above 0.
+positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribution needs a lower bound above 0.
 """
 
 from __future__ import annotations
@@ -38,8 +42,13 @@ UNCERTAIN_COLUMNS = {
     "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t"),
     "nodes": ("pass_usd_per_t", "pass_hours"),
     "transfers": ("cost_usd_per_t", "dwell_hours"),
+    "vessels": ("hire_usd_per_day", "fuel_usd_per_t", "fuel_sea_t_per_day", "fuel_port_t_per_day", "port_days",
+                "port_usd_per_voyage", "speed_knots"),  # = sea.COST_COLUMNS: they price the sea links without a tariff
 }
-POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day"}
+POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots"}
+# On a sea link priced by vessel class (blank tariff) only these link columns enter its cost or time; the rest is in
+# vessels.csv (draw it with table = "vessels").
+VESSEL_LINK_COLUMNS = ("distance_km", "fixed_usd_per_t")
 PARAMETERS = {  # distribution -> (required keys, optional keys)
     "uniform": (("low", "high"), ()),
     "triangular": (("low", "mode", "high"), ()),
@@ -225,7 +234,7 @@ def _parse_entry(ck: Any, item: dict, where: str, network) -> Entry | None:
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes or transfers)")
+        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers or vessels)")
         return None
     df = network.table(table)
     sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
@@ -248,16 +257,17 @@ def _parse_entry(ck: Any, item: dict, where: str, network) -> Entry | None:
     ids = network.select(table, sel)
     if len(ids) == 0:
         shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
-        ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
+        why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"
+        ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table}{why}")
         return None
-    if table == "links":
+    if table == "links" and column not in VESSEL_LINK_COLUMNS:
         rows = network.links.loc[ids]
         by_vessel = rows.index[(rows["mode"] == "sea") & rows["tariff_usd_per_tkm"].isna()]
         if len(by_vessel):
             ck.fail(f"{where}.where", f"selects sea links priced by vessel class ({', '.join(by_vessel[:4])}"
                                       f"{', …' if len(by_vessel) > 4 else ''}), whose cost comes from vessels.csv; "
-                                      "draws over them are not supported: narrow `where` (e.g. mode = \"rail1520\") "
-                                      "or give those links a tariff")
+                                      f"a draw on their {column} has nothing to act on: narrow `where` (e.g. mode = "
+                                      "\"rail1520\"), draw table = \"vessels\" instead, or give those links a tariff")
             return None
     if name is None:
         shown = ",".join(f"{k}={v}" for k, v in sel.items())

@@ -26,6 +26,37 @@ import numpy as np
 import pandas as pd
 
 KM_PER_NM = 1.852
+# The columns of vessels.csv that enter a class's cost or time (besides cargo_t, which sets the voyages of a lot).
+COST_COLUMNS = ("hire_usd_per_day", "fuel_usd_per_t", "fuel_sea_t_per_day", "fuel_port_t_per_day", "port_days",
+                "port_usd_per_voyage", "speed_knots")
+
+
+def by_size(vessels: pd.DataFrame) -> pd.DataFrame:
+    """The vessel classes smallest cargo first (stable): the order in which ties of cost go to the smaller ship."""
+    return vessels.sort_values("cargo_t", kind="stable")
+
+
+def cost_per_t(distance_km, *, hire_usd_per_day, fuel_usd_per_t, fuel_sea_t_per_day, fuel_port_t_per_day, port_days,
+               port_usd_per_voyage, speed_knots, cargo_t, lot_t: float | None):
+    """Freight per tonne of one vessel class over a link (the rule of the module docstring), rounded to 1e-9.
+
+    The one formula: :func:`price_sea_links` calls it with links x classes arrays, the vectorised pricer of
+    :mod:`corridor.pricing` with arcs x classes x draws arrays (any broadcastable shapes; element by element, so
+    the same inputs give the same number bit for bit whatever the shape).
+    """
+    sea_days = 2.0 * distance_km / (speed_knots * KM_PER_NM * 24.0)
+    cost = (sea_days * (hire_usd_per_day + fuel_sea_t_per_day * fuel_usd_per_t)
+            + (port_days * (hire_usd_per_day + fuel_port_t_per_day * fuel_usd_per_t) + port_usd_per_voyage))
+    if lot_t is None:
+        per_t = cost / cargo_t
+    else:
+        per_t = np.ceil(lot_t / cargo_t) * cost / lot_t
+    return np.round(per_t, 9)
+
+
+def passage_hours(distance_km, speed_knots):
+    """Time of a sea link: the laden passage only, ``distance_km / (speed_knots x 1.852)`` hours."""
+    return distance_km / (speed_knots * KM_PER_NM)
 
 
 def fitting_classes(vessels: pd.DataFrame, nodes: pd.DataFrame, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -73,24 +104,21 @@ def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
     cols = ["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm"]
     if len(sel) == 0 or len(net.vessels) == 0:
         return pd.DataFrame(columns=cols)
-    v = net.vessels.sort_values("cargo_t", kind="stable")  # ties go to the smaller ship
+    v = by_size(net.vessels)  # ties go to the smaller ship
     f = lambda c: v[c].to_numpy(float)  # noqa: E731
     fits = fitting_classes(v, net.nodes, sel["from"], sel["to"])[0]
     dist = sel["distance_km"].to_numpy(float)
-    sea_days = 2.0 * dist[:, None] / (f("speed_knots") * KM_PER_NM * 24.0)[None, :]
-    fuel = f("fuel_usd_per_t")
-    cost = (sea_days * (f("hire_usd_per_day") + f("fuel_sea_t_per_day") * fuel)[None, :]
-            + (f("port_days") * (f("hire_usd_per_day") + f("fuel_port_t_per_day") * fuel) + f("port_usd_per_voyage"))[None, :])
+    per_t = cost_per_t(dist[:, None], **{c: f(c)[None, :] for c in COST_COLUMNS}, cargo_t=f("cargo_t")[None, :],
+                       lot_t=lot_t)
     voyages = np.ceil(lot_t / f("cargo_t")) if lot_t is not None else np.full(len(v), np.nan)
-    per_t = voyages[None, :] * cost / lot_t if lot_t is not None else cost / f("cargo_t")[None, :]
-    per_t = np.where(fits, np.round(per_t, 9), np.inf)
+    per_t = np.where(fits, per_t, np.inf)
     best = per_t.argmin(axis=1)
     ok = fits.any(axis=1)
     rows = np.arange(len(sel))
     fixed = np.nan_to_num(sel["fixed_usd_per_t"].to_numpy(float))
     out = pd.DataFrame({
         "usd_per_t": per_t[rows, best] + fixed,
-        "hours": dist / (f("speed_knots")[best] * KM_PER_NM),
+        "hours": passage_hours(dist, f("speed_knots")[best]),
         "vessel_class": v.index.to_numpy()[best].astype(str),
         "voyages": voyages[best],
         "co2_g_per_tkm": f("co2_g_per_tkm")[best],

@@ -23,7 +23,7 @@ from .pricing import ArcPricer, RouteSet, route_totals
 from .progress import Progress
 from .results import Results
 from .routes import cheapest_routes, is_valid, route_label, route_legs
-from .sampling import Entry, entry_values, groups, sample_uniforms
+from .sampling import POSITIVE_COLUMNS, Entry, entry_values, groups, sample_uniforms
 from .scenario import Case, Checker, Scenario
 from .shipment import describe_routes
 
@@ -90,7 +90,7 @@ class CaseModel:
         """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
         ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
         graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
-        pricer = ArcPricer(graph, entries, ship.destination)
+        pricer = ArcPricer(graph, entries, ship.destination)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)
         found = cheapest_routes(graph, ship.origin, ship.destination, k, vot)
         n_det = len(found)
@@ -595,7 +595,7 @@ def _parameter(scenario: Scenario, parameter, within) -> tuple[tuple[Entry, ...]
     lo, hi = within if within is not None else entries[members[0]].bounds()
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi or lo < 0:
         raise InputError(f"the break-even range must be two numbers 0 <= low < high, got {lo!r}, {hi!r}")
-    if entries[members[0]].column in ("distance_km", "speed_km_per_day") and lo <= 0:
+    if entries[members[0]].column in POSITIVE_COLUMNS and lo <= 0:
         raise InputError(f"{entries[members[0]].column} must stay above 0: start the range above 0")
     return entries, members, label, float(lo), float(hi)
 
