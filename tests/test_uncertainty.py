@@ -17,11 +17,11 @@ import pytest
 import corridor
 from corridor.graph import build_graph
 from corridor.progress import Progress
-from corridor.routes import SINK, SOURCE, to_networkx
+from corridor.routes import SINK, SOURCE, route_legs, to_networkx
 from corridor.sampling import entry_values, groups, sample_uniforms
 from corridor.uncertainty import CaseModel, breakeven, simulate, tornado
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 TOY_U = DATA / "toy_uncertainty.toml"
 
@@ -274,3 +274,196 @@ def test_cli_breakeven_and_tornado(tmp_path):
     code, out, err = run_cli("tornado", TOY_U, "--case", "baseline", "--png", png)
     assert code == 0, err
     assert out.splitlines()[2].split()[0] == "RU" and png.stat().st_size > 1000
+
+
+# ----- sea freight by vessel class (the 2015 baseline network: its sea links have no tariff) ------------------
+
+SEA_U = ROOT / "scenarios" / "test_shipment_2015_uncertainty.toml"
+SEA_ENTRIES = ("time-charter hire", "bunker price", "ship port days", "sea distances")
+
+
+@pytest.fixture(scope="module")
+def sea_u():
+    return corridor.load_scenario(SEA_U)
+
+
+def sea_model(scenario, entries, case="baseline"):
+    s = with_entries(scenario, entries)
+    return s, CaseModel.build(s.case(case), s.uncertainty)
+
+
+def test_sea_scenario_draws_on_the_vessels_table(sea_u):
+    by_name = {e.name: e for e in sea_u.uncertainty}
+    assert {e.table for n, e in by_name.items() if n in SEA_ENTRIES} == {"vessels", "links"}
+    model = CaseModel.build(sea_u.case("baseline"), sea_u.uncertainty)
+    active = {sea_u.uncertainty[i].name for i in model.pricer.active_entries}
+    assert set(SEA_ENTRIES) <= active
+    # the pricer's own sea prices at the file values are the graph's, bit for bit
+    a = np.flatnonzero(model.pricer.is_vessel)
+    assert len(a) > 0
+    assert np.array_equal(model.pricer.sea_usd0[a], model.graph.arcs["usd_per_t"].to_numpy()[a])
+    assert np.array_equal(model.pricer.sea_hours0[a], model.graph.arcs["hours"].to_numpy()[a])
+
+
+def test_zero_spread_on_vessels_reproduces_the_deterministic_run_exactly(sea_u):
+    zero = with_entries(sea_u, [
+        {"table": "vessels", "where": {}, "column": "hire_usd_per_day", "distribution": "uniform", "low": 1, "high": 1},
+        {"table": "vessels", "where": {}, "column": "fuel_usd_per_t", "distribution": "normal", "mean": 280, "sd": 0,
+         "as": "value"},
+        {"table": "vessels", "where": {"id": "handysize"}, "column": "speed_knots", "distribution": "triangular",
+         "low": 1, "mode": 1, "high": 1},
+        {"table": "links", "where": {"mode": "sea"}, "column": "distance_km", "distribution": "uniform", "low": 1,
+         "high": 1},
+        {"table": "links", "where": {"mode": "sea"}, "column": "fixed_usd_per_t", "distribution": "uniform", "low": 1,
+         "high": 1},
+    ])
+    det = corridor.run(zero)
+    res = corridor.run(zero, draws=2000, seed=3, chunk=300)
+    for case, draws in res.uncertainty.items():
+        det_routes = det.routes.loc[case]
+        for row, rank in enumerate(draws.ranks):
+            assert (draws.cost[row] == det_routes.at[rank, "cost_usd_per_t"]).all()
+            assert (draws.generalized[row] == det_routes.at[rank, "generalized_usd_per_t"]).all()
+
+
+def route_prices(graph, arc_lists, destination):
+    """Money and days of each route from its legs on ``graph`` (the deterministic run's way)."""
+    from corridor.pricing import route_totals
+
+    return np.array([route_totals(route_legs(graph, arcs, destination)) for arcs in arc_lists]).T
+
+
+def test_hire_draw_matches_network_change_and_rebuilt_graph(sea_u):
+    """Independent path: Network.change on vessels.csv, build_graph (sea.price_sea_links), route legs."""
+    s, model = sea_model(sea_u, [{"name": "hire", "table": "vessels", "where": {}, "column": "hire_usd_per_day",
+                                  "distribution": "uniform", "low": 0.5, "high": 2.0}])
+    case = s.case("baseline")
+    money, days = model.routes.price(np.array([[1.5]]))
+    net = case.network.change("vessels", {}, scale={"hire_usd_per_day": 1.5})
+    graph = build_graph(net, lot_t=case.shipment.tonnes)
+    assert graph.arcs[["tail", "head", "ref"]].equals(model.graph.arcs[["tail", "head", "ref"]])
+    want_money, want_days = route_prices(graph, model.routes.arc_lists, case.shipment.destination)
+    np.testing.assert_allclose(money[:, 0], want_money, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(days[:, 0], want_days, rtol=1e-13, atol=0)
+    # every candidate has a sea leg, so every one got dearer
+    assert (money[:, 0] > model.routes.money).all()
+
+
+def test_class_switching_follows_price_sea_links(sea_u):
+    """Handysize hire up: above some multiple a bigger class is cheaper for the 25,000 t lot, as sea.py says."""
+    from corridor.sea import price_sea_links
+
+    s, model = sea_model(sea_u, [{"name": "handy hire", "table": "vessels", "where": {"id": "handysize"},
+                                  "column": "hire_usd_per_day", "distribution": "uniform", "low": 1.0, "high": 4.0}])
+    case = s.case("baseline")
+    values = np.array([1.0, 1.3, 1.6, 2.0, 2.5, 3.0, 4.0])
+    arcs, usd, hours, classes = model.pricer.vessel_prices(values[None, :])
+    refs = model.graph.arcs["ref"].to_numpy()[arcs]
+    for j, v in enumerate(values):
+        net = case.network.change("vessels", {"id": "handysize"}, scale={"hire_usd_per_day": float(v)})
+        want = price_sea_links(net, case.shipment.tonnes).loc[refs]
+        assert classes[:, j].tolist() == want["vessel_class"].tolist()
+        assert np.array_equal(usd[:, j], want["usd_per_t"].to_numpy())  # one formula: the same bits
+        assert np.array_equal(hours[:, j], want["hours"].to_numpy())
+    assert (classes[:, 0] == "handysize").all() and (classes[:, -1] != "handysize").all()
+    # the switch comes at a different multiple on different legs (a per-arc choice, not one for all)
+    assert any(len(set(classes[:, j])) > 1 for j in range(len(values)))
+    # both small classes dear: the bigger classes win where both ports take them, never from Rajin (<= 180 m LOA)
+    s2, model2 = sea_model(sea_u, [{"name": "small hire", "table": "vessels",
+                                    "where": {"id": ["handysize", "handymax"]}, "column": "hire_usd_per_day",
+                                    "distribution": "uniform", "low": 1.0, "high": 6.0},
+                                   {"name": "faster", "table": "vessels", "where": {"id": ["handymax", "panamax"]},
+                                    "column": "speed_knots", "distribution": "uniform", "low": 10, "high": 15,
+                                    "as": "value"}])
+    arcs2, usd2, hours2, classes2 = model2.pricer.vessel_prices(np.array([[6.0], [14.0]]))
+    refs2 = model2.graph.arcs["ref"].to_numpy()[arcs2].astype(str)
+    net = case.network.change("vessels", {"id": ["handysize", "handymax"]}, scale={"hire_usd_per_day": 6.0})
+    net = net.change("vessels", {"id": ["handymax", "panamax"]}, set={"speed_knots": 14.0})
+    want = price_sea_links(net, case.shipment.tonnes).loc[refs2]
+    assert classes2[:, 0].tolist() == want["vessel_class"].tolist()
+    assert np.array_equal(usd2[:, 0], want["usd_per_t"].to_numpy())
+    assert np.array_equal(hours2[:, 0], want["hours"].to_numpy())  # the chosen class's speed
+    assert len(set(np.round(hours2[:, 0] / model2.graph.arcs["distance_km"].to_numpy()[arcs2], 12))) == 2
+    from_rajin = np.char.startswith(refs2, "rajin_")
+    assert from_rajin.any() and np.isin(classes2[from_rajin, 0], ["handysize", "handymax"]).all()
+    assert np.isin(classes2[~from_rajin, 0], ["supramax", "panamax", "capesize"]).any()
+    # the routes' money follows the switch: drawn route costs equal a rebuilt graph at 3 x handysize hire
+    money, _ = model.routes.price(np.array([[3.0]]))
+    net = case.network.change("vessels", {"id": "handysize"}, scale={"hire_usd_per_day": 3.0})
+    want_money, _ = route_prices(build_graph(net, lot_t=case.shipment.tonnes), model.routes.arc_lists,
+                                 case.shipment.destination)
+    np.testing.assert_allclose(money[:, 0], want_money, rtol=1e-13, atol=0)
+
+
+def test_seeded_sea_draws_are_identical_whatever_the_chunks(sea_u):
+    model = CaseModel.build(sea_u.case("baseline"), sea_u.uncertainty)
+    a = simulate(model, draws=3000, seed=9, check_share=0)
+    b = simulate(model, draws=3000, seed=9, chunk=257, check_share=0)
+    c = simulate(model, draws=3000, seed=10, check_share=0)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and np.array_equal(a[2], b[2])
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_sea_draws_match_networkx_on_changed_networks(sea_u):
+    """Independent method over every entry of the scenario (sea ones included): Network.change, rebuild, Dijkstra."""
+    case = sea_u.case("baseline")
+    entries = sea_u.uncertainty
+    model = CaseModel.build(case, entries)
+    n = 25
+    x = entry_values(entries, sample_uniforms(6, len(groups(entries)), 0, n))
+    _, gen, _, _, _ = simulate(model, draws=n, seed=6, check_share=0)
+    vot = model.vot
+    for j in range(n):
+        net = case.network
+        for i, e in enumerate(entries):
+            if len(net.select(e.table, e.where)) == 0:
+                continue
+            op = {"scale": {e.column: float(x[i, j])}} if e.how == "scale" else {"set": {e.column: float(x[i, j])}}
+            net = net.change(e.table, e.where, **op)
+        graph = build_graph(net, lot_t=case.shipment.tonnes)
+        g = to_networkx(graph, graph.money() + vot * graph.days())
+        g.add_edges_from(((SOURCE, s) for s in graph.origin_states(case.shipment.origin)), w=0.0)
+        g.add_edges_from(((t, SINK) for t in graph.destination_states(case.shipment.destination)), w=0.0)
+        dest = net.nodes.loc[case.shipment.destination]
+        best = nx.dijkstra_path_length(g, SOURCE, SINK, weight="w") - dest["pass_usd_per_t"] \
+            - vot * dest["pass_hours"] / 24.0
+        assert gen[:, j].min() == pytest.approx(best, rel=1e-12)
+
+
+BAD_SEA = [
+    ({"column": "cargo_t"}, ["uncertainty[1] 'x'.column", "enters cost or time", "hire_usd_per_day"]),
+    ({"where": {"id": "tanker"}}, ["uncertainty[1] 'x'.where", "selects no row of vessels"]),
+    ({"where": {"colour": "red"}}, ["uncertainty[1] 'x'.where", "unknown key 'colour'"]),
+    ({"column": "speed_knots", "low": 0.0}, ["uncertainty[1] 'x'.low", "must stay above 0"]),
+    ({"table": "links", "where": {"mode": "sea"}, "column": "tariff_usd_per_tkm"},
+     ["uncertainty[1] 'x'.where", "priced by vessel class", "tariff_usd_per_tkm", "table = \"vessels\""]),
+    ({"table": "links", "where": {"id": "rajin_pohang_sea"}, "column": "speed_km_per_day"},
+     ["uncertainty[1] 'x'.where", "rajin_pohang_sea", "speed_km_per_day"]),
+]
+
+
+@pytest.mark.parametrize("change,needles", BAD_SEA)
+def test_bad_vessel_entries_name_file_and_key(tmp_path, change, needles):
+    entry = {"name": "x", "table": "vessels", "where": {}, "column": "hire_usd_per_day",
+             "distribution": "uniform", "low": 0.5, "high": 1.5} | change
+    lines = ["[[uncertainty]]"]
+    for k, v in entry.items():
+        lines.append(f"{k} = " + (json.dumps(v) if not isinstance(v, dict) else
+                                  "{ " + ", ".join(f"{a} = {json.dumps(b)}" for a, b in v.items()) + " }"))
+    path = tmp_path / "bad.toml"
+    path.write_text('network = "baseline"\n[shipment]\norigin = "sharyn_gol"\ndestination = "pohang"\n'
+                    'tonnes = 25000\n\n' + "\n".join(lines) + "\n")
+    with pytest.raises(corridor.InputError) as info:
+        corridor.load_scenario(path)
+    text = str(info.value)
+    assert str(path) in text
+    for needle in needles:
+        assert needle in text, text
+
+
+def test_vessel_entry_on_a_network_without_vessels(toy_copy):
+    path = toy_copy / "bad.toml"
+    path.write_text((toy_copy / "toy.toml").read_text() + '\n[[uncertainty]]\nname = "hire"\ntable = "vessels"\n'
+                    'where = {}\ncolumn = "hire_usd_per_day"\ndistribution = "uniform"\nlow = 0.5\nhigh = 1.5\n')
+    with pytest.raises(corridor.InputError, match=r"uncertainty\[1\] 'hire'.where.*no vessels.csv"):
+        corridor.load_scenario(path)
