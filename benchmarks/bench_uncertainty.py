@@ -1,6 +1,6 @@
 """Monte Carlo speed: the vectorised method against re-solving a shortest path per draw, in the same process.
 
-Scenario: scenarios/test_shipment_2015_uncertainty.toml, case "baseline" (12 uncertain entries, sea market on vessels.csv included).
+Scenario: scenarios/test_shipment_2015_uncertainty.toml, case "baseline" (10 uncertain entries in 10 groups, 4 of them the sea market: vessels.csv and sea distances).
 
 * vectorised: candidate routes priced for blocks of draws (corridor.uncertainty.simulate), timed without and with
   the 1% exact coverage check; candidate search (setup) timed on its own.
