@@ -29,7 +29,7 @@ import numpy as np
 import corridor
 from corridor.graph import build_graph
 from corridor.routes import SINK, SOURCE, to_networkx
-from corridor.sampling import entry_values, groups, sample_uniforms
+from corridor.sampling import apply_values, entry_values, groups, sample_uniforms
 from corridor.uncertainty import CaseModel, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +55,7 @@ def obvious(case, entries, x: np.ndarray) -> list[tuple[float, list[int]]]:
     ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
     out = []
     for j in range(x.shape[1]):
-        net = case.network
-        for i, e in enumerate(entries):
-            if len(net.select(e.table, e.where)) == 0:
-                continue
-            op = {"scale": {e.column: float(x[i, j])}} if e.how == "scale" else {"set": {e.column: float(x[i, j])}}
-            net = net.change(e.table, e.where, **op)
+        net = apply_values(case.network, entries, x[:, j])
         graph = build_graph(net, lot_t=case.shipment.tonnes)  # sea legs priced for the lot, as the model does
         g = to_networkx(graph, graph.money() + vot * graph.days())
         g.add_edges_from(((SOURCE, s) for s in graph.origin_states(ship.origin)), w=0.0, arc=None)

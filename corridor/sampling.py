@@ -202,6 +202,21 @@ def entry_values(entries: tuple[Entry, ...], u: np.ndarray) -> np.ndarray:
 
 # ----- reading and checking the [[uncertainty]] list -----------------------------------------------------
 
+def apply_values(network, entries: tuple[Entry, ...], values) -> Any:
+    """The network with one draw applied: entry ``i`` scales or sets its cells to ``values[i]``.
+
+    The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
+    entries that select no row of ``network`` (e.g. closed in a case) are skipped.
+    """
+    net = network
+    for e, v in zip(entries, values):
+        if len(net.select(e.table, e.where)) == 0:
+            continue
+        op = {"scale": {e.column: float(v)}} if e.how == "scale" else {"set": {e.column: float(v)}}
+        net = net.change(e.table, e.where, **op)
+    return net
+
+
 def parse_entries(ck: Any, raw: Any, network) -> tuple[Entry, ...]:
     """Check the ``[[uncertainty]]`` list of a scenario file against ``network``; problems go to ``ck.fail``.
 

@@ -18,7 +18,7 @@ import corridor
 from corridor.graph import build_graph
 from corridor.progress import Progress
 from corridor.routes import SINK, SOURCE, route_legs, to_networkx
-from corridor.sampling import entry_values, groups, sample_uniforms
+from corridor.sampling import apply_values, entry_values, groups, sample_uniforms
 from corridor.uncertainty import CaseModel, breakeven, simulate, tornado
 
 from .conftest import DATA, ROOT
@@ -122,10 +122,7 @@ def test_vectorised_cheapest_matches_networkx_on_changed_networks(toy_u):
     x = entry_values(entries, sample_uniforms(4, len(groups(entries)), 0, n))
     cost, gen, wins, _, _ = simulate(model, draws=n, seed=4, check_share=0)
     for j in range(n):
-        net = case.network
-        for i, e in enumerate(entries):
-            op = {"scale": {e.column: float(x[i, j])}} if e.how == "scale" else {"set": {e.column: float(x[i, j])}}
-            net = net.change(e.table, e.where, **op)
+        net = apply_values(case.network, entries, x[:, j])
         graph = build_graph(net)
         g = to_networkx(graph, graph.money())
         g.add_edges_from(((SOURCE, s) for s in graph.origin_states("a")), w=0.0)
@@ -414,12 +411,7 @@ def test_sea_draws_match_networkx_on_changed_networks(sea_u):
     _, gen, _, _, _ = simulate(model, draws=n, seed=6, check_share=0)
     vot = model.vot
     for j in range(n):
-        net = case.network
-        for i, e in enumerate(entries):
-            if len(net.select(e.table, e.where)) == 0:
-                continue
-            op = {"scale": {e.column: float(x[i, j])}} if e.how == "scale" else {"set": {e.column: float(x[i, j])}}
-            net = net.change(e.table, e.where, **op)
+        net = apply_values(case.network, entries, x[:, j])
         graph = build_graph(net, lot_t=case.shipment.tonnes)
         g = to_networkx(graph, graph.money() + vot * graph.days())
         g.add_edges_from(((SOURCE, s) for s in graph.origin_states(case.shipment.origin)), w=0.0)
