@@ -100,6 +100,11 @@ def price_problems(net: Network, *, lot_t: float | None = None) -> list[str]:
     """Links that cannot be priced (after a case's changes): a sea link no vessel class can sail, a link with a
     tariff but no speed, a cost or time that is not a finite number. Empty when all is well."""
     lk, usd, hours, _, _ = _link_prices(net, lot_t)
+    return _unpriced(net, lk, usd, hours)
+
+
+def _unpriced(net: Network, lk: pd.DataFrame, usd: pd.Series, hours: pd.Series) -> list[str]:
+    """The problems :func:`price_problems` reports, from prices already computed."""
     by_reason: dict[str, list[str]] = {}
     for lid, mode, tariff, speed, u, h in zip(lk["id"], lk["mode"], lk["tariff_usd_per_tkm"], lk["speed_km_per_day"],
                                              usd, hours):
@@ -128,11 +133,11 @@ def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
         The shipment's size in tonnes. Sea links priced by vessel class (blank tariff, see
         :mod:`corridor.sea`) cost what a lot of this size pays; without it, what full ships pay.
     """
-    problems = price_problems(net, lot_t=lot_t)
+    nodes, links, transfers = net.nodes, net.links, net.transfers
+    lk, usd, hours, co2_rate, vessel = _link_prices(net, lot_t)  # priced once, checked here
+    problems = _unpriced(net, lk, usd, hours)
     if problems:
         raise InputError(problems)
-    nodes, links, transfers = net.nodes, net.links, net.transfers
-    lk, usd, hours, co2_rate, vessel = _link_prices(net, lot_t)
     co2 = co2_rate.fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
     base = pd.DataFrame({
         "kind": "link", "ref": lk["id"], "mode": lk["mode"], "country": lk["country"],
