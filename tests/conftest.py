@@ -27,6 +27,17 @@ def toy_copy(tmp_path):
     return tmp_path
 
 
+def assert_input_error(path, *needles) -> str:
+    """Loading the scenario file (``.toml``) or network folder at ``path`` fails with an InputError naming the
+    path and every needle; returns the message."""
+    with pytest.raises(corridor.InputError) as info:
+        corridor.load_scenario(path) if str(path).endswith(".toml") else corridor.load_network(path)
+    text = str(info.value)
+    for needle in (str(path), *needles):
+        assert needle in text, text
+    return text
+
+
 def edit_csv(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"

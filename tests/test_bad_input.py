@@ -9,21 +9,12 @@ import pytest
 import corridor
 from corridor.cli import main
 
-from .conftest import edit_csv
+from .conftest import assert_input_error, edit_csv
 
 
 def run_cli(*args):
     proc = subprocess.run([sys.executable, "-m", "corridor.cli", *map(str, args)], capture_output=True, text=True)
     return proc.returncode, proc.stdout, proc.stderr
-
-
-def assert_input_error(path, *needles):
-    with pytest.raises(corridor.InputError) as info:
-        corridor.load_scenario(path) if str(path).endswith(".toml") else corridor.load_network(path)
-    text = str(info.value)
-    for needle in needles:
-        assert needle in text, text
-    return text
 
 
 SCENARIO_CASES = [
