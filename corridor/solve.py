@@ -26,15 +26,14 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options) -> Resu
     >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015.toml"))
     >>> res.routes[["route", "cost_usd_per_t", "transit_days"]]
     """
+    # annual flows: sea legs in full ships (no lot); the same with or without draws
+    flows = {case.name: allocate_case(case) for case in scenario.cases if case.flows is not None}
     if draws:
         from .uncertainty import run_draws
 
-        flows = {case.name: allocate_case(case) for case in scenario.cases if case.flows is not None}
         return run_draws(scenario, draws=draws, seed=seed, flows=flows, **options)
-    routes, legs, failures, flows = [], [], {}, {}
+    routes, legs, failures = [], [], {}
     for case in scenario.cases:
-        if case.flows is not None:  # annual flows: sea legs in full ships (no lot)
-            flows[case.name] = allocate_case(case)
         if case.shipment is None:
             continue
         try:
