@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import corridor  # noqa: E402
-from corridor.allocate import flow_problem, read_solution, solve_problem  # noqa: E402
+from corridor.flows import flow_problem, read_solution, solve_problem  # noqa: E402
 from corridor.graph import build_graph  # noqa: E402
 
 

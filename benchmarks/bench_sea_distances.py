@@ -1,4 +1,4 @@
-"""Time of `corridor sea-distances` (corridor.sea_distances.compute) on the shipped baseline network.
+"""Time of `corridor sea-distances` (corridor.tools.sea_distances.compute) on the shipped baseline network.
 
 Two ways over the same 16 sea links, alternated N times in one run:
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import corridor  # noqa: E402
-from corridor.sea_distances import compute, sea_distance  # noqa: E402
+from corridor.tools.sea_distances import compute, sea_distance  # noqa: E402
 
 
 def per_link(net) -> dict[str, float]:

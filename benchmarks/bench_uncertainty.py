@@ -29,8 +29,10 @@ import numpy as np
 import corridor
 from corridor.graph import build_graph
 from corridor.routes import SINK, SOURCE, to_networkx
-from corridor.sampling import apply_values, entry_values, groups, sample_uniforms
-from corridor.uncertainty import CaseModel, simulate
+from corridor.uncertainty.entries import apply_values, groups
+from corridor.uncertainty.streams import entry_values, sample_uniforms
+from corridor.uncertainty.candidates import CaseModel
+from corridor.uncertainty.montecarlo import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "test_shipment_2015_uncertainty.toml"
@@ -60,9 +62,7 @@ def obvious(case, entries, x: np.ndarray) -> list[tuple[float, list[int]]]:
         g = to_networkx(graph, graph.money() + vot * graph.days())
         g.add_edges_from(((SOURCE, s) for s in graph.origin_states(ship.origin)), w=0.0, arc=None)
         g.add_edges_from(((t, SINK) for t in graph.destination_states(ship.destination)), w=0.0, arc=None)
-        length, path = nx.single_source_dijkstra(g, SOURCE, SINK, weight="w")
-        dest = net.nodes.loc[ship.destination]
-        length -= dest["pass_usd_per_t"] + vot * dest["pass_hours"] / 24.0  # no route pays it (see routes.py)
+        length, path = nx.single_source_dijkstra(g, SOURCE, SINK, weight="w")  # no route pays the destination's pass
         arcs = [g.edges[u, v]["arc"] for u, v in zip(path[:-1], path[1:]) if g.edges[u, v]["arc"] is not None]
         out.append((length, arcs))
     return out

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .schema import COMPONENTS, LINK_COUNTRIES
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 ROUTE_COLUMNS = ["case", "rank", "route", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km", "transit_days",
@@ -44,7 +48,7 @@ class Results:
         route, the number of draws, the seed and the coverage check). ``routes`` then also holds P10/P50/P90 of
         cost and generalized cost and ``p_cheapest``, and lists every route that was cheapest in some draw.
     allocations : dict
-        The :class:`corridor.allocate.Allocation` of each case with ``[flows]``, by case name; the ``flow_*``
+        The :class:`corridor.flows.Allocation` of each case with ``[flows]``, by case name; the ``flow_*``
         tables below gather them, indexed by case first.
     flow_routes : DataFrame
         Annual flow decomposed into routes (index ``case, n``): origin, destination, route, Mt/yr, money and
@@ -60,7 +64,7 @@ class Results:
         unserved penalty), money cost, delivered and unserved Mt/yr, average cost per delivered tonne.
     """
 
-    scenario: object
+    scenario: Scenario
     routes: pd.DataFrame
     legs: pd.DataFrame
     components: pd.DataFrame
@@ -107,6 +111,13 @@ class Results:
         from .plot import PlotAccessor
 
         return PlotAccessor(self)
+
+    def tornado(self, case: str | None = None, *, metric: str = "generalized") -> pd.DataFrame:
+        """How far each uncertain input alone moves the best route's cost, for one case (or all): the table of
+        :func:`corridor.uncertainty.tornado` on these results' scenario."""
+        from .uncertainty.sensitivity import tornado
+
+        return tornado(self.scenario, case=case, metric=metric)
 
     def best(self) -> pd.DataFrame:
         """The cheapest route of each case (by generalized cost)."""
@@ -189,7 +200,7 @@ class Results:
 
     def write_csv(self, folder: str | Path) -> list[Path]:
         """Write the tables as CSV files into ``folder``, all or nothing."""
-        from .staging import write_all
+        from ._files import write_all
 
         def fill(tmp: Path) -> None:
             for stem, df in self.tables().items():

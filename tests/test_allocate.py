@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import corridor
-from corridor.allocate import allocate, flow_problem
+from corridor.flows import allocate, flow_problem
 from corridor.cli import main
 from corridor.graph import build_graph
 from corridor.routes import cheapest_routes, is_valid
@@ -114,9 +114,9 @@ def test_destination_pass_charge_is_not_paid_but_transit_through_a_destination_p
       through r pays it: 31 + 10 = 41 > 38.5 via E, so m is served via E. Total 2x14 + 4x38.5 = 182 MUSD/yr.
     * r's pass 5: through r costs 36 < 38.5, so m is served via P at 36. Total 2x14 + 4x36 = 172 MUSD/yr.
     * m's own pass 100 (and 100 h): nothing changes for tonnes ending at m (31 USD/t).
-    The route costs reported equal :func:`corridor.routes.route_legs` (which drops the destination's pass).
+    The route costs reported equal :func:`corridor.legs.route_legs` (which drops the destination's pass).
     """
-    from corridor.routes import route_legs
+    from corridor.legs import route_legs
 
     for pass_r, via, m_cost, total in ((10.0, ["a", "e", "t", "m"], 38.5, 182e6), (5.0, ["a", "b", "r", "p", "m"],
                                                                                   36.0, 172e6)):
@@ -128,7 +128,7 @@ def test_destination_pass_charge_is_not_paid_but_transit_through_a_destination_p
         assert a.totals["total_cost_usd_per_year"] == pytest.approx(total)
         g = build_graph(net)
         for r in a.routes.itertuples():
-            assert route_legs(g, r.arcs, r.destination)["usd_per_t"].sum() == pytest.approx(r.cost_usd_per_t)
+            assert route_legs(g, r.arcs)["usd_per_t"].sum() == pytest.approx(r.cost_usd_per_t)
     net = toy_net.change("nodes", {"id": "m"}, set={"pass_usd_per_t": 100.0, "pass_hours": 100.0})
     a = alloc_of(net, {"a": 10}, {"m": 4}, value_of_time_usd_per_t_day=1.0)
     assert a.routes.iloc[0]["cost_usd_per_t"] == pytest.approx(31.0)

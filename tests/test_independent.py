@@ -14,7 +14,8 @@ import pytest
 
 import corridor
 from corridor.graph import build_graph
-from corridor.routes import cheapest_routes, route_legs
+from corridor.legs import route_legs
+from corridor.routes import cheapest_routes
 
 TOY = Path(__file__).parent / "data" / "toy"
 BASELINE = Path(corridor.__file__).parent / "data" / "baseline"
@@ -108,7 +109,7 @@ def independent_best(folder: Path, origin: str, destination: str, vot: float, lo
 def corridor_best(net, origin, destination, vot, lot=25000.0):
     g = build_graph(net, lot_t=lot)
     arcs = cheapest_routes(g, origin, destination, 1, vot)[0]
-    legs = route_legs(g, arcs, destination)
+    legs = route_legs(g, arcs)
     return float(legs["usd_per_t"].sum() + vot * legs["days"].sum())
 
 

@@ -86,11 +86,12 @@ def test_one_way_sea_link_is_not_used_backwards(toy_scenario):
 
 def test_route_visits_each_node_once(toy_net):
     from corridor.graph import build_graph
-    from corridor.routes import cheapest_routes, route_legs, route_nodes
+    from corridor.legs import route_legs, route_nodes
+    from corridor.routes import cheapest_routes
 
     g = build_graph(toy_net)
     for arcs in cheapest_routes(g, "a", "m", 10, 0.0):
-        nodes = route_nodes(route_legs(g, arcs, "m"))
+        nodes = route_nodes(route_legs(g, arcs))
         assert len(nodes) == len(set(nodes))
 
 

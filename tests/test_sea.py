@@ -330,7 +330,7 @@ TOLERANCE = 0.15
 @pytest.fixture(scope="module")
 def computed():
     pytest.importorskip("searoute")
-    from corridor.sea_distances import compute
+    from corridor.tools.sea_distances import compute
 
     return compute("baseline")
 
@@ -386,7 +386,7 @@ def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
 
 def test_sea_distance_between_network_nodes_is_the_network_path():
     sr = pytest.importorskip("searoute")
-    from corridor.sea_distances import great_circle_km, sea_distance
+    from corridor.tools.sea_distances import great_circle_km, sea_distance
 
     # two nodes of searoute's own network: no port legs, and the length is searoute's
     a, b = (42.3, 132.0), (36.264207, 140.666199)  # (lat, lon) of two network nodes: off Vladivostok, off Kashima
@@ -431,7 +431,7 @@ def test_sea_distances_refuses_to_write_a_shipped_network_by_name(capsys):
 
 @pytest.mark.parametrize("network", ["baseline", "2025"])
 def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, network, computed):
-    from corridor.sea_distances import write
+    from corridor.tools.sea_distances import write
 
     folder = _copy(tmp_path, network)
     # the 2025 sea links join the same ports as the 2015 ones (checked), so the computed table applies to both
@@ -446,7 +446,8 @@ def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, networ
 def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, computed):
     import os
 
-    from corridor import sea_distances
+    from corridor import _files
+    from corridor.tools import sea_distances
 
     folder = _copy(tmp_path)
     for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,", b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
@@ -463,12 +464,12 @@ def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, compu
             raise OSError("disk full")
         real(src, dst)
 
-    monkeypatch.setattr(sea_distances.os, "replace", failing_second)
+    monkeypatch.setattr(_files.os, "replace", failing_second)
     with pytest.raises(OSError, match="disk full"):
         sea_distances.write(folder, computed)
     assert len(calls) == 2  # the first file was replaced, then put back
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left either
-    monkeypatch.setattr(sea_distances.os, "replace", real)
+    monkeypatch.setattr(_files.os, "replace", real)
     sea_distances.write(folder, computed)
     assert corridor.load_network(folder).links.at["rajin_pohang_sea", "distance_km"] == 776
     assert (folder / "sources.csv").read_bytes() == (DATA / "baseline" / "sources.csv").read_bytes()

@@ -6,10 +6,10 @@ Use them through the accessor on a result, each returning a :class:`matplotlib.f
 (case=...)``, ``res.plot.p_cheapest(case=...)`` (a run with draws) and ``res.plot.tornado(case=...)``. Or write
 them all with :func:`write_plots` (``corridor run FILE --plots DIR``).
 
-Modules: ``_style`` (lazy import, colours, labels, titles: shared by every chart), ``costs`` (cost
-comparison bars), ``distance`` (time/cost-distance), ``map`` (network map), ``capacity`` (utilisation
-bars), ``flows`` (flow map), ``uncertainty`` (draws and tornado). A new family of charts goes into a module
-of its own and reuses ``_style``.
+Modules: ``costs`` (cost comparison bars), ``distance`` (time/cost-distance), ``map`` (network map),
+``capacity`` (utilisation bars), ``flows`` (flow map), ``uncertainty`` (draws and tornado); shared by every chart:
+``_style`` (lazy import, figure factory, colours), ``_labels`` (texts), ``_layout`` (label placement), ``_checks``
+(which case, which ranks). A new family of charts goes into a module of its own and reuses them.
 """
 
 from __future__ import annotations
@@ -83,15 +83,13 @@ class PlotAccessor:
     def tornado(self, case: str | None = None, *, table=None, metric: str = "generalized"):
         """The tornado of one case: how far each uncertain input alone moves the best route's cost.
 
-        ``table`` is a :func:`corridor.uncertainty.tornado` result; without it, it is computed for this case of
-        the results' scenario. See :func:`corridor.plot.uncertainty.tornado_chart`.
+        ``table`` is a :func:`corridor.uncertainty.tornado` result; without it, :meth:`corridor.Results.tornado`
+        computes it for this case. See :func:`corridor.plot.uncertainty.tornado_chart`.
         """
         from .uncertainty import tornado_chart
 
         if table is None:
-            from ..uncertainty import tornado
-
-            table = tornado(self._results.scenario, case=case, metric=metric)
+            table = self._results.tornado(case, metric=metric)
         return tornado_chart(table, case, scenario=self._results.scenario.name)
 
     def figures(self, cases: list[str] | None = None) -> dict[str, object]:
@@ -152,7 +150,7 @@ def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, 
         return []
     import matplotlib
 
-    from ..staging import write_all
+    from .._files import write_all
 
     def fill(tmp: Path) -> None:
         # no dates, versions or random ids in the files, so re-running gives identical images

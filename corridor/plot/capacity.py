@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from ._style import check_flow_case, element_label, fit_texts, flow_subtitle, new_figure, plain, titles
+from ._checks import check_flow_case
+from ._labels import element_label, flow_subtitle, plain, titles
+from ._layout import fit_texts
+from ._style import new_figure
 
 BINDING_COLOR = "#d62728"  # full, and one more t/yr of it is worth something
 FULL_COLOR = "#f4a582"     # full, but relieving it alone gains nothing (another element caps the same flow)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from ._style import (COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, check_case, check_ranks,
-                     fit_texts, new_figure, plain, route_colors, route_label, titles)
+from ._checks import check_case, check_ranks
+from ._labels import plain, route_tick, titles
+from ._layout import fit_texts
+from ._style import COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, new_figure, route_colors
 
 DESC_WRAP = 100  # characters per line of a case description
 
@@ -77,7 +79,7 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
             totals_text.append(ax.annotate(text, (end, yi), xytext=(4, 0), textcoords="offset points",
                                            va="center", fontsize=8.5, gid="total"))
             xmax = max(xmax, end)
-        ax.set_yticks(y, [route_label(results, case, r) for r in ranks_], fontsize=8.5)
+        ax.set_yticks(y, [route_tick(results, case, r) for r in ranks_], fontsize=8.5)
         for tick, r in zip(ax.get_yticklabels(), ranks_):
             tick.set_color(colors[(case, r)])
             tick.set_fontweight("bold")

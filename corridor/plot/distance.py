@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import (case_subtitle, check_case, declutter, check_ranks, new_figure, route_colors, route_label, node_name,
-                     titles)
+from ._checks import check_case, check_ranks
+from ._labels import case_subtitle, node_name, route_tick, titles
+from ._layout import declutter
+from ._style import new_figure, route_colors
 
 
 def route_profile(legs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -97,7 +99,7 @@ def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = 
         points, steps = route_profile(route)
         color = colors[(case, rank)]
         r = results.routes.loc[(case, rank)]
-        label = (route_label(results, case, rank, wrap=60)
+        label = (route_tick(results, case, rank, wrap=60)
                  + f"\n   {r['cost_usd_per_t']:,.1f} USD/t, {r['transit_days']:.1f} days, {r['distance_km']:,.0f} km")
         width = 2.6 - 0.35 * min(i, 4)  # the cheapest on top, a little wider, so shared stretches stay visible
         for ax, what in panels:

@@ -6,9 +6,10 @@ import textwrap
 
 import pandas as pd
 
-from ._style import check_flow_case, element_label, flow_subtitle, node_name, titles
-from ._style import RIGHT_FIRST, declutter
-from .map import LEADER, country_labels, draw_network, map_axes, node_labels, place_labels
+from ._checks import check_flow_case
+from ._labels import element_label, flow_subtitle, node_name, titles
+from ._layout import RIGHT_FIRST, declutter
+from .map import country_labels, draw_network, map_axes, node_labels, place_labels
 
 # label places: the map's, then further out (origins and bottlenecks crowd the mines' corner)
 FAR = tuple((dx, dy, ha, va) for dy in (28, -28, 42, -42) for dx, ha in ((5, "left"), (-5, "right"))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 
-from ._style import (RIGHT_FIRST, KIND_STYLES, declutter, MODE_STYLES, case_subtitle, check_case, check_ranks, new_figure, route_colors,
-                     route_label, node_name, titles)
+from ._checks import check_case, check_ranks
+from ._labels import case_subtitle, node_name, route_tick, titles
+from ._layout import RIGHT_FIRST, declutter
+from ._style import KIND_STYLES, MODE_STYLES, new_figure, route_colors
 
 COUNTRY_NAMES = {"MN": "MONGOLIA", "CN": "CHINA", "RU": "RUSSIA", "KP": "DPRK", "KR": "KOREA", "JP": "JAPAN"}
 
@@ -140,7 +142,7 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
         seq = results.routes.at[(case, rank), "nodes"]
         ax.plot(nodes.loc[seq, "lon"], nodes.loc[seq, "lat"], color=colors[(case, rank)], alpha=0.55,
                 linewidth=3.5 + 2.5 * (n - 1 - i), solid_capstyle="round", solid_joinstyle="round", zorder=2 + i,
-                label=route_label(results, case, rank, wrap=58), gid=f"route:{rank}")
+                label=route_tick(results, case, rank, wrap=58), gid=f"route:{rank}")
     draw_network(ax, full, results.scenario.case(case).network)
     countries = country_labels(ax, nodes)
     names = []

@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import fit_texts, new_figure, plain, route_colors, route_label, titles
+from ._labels import plain, route_tick, titles
+from ._layout import fit_texts
+from ._style import new_figure, route_colors
 
 MAX_VIOLIN_DRAWS = 20_000  # kernel density estimates on an evenly spaced subsample of the draws
 LOW_COLOR, HIGH_COLOR = "#4C72B0", "#DD8452"
@@ -27,7 +29,7 @@ def _case_draws(results, case: str | None):
 def _route_ticks(ax, results, case: str, ranks, pos, extra=None) -> None:
     """Route labels on the y axis, each in its route's colour (as in the other charts of the run)."""
     colors = route_colors(results)
-    labels = [route_label(results, case, r) + (extra[i] if extra else "") for i, r in enumerate(ranks)]
+    labels = [route_tick(results, case, r) + (extra[i] if extra else "") for i, r in enumerate(ranks)]
     ax.set_yticks(pos, labels, fontsize=8.5)
     for tick, r in zip(ax.get_yticklabels(), ranks):
         tick.set_color(colors[(case, r)])

@@ -1,9 +1,9 @@
-"""Vectorised pricing of routes over many parameter draws.
+"""Re-pricing the routes of a case for many draws at once.
 
-A route's money and time are sums over its arcs, and an arc's money and time are simple functions of a few table
-cells: a link arc costs ``distance_km x tariff_usd_per_tkm + fixed_usd_per_t`` plus the pass charge of the node it
-enters and takes ``distance_km / speed_km_per_day`` days plus that node's pass time; a transfer arc costs
-``cost_usd_per_t`` and takes ``dwell_hours``. So for a block of draws (columns) we
+A route's money and time are sums over its arcs, and an arc's money and time follow from a few table cells by the
+rules of :mod:`corridor.costs`: a link arc reads its link's ``distance_km``, ``tariff_usd_per_tkm``,
+``fixed_usd_per_t`` and ``speed_km_per_day``; a pass arc its node's ``pass_usd_per_t`` and ``pass_hours``; a
+transfer arc its row's ``cost_usd_per_t`` and ``dwell_hours``. So for a block of draws (columns) we
 
 1. build the drawn values of the uncertain cells (cells x draws) from the entry values (entries x draws),
 2. recompute only the arcs that read an uncertain cell, as differences from their file values (arcs x draws),
@@ -25,24 +25,28 @@ break-even search, which move one entry at a time).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from .graph import RoutingGraph
-from .sampling import Entry
-from .sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
+from .. import costs
+from ..graph import RoutingGraph
+from ..sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
+from .entries import Entry
 
-# Inputs of an arc's money and time: (table, column) and the arc column naming the table row.
-LINK_INPUTS = {"distance_km": "ref", "tariff_usd_per_tkm": "ref", "fixed_usd_per_t": "ref", "speed_km_per_day": "ref",
-               "pass_usd_per_t": "node", "pass_hours": "node"}
-TRANSFER_INPUTS = {"cost_usd_per_t": "ref", "dwell_hours": "ref"}
-INPUT_TABLE = {"distance_km": "links", "tariff_usd_per_tkm": "links", "fixed_usd_per_t": "links",
-               "speed_km_per_day": "links", "pass_usd_per_t": "nodes", "pass_hours": "nodes",
-               "cost_usd_per_t": "transfers", "dwell_hours": "transfers"}
-# Sea links priced by vessel class read, besides their distance and fixed charge, these vessels.csv columns.
-VESSEL_INPUTS = COST_COLUMNS
+# The table cells an arc's money and time read, by arc kind: column -> table. Every arc names its row by ``ref``.
+ARC_INPUTS = {
+    "link": {"distance_km": "links", "tariff_usd_per_tkm": "links", "fixed_usd_per_t": "links",
+             "speed_km_per_day": "links"},
+    "pass": {"pass_usd_per_t": "nodes", "pass_hours": "nodes"},
+    "transfer": {"cost_usd_per_t": "transfers", "dwell_hours": "transfers"},
+}
+INPUT_KIND = {col: kind for kind, cols in ARC_INPUTS.items() for col in cols}
+INPUT_TABLE = {col: table for cols in ARC_INPUTS.values() for col, table in cols.items()}
+KIND_TABLE = {"link": "links", "pass": "nodes", "transfer": "transfers"}
+
+Cells = dict[tuple[str, str], np.ndarray]
 
 
 class ArcPricer:
@@ -54,14 +58,11 @@ class ArcPricer:
         The case's graph (built from the case's network, changes applied).
     entries : sequence of Entry
         All the scenario's uncertain entries; those that select no row of this case's network are ignored.
-    destination : str
-        The destination node, whose pass charge no route pays.
     """
 
-    def __init__(self, graph: RoutingGraph, entries: tuple[Entry, ...], destination: str):
+    def __init__(self, graph: RoutingGraph, entries: Sequence[Entry]):
         net = graph.network
         self.graph = graph
-        self.destination = destination
         # uncertain cells: (table, column) -> row ids, and the entries that act on them (entry number, positions)
         rows: dict[tuple[str, str], list[str]] = {}
         self.actions: list[tuple[int, tuple[str, str], np.ndarray, str]] = []
@@ -81,49 +82,41 @@ class ArcPricer:
         self.active_entries = sorted({a[0] for a in self.actions})
 
         arcs = graph.arcs
-        is_link = (arcs["kind"] == "link").to_numpy()
-        at_dest = (arcs["node"] == destination).to_numpy() & is_link
+        kind = arcs["kind"].to_numpy()
+        refs = arcs["ref"].to_numpy()
+        self.is_link = kind == "link"
         by_vessel = net.links.index[(net.links["mode"] == "sea") & net.links["tariff_usd_per_tkm"].isna()]
-        self.is_vessel = is_link & arcs["ref"].isin(by_vessel).to_numpy()
+        self.is_vessel = self.is_link & arcs["ref"].isin(by_vessel).to_numpy()
+        self.is_pass = kind == "pass"
+        self.is_transfer = kind == "transfer"
         varies = np.zeros(len(arcs), dtype=bool)
-        for (table, col), ids in rows.items():
+        for (table, _col), ids in rows.items():
             if table == "vessels":
                 varies |= self.is_vessel
-            elif table == "links":
-                varies |= is_link & arcs["ref"].isin(ids).to_numpy()
-            elif table == "nodes":
-                varies |= is_link & ~at_dest & arcs["node"].isin(ids).to_numpy()
             else:
-                varies |= ~is_link & arcs["ref"].isin(ids).to_numpy()
+                arc_kind = next(k for k, t in KIND_TABLE.items() if t == table)
+                varies |= (kind == arc_kind) & np.isin(refs, ids)
         self.var_arcs = np.flatnonzero(varies)
-        self.is_link = is_link
-        self.at_dest = at_dest
         # file values of every input of every arc, and where an uncertain cell feeds it (-1: it does not)
-        links, nodes, transfers = net.links, net.nodes, net.transfers
-        n = len(arcs)
         self.base: dict[str, np.ndarray] = {}
         self.cell_index: dict[str, np.ndarray] = {}
-        for col in (*LINK_INPUTS, *TRANSFER_INPUTS):
-            table = INPUT_TABLE[col]
-            owner = is_link if col in LINK_INPUTS else ~is_link
-            key_col = LINK_INPUTS.get(col) or TRANSFER_INPUTS[col]
-            keys = arcs[key_col].to_numpy()
-            df = {"links": links, "nodes": nodes, "transfers": transfers}[table]
-            base = np.zeros(n)
-            base[owner] = df.loc[keys[owner], col].to_numpy(dtype=float) if owner.any() else 0.0
-            idx = np.full(n, -1, dtype=np.int64)
+        for col, table in INPUT_TABLE.items():
+            owner = kind == INPUT_KIND[col]
+            base = np.zeros(len(arcs))
+            if owner.any():
+                base[owner] = net.table(table).loc[refs[owner], col].to_numpy(dtype=float)
+            idx = np.full(len(arcs), -1, dtype=np.int64)
             ids = rows.get((table, col))
             if ids:
                 pos = {rid: j for j, rid in enumerate(ids)}
-                feeds = owner & (~at_dest if table == "nodes" else True)
-                idx[feeds] = [pos.get(k, -1) for k in keys[feeds]]
+                idx[owner] = [pos.get(k, -1) for k in refs[owner]]
             self.base[col] = base
             self.cell_index[col] = idx
         self.base_usd = arcs["usd_per_t"].to_numpy(dtype=float)
         self.base_hours = arcs["hours"].to_numpy(dtype=float)
         self._init_sea(net, arcs, rows)
 
-    def _init_sea(self, net, arcs: pd.DataFrame, rows: dict) -> None:
+    def _init_sea(self, net, arcs, rows: dict) -> None:
         """Vessel classes (smallest first), their file values and uncertain cells, and which fit each sea arc."""
         self.lot_t = self.graph.lot_t
         v = by_size(net.vessels)
@@ -131,7 +124,7 @@ class ArcPricer:
         self.cargo_t = v["cargo_t"].to_numpy(float) if len(v) else np.zeros(0)
         self.vessel_base: dict[str, np.ndarray] = {}
         self.vessel_index: dict[str, np.ndarray] = {}
-        for col in VESSEL_INPUTS:
+        for col in COST_COLUMNS:
             self.vessel_base[col] = v[col].to_numpy(float) if len(v) else np.zeros(0)
             ids = rows.get(("vessels", col), [])
             pos = {rid: j for j, rid in enumerate(ids)}
@@ -149,7 +142,7 @@ class ArcPricer:
             self.sea_usd0[a], self.sea_hours0[a] = usd[:, 0], hours[:, 0]
 
     # ----- step 1: cells ------------------------------------------------------------------------------
-    def cells(self, x: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
+    def cells(self, x: np.ndarray) -> Cells:
         """Drawn values of the uncertain cells (rows x draws) from entry values ``x`` (entries x draws)."""
         n = x.shape[1]
         out = {key: np.repeat(base[:, None], n, axis=1) for key, base in self.cell_base.items()}
@@ -168,43 +161,42 @@ class ArcPricer:
         return out
 
     # ----- step 2: arcs -------------------------------------------------------------------------------
-    def deltas(self, arc_ids: np.ndarray, cells: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def deltas(self, arc_ids: np.ndarray, cells: Cells, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Change of money (USD/t) and of time (days) of arcs ``arc_ids`` from their file values (arcs x draws)."""
         arc_ids = np.asarray(arc_ids, dtype=np.int64)
         dm = np.zeros((len(arc_ids), n))
         dd = np.zeros((len(arc_ids), n))
-        link = self.is_link[arc_ids]
         vessel = self.is_vessel[arc_ids]
-        plain = link & ~vessel
+        plain = self.is_link[arc_ids] & ~vessel
         if plain.any():
             a = arc_ids[plain]
             get = self._inputs(a, cells, n)
-            usd = get("distance_km") * get("tariff_usd_per_tkm") + get("fixed_usd_per_t")
-            hours = get("distance_km") / get("speed_km_per_day") * 24.0
-            pass_usd, pass_hours = get("pass_usd_per_t"), get("pass_hours")
-            dm[plain] = (usd - self.base_usd[a, None]) + (pass_usd - self.base["pass_usd_per_t"][a, None])
-            dd[plain] = (hours - self.base_hours[a, None]) / 24.0 + (pass_hours - self.base["pass_hours"][a, None]) / 24.0
+            usd = costs.link_usd_per_t(get("distance_km"), get("tariff_usd_per_tkm"), get("fixed_usd_per_t"))
+            hours = costs.link_hours(get("distance_km"), get("speed_km_per_day"))
+            dm[plain] = usd - self.base_usd[a, None]
+            dd[plain] = costs.days(hours - self.base_hours[a, None])
         if vessel.any():
             a = arc_ids[vessel]
             get = self._inputs(a, cells, n)
             usd, hours, _ = self._sea(a, get("distance_km"), get("fixed_usd_per_t"), cells, n)
-            pass_usd, pass_hours = get("pass_usd_per_t"), get("pass_hours")
-            dm[vessel] = (usd - self.sea_usd0[a, None]) + (pass_usd - self.base["pass_usd_per_t"][a, None])
-            dd[vessel] = ((hours - self.sea_hours0[a, None]) / 24.0
-                          + (pass_hours - self.base["pass_hours"][a, None]) / 24.0)
-        if (~link).any():
-            a = arc_ids[~link]
-            get = self._inputs(a, cells, n)
-            dm[~link] = get("cost_usd_per_t") - self.base_usd[a, None]
-            dd[~link] = (get("dwell_hours") - self.base_hours[a, None]) / 24.0
+            dm[vessel] = usd - self.sea_usd0[a, None]
+            dd[vessel] = costs.days(hours - self.sea_hours0[a, None])
+        for kind_mask, money_col, hours_col in ((self.is_pass, "pass_usd_per_t", "pass_hours"),
+                                                (self.is_transfer, "cost_usd_per_t", "dwell_hours")):
+            sel = kind_mask[arc_ids]
+            if sel.any():
+                a = arc_ids[sel]
+                get = self._inputs(a, cells, n)
+                dm[sel] = get(money_col) - self.base_usd[a, None]
+                dd[sel] = costs.days(get(hours_col) - self.base_hours[a, None])
         return dm, dd
 
-    def _sea(self, a: np.ndarray, distance_km: np.ndarray, fixed_usd_per_t: np.ndarray, cells: dict,
+    def _sea(self, a: np.ndarray, distance_km: np.ndarray, fixed_usd_per_t: np.ndarray, cells: Cells,
              n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Money (USD/t, freight + fixed charge), hours and chosen class (index into ``vessel_classes``) of the
         vessel-priced sea arcs ``a`` (arcs x draws; a single column where nothing varies), as corridor.sea prices them.
         """
-        vals = {c: self._vessel_values(c, cells, n)[None, :, :] for c in VESSEL_INPUTS}  # 1 x classes x draws
+        vals = {c: self._vessel_values(c, cells, n)[None, :, :] for c in COST_COLUMNS}  # 1 x classes x draws
         per_t = cost_per_t(distance_km[:, None, :], **vals, cargo_t=self.cargo_t[None, :, None], lot_t=self.lot_t)
         per_t = np.where(self.sea_fits[a][:, :, None], per_t, np.inf)
         best = per_t.argmin(axis=1)  # the first of equal costs: the smaller ship
@@ -213,7 +205,7 @@ class ArcPricer:
         speed = np.take_along_axis(np.broadcast_to(vals["speed_knots"], per_t.shape), pick, axis=1)[:, 0, :]
         return usd, passage_hours(distance_km, speed), best
 
-    def _vessel_values(self, col: str, cells: dict, n: int) -> np.ndarray:
+    def _vessel_values(self, col: str, cells: Cells, n: int) -> np.ndarray:
         """Drawn values of one vessels.csv column for every class (classes x draws, or classes x 1 if fixed)."""
         base = self.vessel_base[col]
         idx = self.vessel_index[col]
@@ -232,7 +224,7 @@ class ArcPricer:
         arcs : ndarray of int
             Their arc numbers.
         usd_per_t, hours : ndarray (arcs x draws)
-            Money (freight + the link's fixed charge, no pass charge) and passage time.
+            Money (freight + the link's fixed charge) and passage time.
         vessel_class : ndarray of str (arcs x draws)
             The class used.
         """
@@ -245,7 +237,7 @@ class ArcPricer:
         return (a, np.broadcast_to(usd, shape).copy(), np.broadcast_to(hours, shape).copy(),
                 self.vessel_classes[np.broadcast_to(best, shape)])
 
-    def _inputs(self, a: np.ndarray, cells: dict, n: int):
+    def _inputs(self, a: np.ndarray, cells: Cells, n: int) -> Callable[[str], np.ndarray]:
         def get(col: str) -> np.ndarray:
             base = self.base[col][a]
             idx = self.cell_index[col][a]
@@ -259,26 +251,21 @@ class ArcPricer:
 
     # ----- whole graph ---------------------------------------------------------------------------------
     def base_weights(self, vot: float) -> np.ndarray:
-        """Generalized cost of every arc at the file values, without the destination's pass charge."""
-        arcs = self.graph.arcs
-        keep = ~self.at_dest
-        money = self.base_usd + np.where(keep, arcs["pass_usd_per_t"].to_numpy(), 0.0)
-        days = (self.base_hours + np.where(keep, arcs["pass_hours"].to_numpy(), 0.0)) / 24.0
-        return money + vot * days
+        """Generalized cost of every arc at the file values."""
+        return self.graph.weights(vot)
 
     def weights(self, x: np.ndarray, vot: float) -> np.ndarray:
-        """Generalized cost of every arc (arcs x draws) for entry values ``x``, destination pass charge left out."""
+        """Generalized cost of every arc (arcs x draws) for entry values ``x``."""
         n = x.shape[1]
         w = np.repeat(self.base_weights(vot)[:, None], n, axis=1)
         if len(self.var_arcs):
             dm, dd = self.deltas(self.var_arcs, self.cells(x), n)
-            w[self.var_arcs] += dm + vot * dd
+            w[self.var_arcs] += costs.generalized(dm, dd, vot)
         return w
 
     def graph_with_weights(self, w: np.ndarray) -> RoutingGraph:
         """A copy of the graph whose arcs cost ``w`` (one draw) and take no time, for the k-shortest search."""
-        arcs = self.graph.arcs.assign(usd_per_t=w, pass_usd_per_t=0.0, hours=0.0, pass_hours=0.0)
-        return replace(self.graph, arcs=arcs)
+        return replace(self.graph, arcs=self.graph.arcs.assign(usd_per_t=w, hours=0.0))
 
 
 @dataclass
@@ -294,7 +281,7 @@ class RouteSet:
     days: np.ndarray
     vot: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         var = set(self.pricer.var_arcs.tolist())
         used = sorted({a for arcs in self.arc_lists for a in arcs if a in var})
         self.used = np.array(used, dtype=np.int64)
@@ -322,9 +309,4 @@ class RouteSet:
         return money, days
 
     def generalized(self, money: np.ndarray, days: np.ndarray) -> np.ndarray:
-        return money + self.vot * days
-
-
-def route_totals(legs: pd.DataFrame) -> tuple[float, float]:
-    """Money and days of a route from its legs, summed exactly as the deterministic run sums them."""
-    return float(legs["usd_per_t"].sum()), float(legs["days"].sum())
+        return costs.generalized(money, days, self.vot)

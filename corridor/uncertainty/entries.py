@@ -1,4 +1,4 @@
-"""Uncertain inputs: the ``[[uncertainty]]`` entries of a scenario file, their distributions and their draws.
+"""The ``[[uncertainty]]`` entries of a scenario file: read and checked once, at load.
 
 An entry selects cells of a network table the way ``[[cases.change]]`` does (``table``, ``where``) plus one
 ``column``, and gives a distribution for them, applied as a multiplier of the file value (``as = "scale"``, the
@@ -17,10 +17,6 @@ default) or as the value itself (``as = "value"``)::
 Entries that share a ``group`` move together: one uniform number per draw feeds every entry of the group through
 its own inverse distribution function (so two entries with the same distribution get the same value).
 
-Every draw is made by inverse transform from uniforms, one independent PCG64 stream per group
-(``SeedSequence(seed, spawn_key=(group,))``), so a draw depends only on the seed, the group and its index: drawing
-in chunks of any size gives the same numbers bit for bit.
-
 Sea links priced by vessel class (blank tariff, see :mod:`corridor.sea`) move with entries on the ``vessels`` table
 (hire, fuel price and rates, port days and dues, speed; ``where`` picks classes, ``{}`` all) and with link entries on
 their ``distance_km`` or ``fixed_usd_per_t``; a link entry on their tariff or speed is refused (they have none).
@@ -31,19 +27,23 @@ positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribu
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from .._validate import Checker
+from ..sea import COST_COLUMNS
+from .distributions import Distribution
+
+if TYPE_CHECKING:
+    from ..network import Network
 
 # Columns an entry may make uncertain: those that enter a route's money or time.
 UNCERTAIN_COLUMNS = {
     "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t"),
     "nodes": ("pass_usd_per_t", "pass_hours"),
     "transfers": ("cost_usd_per_t", "dwell_hours"),
-    "vessels": ("hire_usd_per_day", "fuel_usd_per_t", "fuel_sea_t_per_day", "fuel_port_t_per_day", "port_days",
-                "port_usd_per_voyage", "speed_knots"),  # = sea.COST_COLUMNS: they price the sea links without a tariff
+    "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
 }
 POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots"}
 # On a sea link priced by vessel class (blank tariff) only these link columns enter its cost or time; the rest is in
@@ -57,100 +57,7 @@ PARAMETERS = {  # distribution -> (required keys, optional keys)
 }
 ENTRY_KEYS = {"name", "table", "where", "column", "distribution", "as", "group", "note", "low", "high", "mode", "mean",
               "sd"}
-TORNADO_TAIL = 0.05  # an unbounded side of a distribution is taken at its 5th / 95th percentile for the tornado
 
-
-@dataclass(frozen=True)
-class Distribution:
-    """A distribution of one uncertain input, sampled by its inverse distribution function :meth:`ppf`.
-
-    Parameters
-    ----------
-    kind : {"uniform", "triangular", "normal", "lognormal"}
-    low, high : float or None
-        Bounds (the support of uniform and triangular; truncation points of normal and lognormal).
-    mode : float or None
-        Peak of a triangular distribution.
-    mean, sd : float or None
-        Mean and standard deviation of a normal or lognormal (of the value itself, not of its log).
-    """
-
-    kind: str
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        """The values at probabilities ``u`` (each in [0, 1))."""
-        u = np.asarray(u, dtype=float)
-        if self.kind == "uniform":
-            return self.low + u * (self.high - self.low)
-        if self.kind == "triangular":
-            lo, c, hi = self.low, self.mode, self.high
-            if hi == lo:
-                return np.full_like(u, lo)
-            f = (c - lo) / (hi - lo)
-            left = lo + np.sqrt(u * (hi - lo) * (c - lo))
-            right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - c))
-            return np.where(u < f, left, right)
-        if self.sd == 0.0:
-            return np.full_like(u, float(np.clip(self.mean, self._lower(), self._upper())))
-        mu, sigma, transform = self._normal_parameters()
-        from scipy.special import ndtr, ndtri
-
-        a, b = self._standard_bounds(mu, sigma)
-        fa, fb = ndtr(a), ndtr(b)
-        z = ndtri(fa + u * (fb - fa))
-        return np.clip(transform(mu + sigma * z), self._lower(), self._upper())
-
-    def bounds(self) -> tuple[float, float]:
-        """Low and high values for a tornado: the bounds where there are any, else the 5th / 95th percentiles."""
-        lo, hi = self._lower(), self._upper()
-        if self.kind in ("normal", "lognormal"):
-            q = self.ppf(np.array([TORNADO_TAIL, 1.0 - TORNADO_TAIL]))
-            lo = lo if self.low is not None else float(q[0])
-            hi = hi if self.high is not None else float(q[1])
-        return float(lo), float(hi)
-
-    def expectation(self) -> float:
-        """The mean (of the truncated distribution, estimated by quadrature for normal and lognormal)."""
-        if self.kind == "uniform":
-            return (self.low + self.high) / 2.0
-        if self.kind == "triangular":
-            return (self.low + self.mode + self.high) / 3.0
-        u = (np.arange(200_000) + 0.5) / 200_000  # midpoint rule on the inverse distribution function
-        return float(self.ppf(u).mean())
-
-    def describe(self) -> str:
-        if self.kind == "uniform":
-            return f"uniform {self.low:g}–{self.high:g}"
-        if self.kind == "triangular":
-            return f"triangular {self.low:g}–{self.mode:g}–{self.high:g}"
-        cut = "" if self.low is None and self.high is None else \
-            f" cut to {self.low if self.low is not None else 0:g}–{self.high if self.high is not None else math.inf:g}"
-        return f"{self.kind} mean {self.mean:g} sd {self.sd:g}{cut}"
-
-    # -- helpers -----------------------------------------------------------------------------------------
-    def _lower(self) -> float:
-        return self.low if self.low is not None else 0.0
-
-    def _upper(self) -> float:
-        return self.high if self.high is not None else math.inf
-
-    def _normal_parameters(self):
-        if self.kind == "normal":
-            return self.mean, self.sd, lambda x: x
-        sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        return math.log(self.mean) - sigma2 / 2.0, math.sqrt(sigma2), np.exp
-
-    def _standard_bounds(self, mu: float, sigma: float) -> tuple[float, float]:
-        lo, hi = self._lower(), self._upper()
-        if self.kind == "lognormal":
-            lo = math.log(lo) if lo > 0 else -math.inf
-            hi = math.log(hi) if math.isfinite(hi) else math.inf
-        return (lo - mu) / sigma, (hi - mu) / sigma
 
 
 @dataclass(frozen=True)
@@ -166,44 +73,30 @@ class Entry:
     column: str
     distribution: Distribution
     how: str = "scale"
-    group: str = ""
+    group: str | None = None  # entries with the same group share one draw; None: the entry is a group of its own
     where_in_file: str = field(default="", compare=False)
 
     def bounds(self) -> tuple[float, float]:
         return self.distribution.bounds()
 
+    @property
+    def group_key(self) -> tuple[str, str]:
+        """What identifies the entry's group: ``("group", group)``, or ``("entry", name)`` for an entry on its own."""
+        return ("group", self.group) if self.group is not None else ("entry", self.name)
 
-def groups(entries: tuple[Entry, ...] | list[Entry]) -> list[str]:
-    """Group names in order of first appearance (an entry without a group is its own group)."""
-    return list(dict.fromkeys(e.group for e in entries))
-
-
-def sample_uniforms(seed: int, n_groups: int, start: int, stop: int) -> np.ndarray:
-    """Uniform numbers in (0, 1) for draws ``start .. stop-1``: array (groups x draws).
-
-    Group ``g`` has its own stream ``PCG64(SeedSequence(seed, spawn_key=(g,)))``; draw ``i`` is the ``i``-th number of
-    that stream whatever the chunking. (Skipping to ``start`` advances the stream; 0 is replaced by 2**-54.)
-    """
-    out = np.empty((n_groups, stop - start))
-    for g in range(n_groups):
-        bitgen = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(g,)))
-        if start:
-            bitgen.advance(start)  # Generator.random uses one 64-bit output per double
-        out[g] = np.random.Generator(bitgen).random(stop - start)
-    out[out == 0.0] = 2.0 ** -54
-    return out
+    @property
+    def group_label(self) -> str:
+        """The group's name in tables: its ``group``, or the entry's own name."""
+        return self.group if self.group is not None else self.name
 
 
-def entry_values(entries: tuple[Entry, ...], u: np.ndarray) -> np.ndarray:
-    """Values of each entry (entries x draws) from the uniforms of their groups (groups x draws)."""
-    index = {g: i for i, g in enumerate(groups(entries))}
-    return np.stack([e.distribution.ppf(u[index[e.group]]) for e in entries]) if entries else np.empty((0, u.shape[1]))
+def groups(entries: Sequence[Entry]) -> list[tuple[str, str]]:
+    """Group keys (:attr:`Entry.group_key`) in order of first appearance (an entry without a group is its own)."""
+    return list(dict.fromkeys(e.group_key for e in entries))
 
 
-# ----- reading and checking the [[uncertainty]] list -----------------------------------------------------
-
-def apply_values(network, entries: tuple[Entry, ...], values) -> Any:
-    """The network with one draw applied: entry ``i`` scales or sets its cells to ``values[i]``.
+def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[float]) -> Network:
+    """The network of one draw: entry ``i`` scales or sets its cells to ``values[i]``: entry ``i`` scales or sets its cells to ``values[i]``.
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
     entries that select no row of ``network`` (e.g. closed in a case) are skipped.
@@ -217,11 +110,8 @@ def apply_values(network, entries: tuple[Entry, ...], values) -> Any:
     return net
 
 
-def parse_entries(ck: Any, raw: Any, network) -> tuple[Entry, ...]:
-    """Check the ``[[uncertainty]]`` list of a scenario file against ``network``; problems go to ``ck.fail``.
-
-    ``ck`` is the scenario checker (``fail(where, what)``, ``table``, ``text``, ``number``).
-    """
+def parse_entries(ck: Checker, raw: Any, network: Network) -> tuple[Entry, ...]:
+    """Check the ``[[uncertainty]]`` list of a scenario file against ``network``; problems go to ``ck``."""
     if isinstance(raw, dict):
         raw = [raw]
     if not isinstance(raw, list):
@@ -245,7 +135,7 @@ def parse_entries(ck: Any, raw: Any, network) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def _parse_entry(ck: Any, item: dict, where: str, network) -> Entry | None:
+def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry | None:
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
@@ -288,10 +178,10 @@ def _parse_entry(ck: Any, item: dict, where: str, network) -> Entry | None:
         shown = ",".join(f"{k}={v}" for k, v in sel.items())
         name = f"{table}[{shown}].{column}"
     return Entry(name=name, table=table, where=dict(sel), column=column, distribution=dist, how=how,
-                 group=group if group is not None else f"\0{name}", where_in_file=where)
+                 group=group, where_in_file=where)
 
 
-def _parse_distribution(ck: Any, item: dict, where: str, *, positive: bool) -> Distribution | None:
+def _parse_distribution(ck: Checker, item: dict, where: str, *, positive: bool) -> Distribution | None:
     kind = item.get("distribution")
     if kind not in PARAMETERS:
         ck.fail(f"{where}.distribution", f"expected one of {', '.join(PARAMETERS)}, got {kind!r}")

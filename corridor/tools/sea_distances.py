@@ -16,7 +16,7 @@ Usage::
 
 Writing needs a folder path: a shipped network name (``baseline``) resolves to the installed package's
 data, which a command should not rewrite by accident, so a name is accepted only with ``--dry-run``.
-``links.csv`` and ``sources.csv`` are written together or not at all (temporary files, then ``os.replace``).
+``links.csv`` and ``sources.csv`` are written together or not at all (:func:`corridor._files.replace_together`).
 
 ``searoute`` is an optional dependency (``pip install "corridor[sea]"``): only this command needs it.
 """
@@ -26,16 +26,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import stat
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .network import load_network, resolve_network_path
+from .._files import replace_together
+from ..errors import InputError
+from ..network import load_network, resolve_network_path
 
 SOURCE_ID = "searoute"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), as used by searoute's haversine
@@ -159,7 +157,7 @@ def write(folder: str | Path, table: pd.DataFrame) -> list[str]:
         row[col["source"]] = ";".join(sources)
         row[col["note"]] = _note(row[col["note"]], t, version)
         changed.append(row[col["id"]])
-    _replace_together({folder / "links.csv": _csv_bytes(rows, eol),
+    replace_together({folder / "links.csv": _csv_bytes(rows, eol),
                        folder / "sources.csv": _with_source(folder / "sources.csv", version)})
     return changed
 
@@ -175,31 +173,6 @@ def _csv_bytes(rows: list[list[str]], eol: str) -> bytes:
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator=eol).writerows(rows)
     return buf.getvalue().encode("utf-8")
-
-
-def _replace_together(files: dict[Path, bytes]) -> None:
-    """Write each file's new bytes to a temporary file beside it, then move them all into place; if any
-    step fails, the files that were already replaced get their old bytes back and no temporary file stays."""
-    old = {path: path.read_bytes() for path in files}
-    temps: dict[Path, str] = {}
-    done: list[Path] = []
-    try:
-        for path, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = tmp
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-            done.append(path)
-    except BaseException:
-        for path in done:
-            path.write_bytes(old[path])
-        for tmp in temps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        raise
 
 
 def _with_source(path: Path, version: str) -> bytes:

@@ -1,0 +1,56 @@
+"""A case of a scenario, ready to solve: its shipment, annual flows, settings, and its network with the case's
+closures and changes applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from .network import Network
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A lot of ``tonnes`` of ``coal`` from ``origin`` to ``destination`` (node ids)."""
+
+    origin: str
+    destination: str
+    tonnes: float
+    coal: str = "thermal"  # which price of prices.csv the netback uses
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Annual volumes to allocate on the capacitated network (see :mod:`corridor.flows`).
+
+    ``supply`` and ``demand`` map node ids to Mt/yr; a tonne of demand left undelivered costs
+    ``unserved_penalty_usd_per_t``.
+    """
+
+    supply: dict[str, float]
+    demand: dict[str, float]
+    unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How many routes to list per case, and the value of time that turns transit days into money."""
+
+    routes: int = 5
+    value_of_time_usd_per_t_day: float = 0.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a scenario: its name, shipment, settings and the network with its changes applied.
+
+    ``shipment`` is None in a scenario with only ``[flows]``; ``flows`` is None without them.
+    """
+
+    name: str
+    description: str
+    shipment: Shipment | None
+    settings: Settings
+    network: Network
+    closed: tuple[str, ...] = ()
+    flows: Flows | None = None

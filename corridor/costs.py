@@ -1,0 +1,123 @@
+"""Every cost rule of the model, written once.
+
+The routing graph (:mod:`corridor.graph`), the re-pricing of draws (:mod:`corridor.uncertainty.reprice`) and the
+allocation LP (:mod:`corridor.flows`) all price through these functions, so a route costs the same in each.
+
+Per tonne, on each arc of the routing graph:
+
+- a **link**: money ``distance_km x tariff_usd_per_tkm + fixed_usd_per_t``, time ``distance_km / speed_km_per_day``
+  days; a sea link with a blank tariff is priced by vessel class instead (:mod:`corridor.sea`);
+- a **pass** through a node (arriving by one link and leaving by another): ``pass_usd_per_t`` and ``pass_hours`` of
+  the node (customs, inspection, waiting). A route starts after its origin and ends before its destination's pass
+  arc, so it never pays the pass of either: the rule is in the graph's shape, not in its callers;
+- a **transfer** (transloading, port handling, loading, unloading): ``cost_usd_per_t`` and ``dwell_hours``.
+
+A route's money and days are the sums over its arcs (:func:`route_totals`, in the order of its legs); its
+**generalized cost** is money + value of time x days (:func:`generalized`); its CO2 is the sum of
+``distance_km x co2_g_per_tkm`` over its links.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+
+if TYPE_CHECKING:
+    from .network import Network
+
+HOURS_PER_DAY = 24.0
+# What a tonne of annual demand left undelivered costs in an allocation, unless a scenario says otherwise: far above
+# any route's cost (coal is worth ~50-300 USD/t), so capacity, not price, decides what goes unserved.
+DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0
+
+
+def link_usd_per_t(distance_km, tariff_usd_per_tkm, fixed_usd_per_t):
+    """Money per tonne of a link priced by tariff: ``distance_km x tariff_usd_per_tkm + fixed_usd_per_t``."""
+    return distance_km * tariff_usd_per_tkm + fixed_usd_per_t
+
+
+def link_hours(distance_km, speed_km_per_day):
+    """Hours on a link priced by tariff: ``distance_km / speed_km_per_day x 24``."""
+    return distance_km / speed_km_per_day * HOURS_PER_DAY
+
+
+def days(hours):
+    """Hours in days."""
+    return hours / HOURS_PER_DAY
+
+
+def generalized(money, days_, value_of_time_usd_per_t_day):
+    """Generalized cost per tonne: money + value of time x days (scalars or arrays)."""
+    return money + value_of_time_usd_per_t_day * days_
+
+
+def co2_kg_per_t(distance_km, co2_g_per_tkm):
+    """CO2 of a link per tonne in kg: ``distance_km x co2_g_per_tkm / 1000``."""
+    return distance_km * co2_g_per_tkm / 1000.0
+
+
+def route_totals(legs: pd.DataFrame) -> tuple[float, float]:
+    """Money (USD/t) and days of a route from its legs, summed in leg order (the one way every caller sums them)."""
+    return float(legs["usd_per_t"].sum()), float(legs["days"].sum())
+
+
+def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
+    """Money, hours, CO2 intensity and vessel class of every link of ``net`` (one row per link, in file order).
+
+    Links with a tariff follow :func:`link_usd_per_t` and :func:`link_hours`; sea links with a blank tariff are
+    priced by vessel class for a lot of ``lot_t`` tonnes (:func:`corridor.sea.price_sea_links`; full ships when
+    None). A link that cannot be priced gets NaN (see :func:`price_problems`).
+
+    Returns
+    -------
+    DataFrame indexed by link id with ``usd_per_t``, ``hours``, ``co2_g_per_tkm`` (the link's, else the vessel
+    class's, else the default of its mode) and ``vessel_class`` (empty unless priced by vessel class).
+    """
+    lk = net.links
+    usd = link_usd_per_t(lk["distance_km"], lk["tariff_usd_per_tkm"], lk["fixed_usd_per_t"])
+    hours = link_hours(lk["distance_km"], lk["speed_km_per_day"])
+    co2 = lk["co2_g_per_tkm"].copy()
+    vessel = pd.Series("", index=lk.index, dtype=object)
+    if len(net.vessels) and (lk["mode"].eq("sea") & lk["tariff_usd_per_tkm"].isna()).any():
+        from .sea import price_sea_links
+
+        sea = price_sea_links(net, lot_t)
+        on = sea.index
+        usd[on] = sea["usd_per_t"]
+        hours[on] = sea["hours"]
+        co2[on] = co2[on].fillna(sea["co2_g_per_tkm"])
+        vessel[on] = sea["vessel_class"]
+    co2 = co2.fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
+    return pd.DataFrame({"usd_per_t": usd.astype(float), "hours": hours.astype(float),
+                         "co2_g_per_tkm": co2.astype(float), "vessel_class": vessel})
+
+
+def price_problems(net: Network, *, lot_t: float | None = None, prices: pd.DataFrame | None = None) -> list[str]:
+    """Links that cannot be priced (e.g. after a case's changes): a sea link no vessel class can sail, a link with a
+    tariff but no speed, a cost or time that is not a finite number. Empty when all is well.
+
+    ``prices`` are the links' prices from :func:`price_links`, if already computed.
+    """
+    if prices is None:
+        prices = price_links(net, lot_t)
+    lk = net.links
+    bad = ~(np.isfinite(prices["usd_per_t"].to_numpy()) & np.isfinite(prices["hours"].to_numpy()))
+    by_reason: dict[str, list[str]] = {}
+    for lid in lk.index[bad]:
+        mode, tariff, speed = lk.at[lid, "mode"], lk.at[lid, "tariff_usd_per_tkm"], lk.at[lid, "speed_km_per_day"]
+        if np.isnan(tariff) and mode == "sea":
+            why = ("no vessel class in vessels.csv fits both ports" if len(net.vessels)
+                   else "no tariff, and the network has no vessels.csv")
+        elif np.isnan(tariff):
+            why = "tariff_usd_per_tkm is blank"
+        elif np.isnan(speed):
+            why = "a tariff but no speed_km_per_day"
+        else:
+            why = "cost or time is not a finite number"
+        by_reason.setdefault(why, []).append(str(lid))
+    return [f"{len(ids)} link{'s' if len(ids) > 1 else ''} cannot be priced ({why}): {', '.join(ids)}"
+            for why, ids in by_reason.items()]

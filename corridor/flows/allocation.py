@@ -1,0 +1,192 @@
+"""The solved allocation of one case as pandas tables: routes of the flow, capacity elements with their shadow
+prices, destinations, origins and totals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import costs
+from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from ..graph import RoutingGraph
+from ..legs import key_nodes, route_label, route_nodes
+from .problem import FlowProblem, flow_problem
+from .solution import FlowSolution, decompose, solve_problem
+
+USD_PER_MUSD = 1e6
+ROUTE_COLUMNS = ["origin", "destination", "route", "mt_per_year", "cost_usd_per_t", "generalized_usd_per_t",
+                 "cost_usd_per_year", "nodes", "key_nodes", "links", "arcs"]
+ELEMENT_COLUMNS = ["kind", "id", "name", "flow_mt_per_year", "capacity_mt_per_year", "utilisation",
+                   "shadow_price_usd_per_t", "binding", "relieve_with"]
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The solved allocation of one case, as pandas tables.
+
+    Attributes
+    ----------
+    routes : DataFrame
+        The flow decomposed into origin-to-destination routes, largest first: Mt/yr, money and generalized
+        cost per tonne, money per year, nodes, key nodes, links and arcs (routing-graph arc numbers).
+    elements : DataFrame
+        Every element with a capacity (kind link, transfer or node): flow, capacity, utilisation and shadow
+        price (USD per tonne of extra annual capacity), binding ones first.
+    destinations : DataFrame
+        Demand, delivered and unserved Mt/yr per destination, and the marginal cost of one more tonne of
+        demand there (USD/t; equal to the penalty where demand is unserved).
+    origins : DataFrame
+        Supply and shipped Mt/yr per origin, and the value of one more tonne of supply there (USD/t).
+    totals : dict
+        ``total_cost_usd_per_year`` (the minimised objective: generalized transport cost plus unserved penalty),
+        ``transport_cost_usd_per_year`` (money paid for the delivered tonnes), ``generalized_cost_usd_per_year``,
+        ``unserved_penalty_usd_per_year``, ``delivered_mt_per_year``, ``unserved_mt_per_year``,
+        ``average_cost_usd_per_t`` and ``average_generalized_usd_per_t`` (per delivered tonne).
+    arc_flow : ndarray
+        Mt/yr on each arc of ``graph.arcs``.
+    lp_size : dict
+        Variables, rows and non-zeros of the LP.
+    """
+
+    routes: pd.DataFrame
+    elements: pd.DataFrame
+    destinations: pd.DataFrame
+    origins: pd.DataFrame
+    totals: dict
+    arc_flow: np.ndarray
+    lp_size: dict = field(default_factory=dict)
+
+
+def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
+             unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
+             value_of_time_usd_per_t_day: float = 0.0) -> Allocation:
+    """Allocate annual supply to demand at least total generalized cost on the capacitated ``graph``.
+
+    Parameters
+    ----------
+    graph : RoutingGraph
+        From :func:`corridor.build_graph`; capacities come from its network's ``capacity_mt_per_year``.
+    supply, demand : mapping of node id to Mt/yr
+        What each origin can ship, what each destination wants. No node may be in both.
+    unserved_penalty_usd_per_t : float
+        Cost of a tonne of demand left undelivered (keyword-only).
+    value_of_time_usd_per_t_day : float
+        Adds value of time x transit days to every tonne's cost (keyword-only).
+
+    Returns
+    -------
+    Allocation
+
+    Examples
+    --------
+    >>> g = corridor.build_graph(corridor.load_network("baseline"))
+    >>> alloc = allocate(g, {"tavan_tolgoi": 10}, {"pohang": 4, "tianjin": 6})
+    >>> alloc.elements.head()  # binding capacities first, with their shadow prices
+    """
+    problem = flow_problem(graph, supply, demand, unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
+                           value_of_time_usd_per_t_day=value_of_time_usd_per_t_day)
+    return read_solution(problem, solve_problem(problem))
+
+
+def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price: np.ndarray) -> list[str]:
+    """For each binding element with a price, the full elements at price 0 that carry exactly the same routes:
+    the price is what one more t/yr is worth when they are relieved together (each alone saves nothing)."""
+    out = [""] * len(ids)
+    if not len(ids) or not len(route_arcs):
+        return out
+    uses = np.column_stack([np.asarray(cap_block[:, list(p)].sum(axis=1)).ravel() > 0 for p in route_arcs])
+    carried = [frozenset(np.flatnonzero(row)) for row in uses]
+    for e in np.flatnonzero(binding & (price > 0)):
+        same = [ids[f] for f in np.flatnonzero(binding & (price <= 0)) if carried[f] == carried[e] and carried[e]]
+        out[e] = ";".join(same)
+    return out
+
+
+def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
+    """The tables of an :class:`Allocation` from a solved :class:`FlowProblem`."""
+    graph = problem.graph
+    arcs, net = graph.arcs, graph.network
+    n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
+    n_dest, n_orig, n_states = len(problem.destinations), len(problem.origins), len(graph.states)
+    x = np.clip(sol.x, 0.0, None)
+    arc_flow = x[:n_arcs]
+    y = x[n_arcs:n_arcs + n_sup]
+    z = x[n_arcs + n_sup:n_arcs + n_sup + n_snk]
+    unserved = x[n_arcs + n_sup + n_snk:]
+    vot = problem.value_of_time_usd_per_t_day
+
+    # Destinations and origins.
+    delivered = np.bincount(problem.sink_dest, weights=z, minlength=n_dest) if n_dest else np.zeros(0)
+    dest = pd.DataFrame({"demand_mt_per_year": problem.demand, "delivered_mt_per_year": delivered,
+                         "unserved_mt_per_year": unserved,
+                         "marginal_usd_per_t": sol.eq_marginals[n_states:n_states + n_dest]},
+                        index=pd.Index(problem.destinations, name="destination"))
+    shipped = np.bincount(problem.supply_origin, weights=y, minlength=n_orig) if n_orig else np.zeros(0)
+    orig = pd.DataFrame({"supply_mt_per_year": problem.supply, "shipped_mt_per_year": shipped,
+                         "value_usd_per_t": -sol.ub_marginals[:n_orig]},
+                        index=pd.Index(problem.origins, name="origin"))
+    orig["value_usd_per_t"] = orig["value_usd_per_t"].where(orig["value_usd_per_t"].abs() > 1e-9, 0.0)
+
+    # Routes: path decomposition, each priced exactly as the LP prices it.
+    money, days = graph.money(), graph.days()
+    nodes = net.nodes
+    kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
+    rows = []
+    for o, d, path, amount in decompose(problem, x):
+        p = list(path)
+        dnode = problem.destinations[d]
+        cost = float(money[p].sum())
+        gen = costs.generalized(cost, float(days[p].sum()), vot)
+        legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
+        keys = key_nodes(legs, nodes) if p else [dnode]
+        is_link = kind[p] == "link"
+        rows.append(dict(origin=problem.origins[o], destination=dnode,
+                         route=route_label(keys, nodes), mt_per_year=amount,
+                         cost_usd_per_t=cost, generalized_usd_per_t=gen, cost_usd_per_year=cost * amount * USD_PER_MUSD,
+                         nodes=route_nodes(legs) if p else [dnode], key_nodes=keys,
+                         links=list(arcs["ref"].to_numpy()[p][is_link]), arcs=p))
+    routes = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+    routes = routes.sort_values(["mt_per_year", "generalized_usd_per_t"], ascending=[False, True],
+                                kind="stable").reset_index(drop=True)
+
+    # Capacity elements: flow, utilisation, shadow price (USD/t, >= 0).
+    el = problem.elements.copy()
+    cap_block = problem.A_ub[n_orig:, :n_arcs]
+    el["flow_mt_per_year"] = cap_block @ arc_flow if len(el) else np.zeros(0)
+    cap = el["capacity_mt_per_year"].to_numpy(float)
+    flow = el["flow_mt_per_year"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), np.where(flow > 0, np.inf, 1.0))
+    el["utilisation"] = util
+    price = -sol.ub_marginals[n_orig:]
+    el["shadow_price_usd_per_t"] = np.where(np.abs(price) < 1e-9, 0.0, price)
+    el["binding"] = util >= 1.0 - 1e-7
+    el["relieve_with"] = _partners(cap_block, routes["arcs"], el["id"].to_numpy(), el["binding"].to_numpy(),
+                                   el["shadow_price_usd_per_t"].to_numpy())
+    el = el.sort_values(["shadow_price_usd_per_t", "utilisation", "kind", "id"],
+                        ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
+    el = el[ELEMENT_COLUMNS]
+
+    delivered_total = float(delivered.sum())
+    transport = float((routes["cost_usd_per_t"] * routes["mt_per_year"]).sum()) * USD_PER_MUSD
+    generalized = float((routes["generalized_usd_per_t"] * routes["mt_per_year"]).sum()) * USD_PER_MUSD
+    penalty = float(unserved.sum()) * problem.unserved_penalty_usd_per_t * USD_PER_MUSD
+    per_t = (lambda usd: usd / (delivered_total * USD_PER_MUSD)) if delivered_total > 0 else (lambda usd: 0.0)
+    totals = {
+        "total_cost_usd_per_year": sol.objective * USD_PER_MUSD,
+        "transport_cost_usd_per_year": transport,
+        "generalized_cost_usd_per_year": generalized,
+        "unserved_penalty_usd_per_year": penalty,
+        "supply_mt_per_year": float(problem.supply.sum()),
+        "demand_mt_per_year": float(problem.demand.sum()),
+        "delivered_mt_per_year": delivered_total,
+        "unserved_mt_per_year": float(unserved.sum()),
+        "average_cost_usd_per_t": per_t(transport),
+        "average_generalized_usd_per_t": per_t(generalized),
+        "unserved_penalty_usd_per_t": problem.unserved_penalty_usd_per_t,
+    }
+    return Allocation(routes=routes, elements=el, destinations=dest, origins=orig, totals=totals,
+                      arc_flow=arc_flow, lp_size=problem.size())

@@ -1,0 +1,169 @@
+"""The allocation LP as sparse arrays: variables, conservation, demand, supply and capacity rows, costs
+(see :mod:`corridor.flows`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from ..graph import RoutingGraph
+
+
+@dataclass(frozen=True)
+class FlowProblem:
+    """The LP of an allocation, as scipy arrays, with what is needed to read its solution.
+
+    Variable order: arc flows (``n_arcs``), super-source entries (``supply_state``), demand entries
+    (``sink_state``), unserved (one per destination). Rows: ``A_eq`` = conservation at each state, then
+    demand per destination; ``A_ub`` = supply per origin, then one row per capacity element.
+    """
+
+    graph: RoutingGraph
+    origins: list[str]
+    destinations: list[str]
+    supply: np.ndarray
+    demand: np.ndarray
+    supply_state: np.ndarray
+    supply_origin: np.ndarray
+    sink_state: np.ndarray
+    sink_dest: np.ndarray
+    elements: pd.DataFrame  # kind, id, name, capacity_mt_per_year (one per capacity row)
+    c: np.ndarray
+    A_eq: Any  # scipy.sparse matrix
+    b_eq: np.ndarray
+    A_ub: Any
+    b_ub: np.ndarray
+    unserved_penalty_usd_per_t: float
+    value_of_time_usd_per_t_day: float
+
+    @property
+    def n_arcs(self) -> int:
+        return len(self.graph.arcs)
+
+    def size(self) -> dict[str, int]:
+        """Columns, rows and non-zeros of the LP."""
+        return {"variables": len(self.c), "equality_rows": self.A_eq.shape[0], "inequality_rows": self.A_ub.shape[0],
+                "nonzeros": int(self.A_eq.nnz + self.A_ub.nnz)}
+
+
+# ----- building the LP -----------------------------------------------------------------------------
+
+def _end_entries(graph: RoutingGraph, places: list[str], which: str) -> tuple[np.ndarray, np.ndarray]:
+    present = set(graph.network.nodes.index)
+    states, owners = [], []
+    for i, place in enumerate(places):
+        if place not in present:  # closed in this case: nothing can start or end there
+            continue
+        found = graph.origin_states(place) if which == "origin" else graph.destination_states(place)
+        states += found
+        owners += [i] * len(found)
+    return np.asarray(states, dtype=np.int64), np.asarray(owners, dtype=np.int64)
+
+
+def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The capacity elements of ``graph`` and their rows as (row, arc) pairs.
+
+    Returns
+    -------
+    elements : DataFrame
+        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``; row ``r`` of the capacity
+        block is ``elements.iloc[r]``.
+    rows, cols : ndarray
+        Each arc counted in a row: ``rows[j]`` is the element, ``cols[j]`` the arc.
+    """
+    net, arcs = graph.network, graph.arcs
+    kind = arcs["kind"].to_numpy()
+    ref = arcs["ref"].to_numpy()
+    entered = arcs["node"].to_numpy()
+    is_link = kind == "link"
+    parts, rows, cols = [], [], []
+    start = 0
+    names = net.nodes["name"]
+
+    def name_of(table: str, df: pd.DataFrame) -> np.ndarray:
+        if table == "links":
+            return (names.reindex(df["from"]).to_numpy(dtype=object) + " – "
+                    + names.reindex(df["to"]).to_numpy(dtype=object))
+        if table == "transfers":
+            return (names.reindex(df["node"]).to_numpy(dtype=object) + " "
+                    + df.index.str.split(":").str[1].to_numpy(dtype=object))
+        return df["name"].to_numpy(dtype=object)
+
+    for table in ("links", "transfers", "nodes"):
+        df = net.table(table)
+        capped = df[df["capacity_mt_per_year"].notna()]
+        ids = pd.Index(capped.index)
+        kind_name = table[:-1]
+        parts.append(pd.DataFrame({"kind": kind_name, "id": ids, "name": name_of(table, capped) if len(capped) else [],
+                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float)}))
+        if table == "links":
+            member, key = is_link, ref
+        elif table == "transfers":
+            member, key = kind == "transfer", ref
+        else:
+            member, key = is_link, entered
+        pos = ids.get_indexer(key)
+        hit = member & (pos >= 0)
+        rows.append(start + pos[hit])
+        cols.append(np.flatnonzero(hit))
+        start += len(ids)
+    elements = pd.concat(parts, ignore_index=True)
+    return elements, np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
+
+
+def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
+                 unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
+                 value_of_time_usd_per_t_day: float = 0.0) -> FlowProblem:
+    """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
+
+    ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
+    simply supply nothing and receive nothing.
+    """
+    from scipy import sparse
+
+    arcs = graph.arcs
+    origins, destinations = list(supply), list(demand)
+    if set(origins) & set(destinations):
+        both = ", ".join(sorted(set(origins) & set(destinations)))
+        raise ValueError(f"a node cannot be both an origin and a destination: {both}")
+    vot = float(value_of_time_usd_per_t_day)
+    n_arcs, n_states = len(arcs), len(graph.states)
+    sup_state, sup_origin = _end_entries(graph, origins, "origin")
+    snk_state, snk_dest = _end_entries(graph, destinations, "destination")
+    n_sup, n_snk, n_dest, n_orig = len(sup_state), len(snk_state), len(destinations), len(origins)
+    n_var = n_arcs + n_sup + n_snk + n_dest
+    a_idx = np.arange(n_arcs)
+    y_idx = n_arcs + np.arange(n_sup)
+    z_idx = n_arcs + n_sup + np.arange(n_snk)
+    u_idx = n_arcs + n_sup + n_snk + np.arange(n_dest)
+
+    tails, heads = arcs["tail"].to_numpy(), arcs["head"].to_numpy()
+    eq_rows = np.concatenate([heads, tails, sup_state, snk_state, n_states + snk_dest, n_states + np.arange(n_dest)])
+    eq_cols = np.concatenate([a_idx, a_idx, y_idx, z_idx, z_idx, u_idx])
+    eq_vals = np.concatenate([np.ones(n_arcs), -np.ones(n_arcs), np.ones(n_sup), -np.ones(n_snk), np.ones(n_snk),
+                              np.ones(n_dest)])
+    A_eq = sparse.csr_matrix((eq_vals, (eq_rows, eq_cols)), shape=(n_states + n_dest, n_var))
+    b_eq = np.concatenate([np.zeros(n_states), np.array([float(demand[d]) for d in destinations])])
+
+    elements, cap_rows, cap_cols = capacity_rows(graph)
+    ub_rows = np.concatenate([sup_origin, n_orig + cap_rows])
+    ub_cols = np.concatenate([y_idx, cap_cols])
+    A_ub = sparse.csr_matrix((np.ones(len(ub_rows)), (ub_rows, ub_cols)), shape=(n_orig + len(elements), n_var))
+    b_ub = np.concatenate([np.array([float(supply[o]) for o in origins]),
+                           elements["capacity_mt_per_year"].to_numpy(float)])
+
+    # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
+    c = np.concatenate([graph.weights(vot), np.zeros(n_sup), np.zeros(n_snk),
+                        np.full(n_dest, float(unserved_penalty_usd_per_t))])
+    return FlowProblem(graph=graph, origins=origins, destinations=destinations,
+                       supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(), supply_state=sup_state,
+                       supply_origin=sup_origin, sink_state=snk_state, sink_dest=snk_dest, elements=elements,
+                       c=c, A_eq=A_eq, b_eq=b_eq, A_ub=A_ub, b_ub=b_ub,
+                       unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot)
+
+

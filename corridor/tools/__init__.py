@@ -1,0 +1,1 @@
+"""Maintenance commands for the network data (not used by runs): ``corridor sea-distances``."""

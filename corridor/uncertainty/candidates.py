@@ -1,0 +1,100 @@
+"""The candidate routes of a case: the k cheapest at the file values and at the ends of every uncertain range,
+ready to be priced for any entry values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import costs
+from ..graph import RoutingGraph, build_graph
+from ..legs import key_nodes, route_label, route_legs
+from ..routes import cheapest_routes
+from ..case import Case
+from .entries import Entry, groups
+from .reprice import ArcPricer, RouteSet
+
+CANDIDATES = 20  # k of the k-cheapest search at the file values
+EXTREME_CANDIDATES = 5  # k at each end of each entry's range and at the two corners
+
+
+@dataclass
+class CaseModel:
+    """The candidate routes of one case, ready to be priced for any entry values."""
+
+    case: Case
+    entries: Sequence[Entry]
+    graph: RoutingGraph
+    pricer: ArcPricer
+    routes: RouteSet
+    legs: list[pd.DataFrame] = field(repr=False)
+    n_deterministic: int = 0
+
+    @classmethod
+    def build(cls, case: Case, entries: Sequence[Entry], *, candidates: int = CANDIDATES,
+              extreme_candidates: int = EXTREME_CANDIDATES) -> "CaseModel":
+        """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
+        ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
+        graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
+        pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
+        k = max(candidates, case.settings.routes)
+        found = cheapest_routes(graph, ship.origin, ship.destination, k, vot)
+        n_det = len(found)
+        seen = {tuple(r) for r in found}
+        extra = []
+        for x in _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []:
+            g2 = pricer.graph_with_weights(pricer.weights(x, vot)[:, 0])
+            for r in cheapest_routes(g2, ship.origin, ship.destination, extreme_candidates, 0.0):
+                if tuple(r) not in seen:
+                    seen.add(tuple(r))
+                    extra.append(r)
+        legs = [route_legs(graph, r) for r in found + extra]
+        totals = [costs.route_totals(lg) for lg in legs]
+        gen = [costs.generalized(m, d, vot) for m, d in totals]
+        order = list(range(n_det)) + sorted(range(n_det, len(legs)), key=lambda i: gen[i])
+        arc_lists = [(found + extra)[i] for i in order]
+        legs = [legs[i] for i in order]
+        money = np.array([totals[i][0] for i in order])
+        days = np.array([totals[i][1] for i in order])
+        return cls(case=case, entries=entries, graph=graph, pricer=pricer,
+                   routes=RouteSet(pricer, arc_lists, money, days, vot), legs=legs, n_deterministic=n_det)
+
+    @property
+    def vot(self) -> float:
+        return self.case.settings.value_of_time_usd_per_t_day
+
+    def price(self, x: np.ndarray, metric: str = "generalized") -> np.ndarray:
+        """Cost of every candidate (routes x columns of ``x``): ``generalized`` or ``cost`` (money) per tonne."""
+        money, days = self.routes.price(x)
+        return money if metric == "cost" else costs.generalized(money, days, self.vot)
+
+    def label(self, i: int) -> str:
+        nodes = self.case.network.nodes
+        return route_label(key_nodes(self.legs[i], nodes), nodes)
+
+
+def _extreme_points(entries: Sequence[Entry], active: list[int]) -> list[np.ndarray]:
+    """Entry values (entries x 1) at each end of each group's range, others unchanged, and the two corners."""
+    points = []
+    names = groups(entries)
+    for g in names:
+        members = [i for i in active if entries[i].group_key == g]
+        if not members:
+            continue
+        for side in (0, 1):
+            x = np.full((len(entries), 1), np.nan)
+            for i in members:
+                x[i, 0] = entries[i].bounds()[side]
+            points.append(x)
+    if active:
+        for side in (0, 1):
+            x = np.full((len(entries), 1), np.nan)
+            for i in active:
+                x[i, 0] = entries[i].bounds()[side]
+            points.append(x)
+    return points
+
+

@@ -1,0 +1,187 @@
+"""Monte Carlo over the uncertain inputs of a scenario's shipments.
+
+For each case, candidate routes come from the k-cheapest search at the file values and at the low and high ends of
+every uncertain entry (:mod:`~corridor.uncertainty.candidates`); every candidate is priced for blocks of draws at once
+(:mod:`~corridor.uncertainty.reprice`); and on a sample of the draws an exact shortest-path search checks that no
+route outside the candidates would have been cheaper (:mod:`~corridor.uncertainty.coverage`). The share of checked
+draws that pass is reported as ``coverage``.
+
+Draws are common to all cases (draw ``i`` of every case uses the same parameter values), so cases can be compared
+draw by draw. The same seed gives the same numbers bit for bit, whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError, NoRouteError
+from ..legs import describe_routes
+from .._progress import Progress
+from ..results import Results
+from ..scenario import Scenario
+from .candidates import CANDIDATES, CaseModel
+from .coverage import CoverageCheck
+from .entries import groups
+from .streams import entry_values, sample_uniforms
+
+CHUNK = 4096  # draws priced at once (memory stays flat; results do not depend on it; small blocks stay in cache)
+CHECK_SHARE = 0.01  # share of the draws checked by an exact shortest-path search
+
+
+@dataclass(frozen=True)
+class CaseDraws:
+    """The draws of one case.
+
+    Attributes
+    ----------
+    ranks : list of int
+        Ranks (as in ``Results.routes``) of the routes whose draws are kept, in the order of the rows below.
+    cost, generalized : ndarray
+        Money and generalized cost per tonne, routes x draws.
+    p_cheapest : ndarray
+        Share of the draws in which each route is the cheapest by generalized cost.
+    draws, seed : int
+    checked, missed : int
+        Draws checked by an exact search, and those in which a route outside the candidates was cheaper.
+    candidates : int
+        Number of candidate routes priced.
+    """
+
+    case: str
+    ranks: list[int]
+    labels: list[str]
+    cost: np.ndarray
+    generalized: np.ndarray
+    p_cheapest: np.ndarray
+    draws: int
+    seed: int
+    checked: int
+    missed: int
+    candidates: int
+
+    @property
+    def coverage(self) -> float:
+        """Share of the checked draws whose cheapest route was a candidate."""
+        return 1.0 - self.missed / self.checked if self.checked else float("nan")
+
+
+def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
+             progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Price ``draws`` draws of every candidate of ``model``.
+
+    Returns
+    -------
+    cost, generalized : ndarray (candidates x draws)
+    wins : ndarray
+        Number of draws in which each candidate is the cheapest by generalized cost (ties go to the lower rank).
+    checked, missed : int
+        Draws checked exactly (every ``round(1 / check_share)``-th draw, from draw 0) and those not covered.
+    """
+    entries = model.entries
+    n_groups = len(groups(entries))
+    n_routes = len(model.routes.arc_lists)
+    cost = np.empty((n_routes, draws))
+    gen = np.empty((n_routes, draws))
+    wins = np.zeros(n_routes, dtype=np.int64)
+    step = max(1, int(round(1.0 / check_share))) if check_share > 0 else 0
+    check = CoverageCheck(model) if step else None
+    checked = missed = 0
+    for start in range(0, draws, chunk):
+        stop = min(start + chunk, draws)
+        x = entry_values(entries, sample_uniforms(seed, n_groups, start, stop))
+        money, days = model.routes.price(x)
+        g = money + model.vot * days
+        cost[:, start:stop] = money
+        gen[:, start:stop] = g
+        best = np.argmin(g, axis=0)
+        wins += np.bincount(best, minlength=n_routes)
+        if check is not None:
+            sel = np.arange(-(-start // step) * step, stop, step) - start
+            missed += check.misses(x[:, sel], g[best[sel], sel])
+            checked += len(sel)
+        if progress is not None:
+            progress.update(stop - start)
+    return cost, gen, wins, checked, missed
+
+
+def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
+              candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None) -> Results:
+    """Solve every case with ``draws`` draws of the scenario's ``[[uncertainty]]`` entries.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    draws : int
+        Number of draws (at least 1).
+    seed : int
+        Seed of the draws; the same seed gives the same numbers bit for bit.
+    chunk : int
+        Draws priced at once (memory; the numbers do not depend on it).
+    check_share : float
+        Share of the draws checked by an exact shortest-path search (0 to skip the check).
+    candidates : int
+        k of the k-cheapest search at the file values.
+    progress : bool or None
+        Show a progress bar on stderr (None: only if stderr is a terminal).
+    flows : dict or None
+        Allocations of the cases with ``[flows]`` (deterministic), passed on to the Results.
+
+    Returns
+    -------
+    Results
+        ``routes`` lists the deterministic top routes of each case (``settings.routes``) and any other candidate
+        that was cheapest in some draw, with ``p10_usd_per_t`` .. ``p90_generalized_usd_per_t`` and ``p_cheapest``;
+        ``uncertainty`` maps each case to its :class:`CaseDraws`.
+
+    Examples
+    --------
+    >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015_uncertainty.toml"), draws=100_000, seed=1)
+    >>> res.routes[["route", "p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p_cheapest"]]
+    """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise InputError(f"draws must be a whole number of at least 1, got {draws!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed must be a whole number of at least 0, got {seed!r}")
+    if not scenario.uncertainty:
+        raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
+                         "(add some, see the README's 'Uncertainty' section)")
+    routes, legs, failures, per_case = [], [], {}, {}
+    bar = Progress(draws * len(scenario.cases), "draws", enabled=progress)
+    with bar:
+        for case in scenario.cases:
+            if case.shipment is None:  # a flows-only case: its allocation is deterministic
+                bar.update(draws)
+                continue
+            try:
+                model = CaseModel.build(case, scenario.uncertainty, candidates=candidates)
+            except NoRouteError as err:
+                failures[case.name] = str(err)
+                bar.update(draws)
+                continue
+            cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
+                                                        check_share=check_share, progress=bar)
+            if not (np.isfinite(cost).all() and np.isfinite(gen).all()):
+                raise InputError(f"{scenario.source}: case '{case.name}': some draws give a cost that is not a finite "
+                                 "number (check the ranges of the [[uncertainty]] entries)")
+            keep = [i for i in range(len(wins)) if i < case.settings.routes or wins[i] > 0]
+            r, lg = describe_routes(case, model.graph, [model.routes.arc_lists[i] for i in keep],
+                                    ranks=[i + 1 for i in keep])
+            pc = np.percentile(cost[keep], [10, 50, 90], axis=1)
+            pg = np.percentile(gen[keep], [10, 50, 90], axis=1)
+            share = wins[keep] / draws
+            for j, row in enumerate(r):
+                row.update(p10_usd_per_t=pc[0, j], p50_usd_per_t=pc[1, j], p90_usd_per_t=pc[2, j],
+                           p10_generalized_usd_per_t=pg[0, j], p50_generalized_usd_per_t=pg[1, j],
+                           p90_generalized_usd_per_t=pg[2, j], p_cheapest=share[j])
+            routes += r
+            legs += lg
+            per_case[case.name] = CaseDraws(case=case.name, ranks=[i + 1 for i in keep], labels=[x["route"] for x in r],
+                                            cost=cost[keep], generalized=gen[keep], p_cheapest=share, draws=draws,
+                                            seed=int(seed), checked=checked, missed=missed,
+                                            candidates=len(model.routes.arc_lists))
+    return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case,
+                         flows=flows)
+
+
