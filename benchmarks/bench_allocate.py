@@ -48,7 +48,8 @@ def generated_network(folder: Path, *, n_nodes: int = 2000, n_links: int = 8000,
         "id": [f"l{k:05d}" for k in range(len(pairs))], "from": ids[pairs[:, 0]], "to": ids[pairs[:, 1]],
         "mode": mode, "country": "MN", "distance_km": dist, "tariff_usd_per_tkm": np.where(is_road, 0.08, 0.03),
         "speed_km_per_day": np.where(is_road, 300, 450), "fixed_usd_per_t": "",
-        "capacity_mt_per_year": np.where(rng.random(len(pairs)) < 1 / 3, rng.integers(2, 15, len(pairs)).astype(str), ""),
+        "capacity_mt_per_year": np.where(rng.random(len(pairs)) < 1 / 3,
+                                         rng.integers(2, 15, len(pairs)).astype(str), ""),
         "both_ways": "true", "co2_g_per_tkm": "", "source": "estimate", "note": "generated"})
     node_modes: dict[str, set] = {}
     for f, t, m in zip(links["from"], links["to"], links["mode"]):

@@ -31,7 +31,8 @@ def main(n: int = 15) -> None:
             times[name].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) for k, v in times.items()}
     for k, v in med.items():
-        print(f"{k:45s} median {v * 1000:7.0f} ms  (min {min(times[k]) * 1000:.0f}, max {max(times[k]) * 1000:.0f}, n={n})")
+        lo, hi = min(times[k]) * 1000, max(times[k]) * 1000
+        print(f"{k:45s} median {v * 1000:7.0f} ms  (min {lo:.0f}, max {hi:.0f}, n={n})")
     base, ours = med.values()
     print(f"corridor beyond the imports: {(ours - base) * 1000:.0f} ms (ratio {ours / base:.2f})")
 

@@ -36,7 +36,8 @@ def main(n: int = 5) -> None:
         files = sorted((Path(tmp) / "plots").iterdir())
     med = {k: statistics.median(v) for k, v in times.items()}
     for k, v in med.items():
-        print(f"{k:40s} median {v * 1000:7.0f} ms  (min {min(times[k]) * 1000:.0f}, max {max(times[k]) * 1000:.0f}, n={n})")
+        lo, hi = min(times[k]) * 1000, max(times[k]) * 1000
+        print(f"{k:40s} median {v * 1000:7.0f} ms  (min {lo:.0f}, max {hi:.0f}, n={n})")
     base, ours = med.values()
     print(f"drawing and writing {len(files)} files: {(ours - base) * 1000:.0f} ms (ratio {ours / base:.2f}); "
           f"{(ours - base) * 1000 / max(1, len(files) // 2):.0f} ms per chart")

@@ -1,6 +1,7 @@
 """Monte Carlo speed: the vectorised method against re-solving a shortest path per draw, in the same process.
 
-Scenario: scenarios/test_shipment_2015_uncertainty.toml, case "baseline" (10 uncertain entries in 10 groups, 4 of them the sea market: vessels.csv and sea distances).
+Scenario: scenarios/test_shipment_2015_uncertainty.toml, case "baseline" (10 uncertain entries in 10 groups, 4 of
+them the sea market: vessels.csv and sea distances).
 
 * vectorised: candidate routes priced for blocks of draws (corridor.uncertainty.simulate), timed without and with
   the 1% exact coverage check; candidate search (setup) timed on its own.
@@ -17,6 +18,7 @@ of repeats; the machine is shared and noisy.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 import time
@@ -29,10 +31,10 @@ import numpy as np
 import corridor
 from corridor.graph import build_graph
 from corridor.routes import SINK, SOURCE, to_networkx
-from corridor.uncertainty.entries import apply_values, groups
-from corridor.uncertainty.streams import entry_values, sample_uniforms
 from corridor.uncertainty.candidates import CaseModel
+from corridor.uncertainty.entries import apply_values, groups
 from corridor.uncertainty.montecarlo import simulate
+from corridor.uncertainty.streams import entry_values, sample_uniforms
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "test_shipment_2015_uncertainty.toml"
@@ -63,7 +65,7 @@ def obvious(case, entries, x: np.ndarray) -> list[tuple[float, list[int]]]:
         g.add_edges_from(((SOURCE, s) for s in graph.origin_states(ship.origin)), w=0.0, arc=None)
         g.add_edges_from(((t, SINK) for t in graph.destination_states(ship.destination)), w=0.0, arc=None)
         length, path = nx.single_source_dijkstra(g, SOURCE, SINK, weight="w")  # no route pays the destination's pass
-        arcs = [g.edges[u, v]["arc"] for u, v in zip(path[:-1], path[1:]) if g.edges[u, v]["arc"] is not None]
+        arcs = [g.edges[u, v]["arc"] for u, v in itertools.pairwise(path) if g.edges[u, v]["arc"] is not None]
         out.append((length, arcs))
     return out
 
@@ -81,7 +83,7 @@ def networkx_only(model, w: np.ndarray) -> list[tuple[float, list[int]]]:
         for u, v, a in edges:
             g.edges[u, v]["w"] = wj[a]
         length, path = nx.single_source_dijkstra(g, SOURCE, SINK, weight="w")
-        arcs = [g.edges[u, v]["arc"] for u, v in zip(path[:-1], path[1:]) if g.edges[u, v]["arc"] is not None]
+        arcs = [g.edges[u, v]["arc"] for u, v in itertools.pairwise(path) if g.edges[u, v]["arc"] is not None]
         out.append((length, arcs))
     return out
 
@@ -97,7 +99,7 @@ def main(draws: int = 100_000) -> None:
           f"{t_setup * 1000:.0f} ms -> {len(model.routes.arc_lists)} candidate routes, "
           f"{len(model.routes.used)} arcs that vary on them, {len(model.graph.arcs)} arcs in the graph")
 
-    t_vec, (cost, gen, wins, _, _) = median_time(lambda: simulate(model, draws=draws, seed=SEED, check_share=0), 5)
+    t_vec, (_cost, gen, _wins, _, _) = median_time(lambda: simulate(model, draws=draws, seed=SEED, check_share=0), 5)
     t_chk, (_, _, _, checked, missed) = median_time(lambda: simulate(model, draws=draws, seed=SEED), 3)
     print(f"vectorised, {draws:,} draws:            {t_vec:7.3f} s  (median of 5)")
     print(f"vectorised + 1% exact coverage check: {t_chk:7.3f} s  (median of 3; {checked:,} draws checked, "

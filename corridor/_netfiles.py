@@ -36,7 +36,8 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         file = folder / f"{table}.csv"
         if not file.exists():
             if table in OPTIONAL_FILES:
-                raw[table] = pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.TABLES[table]} | {"lineno": []})
+                empty = {c.name: pd.Series(dtype=object) for c in schema.TABLES[table]}
+                raw[table] = pd.DataFrame(empty | {"lineno": []})
                 continue
             required = [f + ".csv" for f in FILES if f not in OPTIONAL_FILES]
             problems.append(f"{file}: missing file (a network folder needs {', '.join(required)}; "
@@ -99,7 +100,7 @@ def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | Non
         problems.append(f"{path}: a column name appears twice in the header")
     if problems:
         return None
-    data = {h: [] for h in header}
+    data: dict[str, list] = {h: [] for h in header}
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -161,7 +162,7 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
                         problems.append(f"{path} line {line} ({key}={rid}): {c.name} '{cell}' is not one of "
                                         f"{', '.join(c.choices)}")
             if c.kind in ("id", "str") and c.required:
-                for cell, line, rid in zip(raw, df["lineno"], df[key]):
+                for cell, line in zip(raw, df["lineno"]):
                     if cell == "":
                         problems.append(f"{path} line {line}: {c.name} is blank")
             out[c.name] = raw.astype(str)
@@ -228,7 +229,8 @@ def _check_sea(folder: Path, nodes: pd.DataFrame, links: pd.DataFrame, vessels: 
                    & links["to"].isin(node_index.index)]
     if len(priced) and len(vessels):
         fits, max_loa, max_draught = fitting_classes(vessels, node_index, priced["from"], priced["to"])
-        for lid, line, ok, loa, dr in zip(priced["id"], priced["lineno"], fits.any(axis=1), max_loa, max_draught):
+        any_fits = np.asarray(fits.any(axis=1), dtype=bool)
+        for lid, line, ok, loa, dr in zip(priced["id"], priced["lineno"], any_fits, max_loa, max_draught):
             if not ok:
                 found.append((line, f"{lpath} line {line} (id={lid}): no vessel class in vessels.csv fits both "
                                     f"ports (max_loa_m {loa:g}, max_draught_m {dr:g})"))

@@ -51,7 +51,7 @@ class Progress:
             self.stream.write("\r" + " " * (len(self.label) + self.width + 40) + "\r")
             self.stream.flush()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -58,7 +58,8 @@ def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Networ
     if "coal" in raw and ck.text(raw["coal"], f"{where}.coal") is not None:
         kinds = sorted(set(net.prices["coal"])) if len(net.prices) else []
         if kinds and raw["coal"] not in kinds:
-            ck.fail(f"{where}.coal", f"no price for coal '{raw['coal']}' in prices.csv (coal types: {', '.join(kinds)})")
+            ck.fail(f"{where}.coal", f"no price for coal '{raw['coal']}' in prices.csv "
+                                     f"(coal types: {', '.join(kinds)})")
         else:
             out["coal"] = raw["coal"]
     return out
@@ -119,7 +120,8 @@ def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:
                 out[key] = float(value)
     # The level that sets the value of time (directly, or from cargo value and interest) overrides the other way.
     if "value_of_time_usd_per_t_day" in raw and ("cargo_value_usd_per_t" in raw or "interest_rate_per_year" in raw):
-        ck.fail(where, "give value_of_time_usd_per_t_day or cargo_value_usd_per_t with interest_rate_per_year, not both")
+        ck.fail(where, "give value_of_time_usd_per_t_day or cargo_value_usd_per_t with interest_rate_per_year, "
+                       "not both")
     if "value_of_time_usd_per_t_day" in raw:
         out.pop("cargo_value_usd_per_t", None)
         out.pop("interest_rate_per_year", None)
@@ -132,7 +134,8 @@ def _resolve_settings(ck: Checker, values: dict, where: str) -> Settings:
     vot = values.get("value_of_time_usd_per_t_day")
     cargo, rate = values.get("cargo_value_usd_per_t"), values.get("interest_rate_per_year")
     if (cargo is None) != (rate is None):
-        ck.fail(where, "cargo_value_usd_per_t and interest_rate_per_year go together (value of time = value x rate / 365)")
+        ck.fail(where, "cargo_value_usd_per_t and interest_rate_per_year go together "
+                       "(value of time = value x rate / 365)")
     elif vot is None and cargo is not None:
         vot = cargo * rate / 365.0
     return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0))
@@ -259,8 +262,9 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
             for problem in price_problems(case_net, lot_t=ship.get("tonnes") if ship else None):
                 ck.fail(where, f"after its changes, {problem}")
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
-        if len(ck.problems) == n_before and (ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))):
-            cases.append(Case(name=case_name, description=raw.get("description", ""),
+        complete = ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))
+        if len(ck.problems) == n_before and complete:
+            cases.append(Case(name=str(case_name), description=raw.get("description", ""),
                               shipment=None if ship is None else Shipment(ship["origin"], ship["destination"],
                                                                           ship["tonnes"], ship.get("coal", "thermal")),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))

@@ -54,3 +54,15 @@ class Case:
     network: Network
     closed: tuple[str, ...] = ()
     flows: Flows | None = None
+
+    def require_shipment(self) -> Shipment:
+        """The case's shipment; a clear error for a case with ``[flows]`` only."""
+        if self.shipment is None:
+            raise ValueError(f"case {self.name!r} has no shipment (its scenario has [flows] only)")
+        return self.shipment
+
+    def require_flows(self) -> Flows:
+        """The case's annual flows; a clear error for a case without ``[flows]``."""
+        if self.flows is None:
+            raise ValueError(f"case {self.name!r} has no [flows]")
+        return self.flows

@@ -144,7 +144,8 @@ def build_graph(net: Network, *, lot_t: float | None = None) -> RoutingGraph:
         "usd_per_t": tr["cost_usd_per_t"], "hours": tr["dwell_hours"], "distance_km": 0.0, "co2_kg_per_t": 0.0,
         "capacity_mt_per_year": tr["capacity_mt_per_year"], "vessel_class": "", "from_node": tr["node"],
         "node": tr["node"], "tail_mode": tr["from_mode"], "head_mode": tr["to_mode"],
-        "tail_side": np.where(from_stock, LOAD, IN), "head_side": np.where(from_stock, OUT, np.where(to_stock, UNLOAD, IN)),
+        "tail_side": np.where(from_stock, LOAD, IN),
+        "head_side": np.where(from_stock, OUT, np.where(to_stock, UNLOAD, IN)),
     })
 
     # one pass arc for every (node, mode) a link or transfer touches

@@ -3,6 +3,7 @@ totals row of a shipment's route."""
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,7 +67,7 @@ def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     transfers = set(legs.loc[legs["kind"] == "transfer", "node"])
     kind, country = nodes["kind"], nodes["country"]
     keep = [seq[0]]
-    for prev, node in zip(seq[:-1], seq[1:]):
+    for prev, node in itertools.pairwise(seq):
         if node in transfers or kind[node] == "port" or country[node] != country[prev]:
             keep.append(node)
     if keep[-1] != seq[-1]:
@@ -89,8 +90,7 @@ def describe_routes(case: Case, graph: RoutingGraph, arc_lists: list[list[int]],
                     ranks: list[int] | None = None) -> tuple[list[dict], list[pd.DataFrame]]:
     """The totals row (a dict) and the legs of each route of a case's shipment, ranked 1, 2, ... unless ``ranks``
     are given: cost and generalized cost per tonne, cost of the lot, distance, days, CO2, ship class, netback."""
-    ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
-    assert ship is not None, "describe_routes needs a case with a shipment"
+    ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
     nodes = case.network.nodes
     price = case.network.price(ship.destination, ship.coal)
     routes, legs_list = [], []
@@ -101,7 +101,8 @@ def describe_routes(case: Case, graph: RoutingGraph, arc_lists: list[list[int]],
         routes.append(dict(
             case=case.name, rank=rank, route=route_label(keys, nodes),
             origin=ship.origin, destination=ship.destination, tonnes=ship.tonnes,
-            cost_usd_per_t=cost, time_value_usd_per_t=vot * days, generalized_usd_per_t=costs.generalized(cost, days, vot),
+            cost_usd_per_t=cost, time_value_usd_per_t=vot * days,
+            generalized_usd_per_t=costs.generalized(cost, days, vot),
             cost_usd=cost * ship.tonnes, distance_km=float(legs["distance_km"].sum()), transit_days=days,
             co2_kg_per_t=float(legs["co2_kg_per_t"].sum()),
             vessel_class=";".join(dict.fromkeys(v for v in legs["vessel_class"] if v)),

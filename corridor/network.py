@@ -90,7 +90,7 @@ class Network:
         return df.index[mask]
 
     def change(self, table: str, where: dict | None = None, *, scale: dict | None = None,
-               set: dict | None = None, add: dict | None = None) -> "Network":  # noqa: A002
+               set: dict | None = None, add: dict | None = None) -> Network:
         """A copy with numeric columns of the selected rows scaled, set or increased.
 
         Examples
@@ -104,15 +104,20 @@ class Network:
         for op, values in (("scale", scale), ("set", set), ("add", add)):
             for col, value in (values or {}).items():
                 if col not in schema.NUMERIC[table]:
-                    raise InputError(f"{table}: cannot {op} '{col}' (numeric columns: {', '.join(schema.NUMERIC[table])})")
+                    numeric = ", ".join(schema.NUMERIC[table])
+                    raise InputError(f"{table}: cannot {op} '{col}' (numeric columns: {numeric})")
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
                     raise InputError(f"{table}: {op} {col} needs a number, got {value!r}")
                 before = df.loc[ids, col]
                 if op != "set" and before.isna().all():
                     raise InputError(f"{table}: {op} {col}: every selected row leaves {col} blank, so nothing would "
                                      f"change (e.g. a sea link priced by vessel class has no tariff: change vessels)")
-                after = {"scale": lambda: before * value, "add": lambda: before + value,
-                         "set": lambda: pd.Series(float(value), index=ids)}[op]()
+                if op == "scale":
+                    after = before * value
+                elif op == "add":
+                    after = before + value
+                else:
+                    after = pd.Series(float(value), index=ids)
                 for rid, v in after.dropna().items():
                     problem = schema.number_problem(schema.column(table, col), float(v))
                     if problem:
@@ -120,7 +125,7 @@ class Network:
                 df.loc[ids, col] = after
         return replace(self, **{table: df})
 
-    def close(self, *, countries=(), nodes=(), links=(), transfers=()) -> "Network":
+    def close(self, *, countries=(), nodes=(), links=(), transfers=()) -> Network:
         """A copy without the given countries, nodes, links or transfers.
 
         Closing a node (or a country's nodes) removes every link and transfer at it.

@@ -33,14 +33,15 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
     if "p_cheapest" in routes.columns:  # a run with draws
         header[2:2] = ["P10", "P50", "P90"]
         header.append("P(cheapest)")
-        for row, (rank, r) in zip(rows, routes.iterrows()):
+        for row, (_, r) in zip(rows, routes.iterrows()):
             row[2:2] = [f"{r[c]:.2f}" for c in ("p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t")]
             row.append(f"{r['p_cheapest']:.1%}")
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     left = {1, header.index("biggest components (USD/t)")} | ({header.index("ship")} if "ship" in header else set())
 
     def line(cells):
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        padded = (c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(padded).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
@@ -62,7 +63,7 @@ def _mt(x: float) -> str:
 def flows_text(results: Results, case: str) -> str:
     """One case's allocation: routes with their annual flows, capacity elements (binding first), totals."""
     alloc = results.allocations[case]
-    flows = results.scenario.case(case).flows
+    flows = results.scenario.case(case).require_flows()
     t = alloc.totals
     out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
            f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
@@ -86,7 +87,8 @@ def flows_text(results: Results, case: str) -> str:
         if len(shown) < len(el):
             out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
         if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
-            out.append("  'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced element "
+            out.append("  'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced "
+                       "element "
                        "(e.g. a port's node and its terminal)")
     out.append("")
     time_value = t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -79,7 +79,7 @@ class Results:
 
     @classmethod
     def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict,
-              uncertainty: dict | None = None, flows: dict | None = None) -> "Results":
+              uncertainty: dict | None = None, flows: dict | None = None) -> Results:
         columns = ROUTE_COLUMNS + (DRAW_COLUMNS if uncertainty is not None else [])
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
@@ -173,7 +173,7 @@ class Results:
             if "flows" in entry:
                 entry["flows"] = entry.pop("flows")
             cases.append(entry)
-        out = {"scenario": self.scenario.name, "cases": cases}
+        out: dict[str, Any] = {"scenario": self.scenario.name, "cases": cases}
         if self.uncertainty is not None:
             out["seed"] = next(iter(self.uncertainty.values())).seed if self.uncertainty else None
         return out

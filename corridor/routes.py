@@ -8,7 +8,7 @@ where its destination has one.
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import islice, pairwise
 
 import networkx as nx
 import numpy as np
@@ -39,7 +39,7 @@ def to_networkx(graph: RoutingGraph, weight: np.ndarray) -> nx.DiGraph:
 
 
 def _path_arcs(g: nx.DiGraph, path: list) -> list[int]:
-    arcs = (g.edges[u, v]["arc"] for u, v in zip(path[:-1], path[1:]))
+    arcs = (g.edges[u, v]["arc"] for u, v in pairwise(path))
     return [a for a in arcs if a is not None]
 
 

@@ -42,11 +42,11 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,
-                  network: Network | None = None) -> "Scenario":
+                  network: Network | None = None) -> Scenario:
         """Validate ``data`` (the parsed TOML) and build the scenario and its cases."""
         return _build(copy.deepcopy(data), source, base_dir, network)
 
-    def with_case(self, name: str, **case: Any) -> "Scenario":
+    def with_case(self, name: str, **case: Any) -> Scenario:
         """A copy with one more case, given as in a file: ``close={...}``, ``change=[{...}]``,
         ``shipment={...}``, ``settings={...}``.
 
@@ -60,17 +60,17 @@ class Scenario:
         data["cases"].append({"name": name, **case})
         return _build(data, self.source, self.base_dir, self.network)
 
-    def with_cases(self, cases: list[dict]) -> "Scenario":
+    def with_cases(self, cases: list[dict]) -> Scenario:
         """A copy whose cases are replaced by ``cases`` (dicts as in a file)."""
         data = copy.deepcopy(self.data)
         data["cases"] = list(cases)
         return _build(data, self.source, self.base_dir, self.network)
 
-    def with_network(self, network: Network) -> "Scenario":
+    def with_network(self, network: Network) -> Scenario:
         """The same scenario run on another network (e.g. one changed with :meth:`Network.change`)."""
         return _build(copy.deepcopy(self.data), self.source, self.base_dir, network)
 
-    def with_settings(self, **settings: Any) -> "Scenario":
+    def with_settings(self, **settings: Any) -> Scenario:
         """A copy with scenario-wide settings changed, e.g. ``with_settings(routes=8)``."""
         data = copy.deepcopy(self.data)
         current = data.setdefault("settings", {})
@@ -81,7 +81,7 @@ class Scenario:
         current.update(settings)
         return _build(data, self.source, self.base_dir, self.network)
 
-    def with_flows(self, **flows: Any) -> "Scenario":
+    def with_flows(self, **flows: Any) -> Scenario:
         """A copy with scenario-wide ``[flows]`` keys replaced, e.g. ``with_flows(supply={"tavan_tolgoi": 20})``."""
         data = copy.deepcopy(self.data)
         data.setdefault("flows", {}).update(flows)

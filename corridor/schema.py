@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 MODES = ("rail1520", "rail1435", "road", "sea")
 STOCK = "stock"  # pseudo-mode: loading at an origin, unloading at a destination
-TRANSFER_MODES = MODES + (STOCK,)
+TRANSFER_MODES = (*MODES, STOCK)
 COUNTRIES = ("MN", "CN", "RU", "KP", "KR", "JP")
 INTERNATIONAL = "INT"  # sea legs: charged by shipping, not by a country
-LINK_COUNTRIES = COUNTRIES + (INTERNATIONAL,)
+LINK_COUNTRIES = (*COUNTRIES, INTERNATIONAL)
 NODE_KINDS = ("mine", "station", "junction", "border", "port", "market")
 ESTIMATE = "estimate"
 
@@ -54,10 +54,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("id", "id", True, description="snake_case node id"),
         Column("name", "str", True, description="display name"),
         Column("country", "choice", True, choices=COUNTRIES, description="ISO 3166 alpha-2 code"),
-        Column("kind", "choice", True, choices=NODE_KINDS, description="mine, station, junction, border, port or market"),
+        Column("kind", "choice", True, choices=NODE_KINDS,
+               description="mine, station, junction, border, port or market"),
         _f("lat", "degrees", "latitude (WGS84)", required=True, low=-90.0, high=90.0),
         _f("lon", "degrees", "longitude (WGS84)", required=True, low=-180.0, high=180.0),
-        _f("pass_usd_per_t", "USD/t", "charge on every route passing through (customs, inspection, waiting)", default=0.0),
+        _f("pass_usd_per_t", "USD/t", "charge on every route passing through (customs, inspection, waiting)",
+           default=0.0),
         _f("pass_hours", "h", "time spent by every route passing through", default=0.0),
         _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None),
         _f("max_loa_m", "m", "longest ship a port takes (length overall); blank = no limit", default=None,
@@ -71,14 +73,16 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("from", "str", True, description="node id"),
         Column("to", "str", True, description="node id"),
         Column("mode", "choice", True, choices=MODES, description="rail1520, rail1435, road or sea"),
-        Column("country", "choice", True, choices=LINK_COUNTRIES, description="who operates and charges it (INT for sea)"),
+        Column("country", "choice", True, choices=LINK_COUNTRIES,
+               description="who operates and charges it (INT for sea)"),
         _f("distance_km", "km", "length", required=True, positive=True),
         _f("tariff_usd_per_tkm", "USD/t-km", "charge per tonne-kilometre; blank on a sea link = priced by vessel class "
            "(vessels.csv)", default=None),
         _f("speed_km_per_day", "km/day", "average commercial speed including ordinary stops; blank on a vessel-priced "
            "sea link = the class speed", default=None, positive=True),
         _f("fixed_usd_per_t", "USD/t", "fixed charge per tonne for using the link", default=0.0),
-        _f("capacity_mt_per_year", "Mt/yr", "capacity available to the modelled cargo; blank = unlimited", default=None),
+        _f("capacity_mt_per_year", "Mt/yr", "capacity available to the modelled cargo; blank = unlimited",
+           default=None),
         Column("both_ways", "bool", False, default=True, description="true if the link can be used in both directions"),
         _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity; blank = the vessel class's (sea) or the default by mode",
            default=None),
@@ -89,8 +93,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "transfers": (
         Column("node", "str", True, description="node id"),
-        Column("from_mode", "choice", True, choices=TRANSFER_MODES, description="mode arriving (or 'stock' at an origin)"),
-        Column("to_mode", "choice", True, choices=TRANSFER_MODES, description="mode leaving (or 'stock' at a destination)"),
+        Column("from_mode", "choice", True, choices=TRANSFER_MODES,
+               description="mode arriving (or 'stock' at an origin)"),
+        Column("to_mode", "choice", True, choices=TRANSFER_MODES,
+               description="mode leaving (or 'stock' at a destination)"),
         _f("cost_usd_per_t", "USD/t", "handling charge (transloading, port handling, loading)", required=True),
         _f("dwell_hours", "h", "time spent at the transfer", required=True),
         _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None),

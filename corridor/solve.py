@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .case import Case
 from .errors import NoRouteError
 from .graph import RoutingGraph, build_graph
 from .legs import describe_routes
 from .results import Results
 from .routes import cheapest_routes
-from .case import Case
 from .scenario import Scenario
 
 if TYPE_CHECKING:
@@ -62,9 +62,7 @@ def solve_shipment(case: Case, graph: RoutingGraph | None = None) -> tuple[list[
 
     The sea legs are priced for the shipment's lot (:mod:`corridor.sea`); a ``graph`` passed in is used as it is.
     """
-    ship = case.shipment
-    if ship is None:
-        raise ValueError(f"case {case.name!r} has no shipment")
+    ship = case.require_shipment()
     graph = build_graph(case.network, lot_t=ship.tonnes) if graph is None else graph
     arc_lists = cheapest_routes(graph, ship.origin, ship.destination, case.settings.routes,
                                 case.settings.value_of_time_usd_per_t_day)
@@ -75,9 +73,7 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
     """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships)."""
     from .flows import allocate  # scipy is imported only when a scenario has flows
 
-    f = case.flows
-    if f is None:
-        raise ValueError(f"case {case.name!r} has no [flows]")
+    f = case.require_flows()
     return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
                     unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                     value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day)

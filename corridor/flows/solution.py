@@ -54,11 +54,11 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
     zsnk = x[n_arcs + n_sup:n_arcs + n_sup + n_snk].copy()
     tails, heads = problem.graph.arcs["tail"].to_numpy(), problem.graph.arcs["head"].to_numpy()
     out: dict[int, list[int]] = {}
-    for a in np.flatnonzero(rem > 0):
-        out.setdefault(int(tails[a]), []).append(int(a))
+    for arc in np.flatnonzero(rem > 0):
+        out.setdefault(int(tails[arc]), []).append(int(arc))
     sinks: dict[int, list[int]] = {}
-    for k in np.flatnonzero(zsnk > eps):
-        sinks.setdefault(int(problem.sink_state[k]), []).append(int(k))
+    for entry in np.flatnonzero(zsnk > eps):
+        sinks.setdefault(int(problem.sink_state[entry]), []).append(int(entry))
     paths: dict[tuple[int, int, tuple[int, ...]], float] = {}
 
     def next_arc(v: int) -> int | None:
@@ -85,7 +85,7 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
                     break
                 w = int(heads[a])
                 if w in seen:  # a cycle: cancel it and walk on from w
-                    cycle = path[seen[w]:] + [a]
+                    cycle = [*path[seen[w]:], a]
                     rem[cycle] -= rem[cycle].min()
                     for b in path[seen[w]:]:
                         seen.pop(int(heads[b]), None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ._style import route_colors
 
@@ -69,13 +70,15 @@ class PlotAccessor:
         return flow_map(self._results, case, label_nodes=label_nodes)
 
     def cost_distribution(self, case: str | None = None, *, metric: str = "cost"):
-        """Each route's cost over the draws (a run with ``draws``); see :func:`corridor.plot.uncertainty.cost_distribution`."""
+        """Each route's cost over the draws (a run with ``draws``);
+        see :func:`corridor.plot.uncertainty.cost_distribution`."""
         from .uncertainty import cost_distribution
 
         return cost_distribution(self._results, case, metric=metric)
 
     def p_cheapest(self, case: str | None = None):
-        """Probability that each route is the cheapest (a run with ``draws``); see :func:`corridor.plot.uncertainty.p_cheapest`."""
+        """Probability that each route is the cheapest (a run with ``draws``);
+        see :func:`corridor.plot.uncertainty.p_cheapest`."""
         from .uncertainty import p_cheapest
 
         return p_cheapest(self._results, case)
@@ -92,7 +95,7 @@ class PlotAccessor:
             table = self._results.tornado(case, metric=metric)
         return tornado_chart(table, case, scenario=self._results.scenario.name)
 
-    def figures(self, cases: list[str] | None = None) -> dict[str, object]:
+    def figures(self, cases: list[str] | None = None) -> dict[str, Any]:
         """Every standard chart, by file stem: ``cost_bars``, ``cost_distance_<case>`` and ``map_<case>`` (cases with
         shipment routes); ``cost_distribution_<case>`` and ``p_cheapest_<case>`` (cases with draws);
         ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows). ``cases`` limits them to those cases."""

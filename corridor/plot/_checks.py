@@ -21,7 +21,8 @@ def check_case(results, case: str | None) -> str:
 
 def _no_shipment(results) -> str:
     """A hint for scenarios whose cases have flows but no shipment."""
-    return " (its cases have [flows] only: draw them with plot.flow_map or plot.capacity)" if results.allocations else ""
+    hint = " (its cases have [flows] only: draw them with plot.flow_map or plot.capacity)"
+    return hint if results.allocations else ""
 
 
 def check_ranks(results, case: str, ranks) -> list[int]:

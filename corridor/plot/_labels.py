@@ -17,7 +17,8 @@ def plain(text: str) -> str:
 
 
 def route_tick(results, case: str, rank: int, *, wrap: int | None = WRAP, numbered: bool = True) -> str:
-    """``"1. Sharyn Gol › Naushki › Rajin port › Pohang"`` (``Results.routes.route``), wrapped at ``wrap`` characters."""
+    """``"1. Sharyn Gol › Naushki › Rajin port › Pohang"`` (``Results.routes.route``), wrapped at ``wrap``
+    characters."""
     text = plain(results.routes.at[(case, rank), "route"])
     if numbered:
         text = f"{rank}. {text}"

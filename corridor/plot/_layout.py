@@ -95,6 +95,7 @@ def declutter(fig, ax, annotations, *, candidates=LEFT_FIRST, fixed=(), points=N
             if best is None or score < best[0]:
                 best = (score, dx, dy, ha, va, bb)
         else:  # no clear place: the one that covers least of the labels placed before (and stays inside)
+            assert best is not None  # candidates is not empty
             _, dx, dy, ha, va, bb = best
             ann.xyann = (dx, dy)
             ann.set_horizontalalignment(ha)

@@ -71,7 +71,8 @@ def capacity_chart(results, case: str | list[str] | None = None, *, elements: st
             elif r.binding:
                 text += f"  ·  full (priced with {priced_on[r.id]})" if r.id in priced_on else "  ·  full"
             texts.append(ax.annotate(text, (u, yi), xytext=(4, 0), textcoords="offset points", va="center",
-                                     fontsize=8, gid="value", fontweight="bold" if r.shadow_price_usd_per_t > 0 else None))
+                                     fontsize=8, gid="value",
+                                     fontweight="bold" if r.shadow_price_usd_per_t > 0 else None))
         ax.set_yticks(y, [f"{element_label(nodes, r.kind, r.id, links)} [{r.kind}]" for r in el.itertuples()],
                       fontsize=8.5)
         ax.set_ylim(-0.7, max(1, len(el)) - 0.3)
@@ -95,7 +96,8 @@ def capacity_chart(results, case: str | list[str] | None = None, *, elements: st
 
     fig.legend(handles=[Patch(color=BINDING_COLOR, label="binding: label = shadow price, USD/t of total cost saved "
                               "per extra t/yr of capacity (relieved together with the full elements priced with it)"),
-                        Patch(color=FULL_COLOR, label="full, worth 0 alone (it caps the same flow as a priced element)"),
+                        Patch(color=FULL_COLOR,
+                              label="full, worth 0 alone (it caps the same flow as a priced element)"),
                         Patch(color=FREE_COLOR, label="below capacity")],
                loc="outside lower center", ncols=1, frameon=False, fontsize=8.5)
     titles(fig, f"{results.scenario.name}: capacity use and bottlenecks")

@@ -101,7 +101,8 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
 
     handles = [Patch(color=COMPONENT_COLORS[c], label=COMPONENT_LABELS[c]) for c in used]
     if show_time:
-        handles.append(Patch(facecolor=TIME_VALUE_COLOR, hatch="///", edgecolor="white", label=COMPONENT_LABELS["time_value"]))
+        handles.append(Patch(facecolor=TIME_VALUE_COLOR, hatch="///", edgecolor="white",
+                             label=COMPONENT_LABELS["time_value"]))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6), frameon=False, fontsize=9)
     titles(fig, f"{results.scenario.name}: cost per tonne by route")
     fit_texts(fig, axes[0], totals_text)  # room for the totals at the bars' ends

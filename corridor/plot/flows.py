@@ -141,7 +141,8 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
 
     handles = [Line2D([], [], color=FLOW_COLOR, alpha=0.5, linewidth=width_of(v, top), solid_capstyle="butt",
                       label=f"{v:g} Mt/yr") for v in _nice_steps(top)]
-    handles += [Line2D([], [], linestyle="none", marker=BOTTLENECK_MARKERS[k][0], markersize=BOTTLENECK_MARKERS[k][1] ** 0.5,
+    handles += [Line2D([], [], linestyle="none", marker=BOTTLENECK_MARKERS[k][0],
+                       markersize=BOTTLENECK_MARKERS[k][1] ** 0.5,
                        markerfacecolor=BOTTLENECK_COLOR if k == "link" else "none", markeredgecolor=BOTTLENECK_COLOR,
                        markeredgewidth=1.8, label=f"binding {k}") for k in ("link", "node", "transfer")
                 if (binding["kind"] == k).any()]

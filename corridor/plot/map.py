@@ -69,7 +69,8 @@ def draw_network(ax, full, open_net, *, link_zorder: float = 10, light: bool = F
                        edgecolor="white", linewidth=0.6, zorder=12, label=kind, gid=f"nodes:{kind}")
     if shut.any():
         ax.scatter(nodes.loc[shut, "lon"], nodes.loc[shut, "lat"], marker="o", s=22, facecolor="white",
-                   edgecolor="#aaaaaa", linewidth=1.0, zorder=12, label="closed in this case (node)", gid="nodes:closed")
+                   edgecolor="#aaaaaa", linewidth=1.0, zorder=12, label="closed in this case (node)",
+                   gid="nodes:closed")
 
 
 def country_labels(ax, nodes) -> list:
@@ -154,8 +155,8 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
         names = node_labels(ax, nodes, named)
 
     handles, labels = ax.get_legend_handles_labels()
-    route_items = [(h, l) for h, l in zip(handles, labels) if h.get_gid() and h.get_gid().startswith("route:")]
-    other = [(h, l) for h, l in zip(handles, labels) if (h, l) not in route_items]
+    route_items = [(h, lab) for h, lab in zip(handles, labels) if h.get_gid() and h.get_gid().startswith("route:")]
+    other = [(h, lab) for h, lab in zip(handles, labels) if (h, lab) not in route_items]
     fig.legend(*zip(*route_items), loc="outside lower left", frameon=False, fontsize=8.5,
                title="routes (cheapest first)", title_fontsize=9, alignment="left")
     fig.legend(*zip(*other), loc="outside right center", frameon=False, fontsize=8.5, title="network",

@@ -137,7 +137,8 @@ def tornado_chart(table: pd.DataFrame, case: str | None = None, *, scenario: str
     name = case if case is not None else table["case"].iloc[0]
     if name not in set(table["case"]):
         raise KeyError(f"no case {name!r} in the tornado table (cases: {', '.join(dict.fromkeys(table['case']))})")
-    part = table[table["case"] == name].sort_values("swing", ascending=True, kind="stable")  # barh draws from the bottom
+    # barh draws from the bottom
+    part = table[table["case"] == name].sort_values("swing", ascending=True, kind="stable")
     n = len(part)
     fig, ax = new_figure(10.0, 1.9 + 0.55 * n)
     pos = np.arange(n)

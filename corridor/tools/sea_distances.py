@@ -87,19 +87,21 @@ class _Marnet:
 
 
 def sea_distance(a: tuple[float, float], b: tuple[float, float], *, k: int = NEAREST, _sr=None,
-                 _marnet: _Marnet | None = None) -> dict:
+                 _marnet: _Marnet | None = None) -> dict[str, float]:
     """Sea distance in km between two (lat, lon) points: port legs + the shortest maritime-network path.
 
     Returns a dict with ``distance_km``, ``network_km`` and ``legs_km`` (the two great-circle port legs).
     """
     m = _marnet or _Marnet(_sr or _searoute()[0])
-    best = None
+    best: dict[str, float] | None = None
     for na in m.nearest(*a, k):
         for nb in m.nearest(*b, k):
             legs = great_circle_km(a[0], a[1], na[1], na[0]) + great_circle_km(b[0], b[1], nb[1], nb[0])
             network = m.path_km(na, nb)
             if best is None or legs + network < best["distance_km"]:
                 best = {"distance_km": legs + network, "network_km": network, "legs_km": legs}
+    if best is None:
+        raise ValueError(f"no maritime-network node near {a} or {b}")
     return best
 
 

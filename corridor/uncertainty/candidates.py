@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from .. import costs
+from ..case import Case
 from ..graph import RoutingGraph, build_graph
 from ..legs import key_nodes, route_label, route_legs
 from ..routes import cheapest_routes
-from ..case import Case
 from .entries import Entry, groups
 from .reprice import ArcPricer, RouteSet
 
@@ -35,9 +35,9 @@ class CaseModel:
 
     @classmethod
     def build(cls, case: Case, entries: Sequence[Entry], *, candidates: int = CANDIDATES,
-              extreme_candidates: int = EXTREME_CANDIDATES) -> "CaseModel":
+              extreme_candidates: int = EXTREME_CANDIDATES) -> CaseModel:
         """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
-        ship, vot = case.shipment, case.settings.value_of_time_usd_per_t_day
+        ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
         graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
         pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)

@@ -21,7 +21,7 @@ class CoverageCheck:
 
         self.model = model
         graph = model.graph
-        ship = model.case.shipment
+        ship = model.case.require_shipment()
         tails = graph.arcs["tail"].to_numpy()
         heads = graph.arcs["head"].to_numpy()
         n = len(graph.states)
@@ -35,7 +35,7 @@ class CoverageCheck:
         self.csr = probe
         self.pair_of = {(int(t), int(h)): j for j, (t, h) in enumerate(zip(ut, uh))}
         self.origin_states = graph.origin_states(ship.origin)
-        self.dest_states = np.array(graph.destination_states(ship.destination))
+        self.dest_states = np.asarray(graph.destination_states(ship.destination), dtype=np.int64)
 
     def misses(self, x: np.ndarray, best: np.ndarray) -> int:
         """Number of draws (columns of ``x``) in which a route outside the candidates is cheaper than ``best``."""
@@ -63,7 +63,7 @@ class CoverageCheck:
                 s = t
             arcs.reverse()
             if not is_valid(model.graph, arcs):
-                ship = model.case.shipment
+                ship = model.case.require_shipment()
                 g2 = model.pricer.graph_with_weights(wj)
                 arcs = cheapest_routes(g2, ship.origin, ship.destination, 1, 0.0)[0]
                 if wj[arcs].sum() >= best[j] - tol:

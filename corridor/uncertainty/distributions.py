@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,9 +37,10 @@ class Distribution:
         """The values at probabilities ``u`` (each in [0, 1))."""
         u = np.asarray(u, dtype=float)
         if self.kind == "uniform":
-            return self.low + u * (self.high - self.low)
+            lo, hi = self._lower(), self._upper()
+            return lo + u * (hi - lo)
         if self.kind == "triangular":
-            lo, c, hi = self.low, self.mode, self.high
+            lo, c, hi = self._lower(), _given(self.mode), self._upper()
             if hi == lo:
                 return np.full_like(u, lo)
             f = (c - lo) / (hi - lo)
@@ -46,7 +48,7 @@ class Distribution:
             right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - c))
             return np.where(u < f, left, right)
         if self.sd == 0.0:
-            return np.full_like(u, float(np.clip(self.mean, self._lower(), self._upper())))
+            return np.full_like(u, float(np.clip(_given(self.mean), self._lower(), self._upper())))
         mu, sigma, transform = self._normal_parameters()
         from scipy.special import ndtr, ndtri
 
@@ -67,9 +69,9 @@ class Distribution:
     def expectation(self) -> float:
         """The mean (of the truncated distribution, estimated by quadrature for normal and lognormal)."""
         if self.kind == "uniform":
-            return (self.low + self.high) / 2.0
+            return (self._lower() + self._upper()) / 2.0
         if self.kind == "triangular":
-            return (self.low + self.mode + self.high) / 3.0
+            return (self._lower() + _given(self.mode) + self._upper()) / 3.0
         u = (np.arange(200_000) + 0.5) / 200_000  # midpoint rule on the inverse distribution function
         return float(self.ppf(u).mean())
 
@@ -89,11 +91,12 @@ class Distribution:
     def _upper(self) -> float:
         return self.high if self.high is not None else math.inf
 
-    def _normal_parameters(self):
+    def _normal_parameters(self) -> tuple[float, float, Callable[[np.ndarray], np.ndarray]]:
+        mean, sd = _given(self.mean), _given(self.sd)
         if self.kind == "normal":
-            return self.mean, self.sd, lambda x: x
-        sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        return math.log(self.mean) - sigma2 / 2.0, math.sqrt(sigma2), np.exp
+            return mean, sd, lambda x: x
+        sigma2 = math.log1p((sd / mean) ** 2)
+        return math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2), np.exp
 
     def _standard_bounds(self, mu: float, sigma: float) -> tuple[float, float]:
         lo, hi = self._lower(), self._upper()
@@ -101,3 +104,10 @@ class Distribution:
             lo = math.log(lo) if lo > 0 else -math.inf
             hi = math.log(hi) if math.isfinite(hi) else math.inf
         return (lo - mu) / sigma, (hi - mu) / sigma
+
+
+def _given(value: float | None) -> float:
+    """A parameter the distribution's kind requires (checked when the entry was read)."""
+    if value is None:
+        raise ValueError("a parameter this distribution needs is missing")
+    return value

@@ -96,7 +96,7 @@ def groups(entries: Sequence[Entry]) -> list[tuple[str, str]]:
 
 
 def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[float]) -> Network:
-    """The network of one draw: entry ``i`` scales or sets its cells to ``values[i]``: entry ``i`` scales or sets its cells to ``values[i]``.
+    """The network of one draw: entry ``i`` scales or sets its cells to ``values[i]``.
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
     entries that select no row of ``network`` (e.g. closed in a case) are skipped.
@@ -177,6 +177,7 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     if name is None:
         shown = ",".join(f"{k}={v}" for k, v in sel.items())
         name = f"{table}[{shown}].{column}"
+    assert isinstance(column, str) and dist is not None  # no problem was found above
     return Entry(name=name, table=table, where=dict(sel), column=column, distribution=dist, how=how,
                  group=group, where_in_file=where)
 
@@ -207,7 +208,7 @@ def _parse_distribution(ck: Checker, item: dict, where: str, *, positive: bool) 
     if lo is not None and hi is not None and lo > hi:
         ck.fail(where, f"low ({lo:g}) is above high ({hi:g})")
         return None
-    if kind == "triangular" and not lo <= values["mode"] <= hi:
+    if kind == "triangular" and lo is not None and hi is not None and not lo <= values["mode"] <= hi:
         ck.fail(f"{where}.mode", f"must lie between low ({lo:g}) and high ({hi:g}), got {values['mode']:g}")
         return None
     if kind in ("normal", "lognormal"):

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._progress import Progress
 from ..errors import InputError, NoRouteError
 from ..legs import describe_routes
-from .._progress import Progress
 from ..results import Results
 from ..scenario import Scenario
 from .candidates import CANDIDATES, CaseModel
@@ -85,12 +85,12 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
     cost = np.empty((n_routes, draws))
     gen = np.empty((n_routes, draws))
     wins = np.zeros(n_routes, dtype=np.int64)
-    step = max(1, int(round(1.0 / check_share))) if check_share > 0 else 0
+    step = max(1, round(1.0 / check_share)) if check_share > 0 else 0
     check = CoverageCheck(model) if step else None
     checked = missed = 0
     for start in range(0, draws, chunk):
         stop = min(start + chunk, draws)
-        x = entry_values(entries, sample_uniforms(seed, n_groups, start, stop))
+        x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
         money, days = model.routes.price(x)
         g = money + model.vot * days
         cost[:, start:stop] = money
@@ -137,7 +137,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
 
     Examples
     --------
-    >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015_uncertainty.toml"), draws=100_000, seed=1)
+    >>> s = corridor.load_scenario("scenarios/test_shipment_2015_uncertainty.toml")
+    >>> res = corridor.run(s, draws=100_000, seed=1)
     >>> res.routes[["route", "p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p_cheapest"]]
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:

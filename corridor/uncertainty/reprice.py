@@ -106,9 +106,9 @@ class ArcPricer:
             if owner.any():
                 base[owner] = net.table(table).loc[refs[owner], col].to_numpy(dtype=float)
             idx = np.full(len(arcs), -1, dtype=np.int64)
-            ids = rows.get((table, col))
-            if ids:
-                pos = {rid: j for j, rid in enumerate(ids)}
+            cell_ids = rows.get((table, col))
+            if cell_ids:
+                pos = {rid: j for j, rid in enumerate(cell_ids)}
                 idx[owner] = [pos.get(k, -1) for k in refs[owner]]
             self.base[col] = base
             self.cell_index[col] = idx

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .._validate import Checker
-from ..errors import InputError, NoRouteError
 from ..case import Case
+from ..errors import InputError, NoRouteError
 from ..scenario import Scenario
 from .candidates import CANDIDATES, CaseModel
 from .entries import POSITIVE_COLUMNS, Entry, groups, parse_entries
@@ -49,7 +49,8 @@ def tornado(scenario: Scenario, *, case: str | None = None, metric: str = "gener
         cheapest route's cost with the input low or high, whichever route that is), ``change_low``,
         ``change_high``, ``gap_usd_per_t``, ``gap_low``, ``gap_high`` (cost of route 2 minus route 1, the two best
         at the file values, each priced with the input at its file, low or high value: below 0 those two swap
-        places; a third route may still become the cheapest, see ``cheapest_*``), ``cheapest_low``, ``cheapest_high`` (rank of the cheapest route),
+        places; a third route may still become the cheapest, see ``cheapest_*``), ``cheapest_low``,
+        ``cheapest_high`` (rank of the cheapest route),
         ``swing`` (|change_high - change_low|).
     """
     _check_metric(metric)
@@ -150,7 +151,8 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
     -------
     BreakEvens
         A list of :class:`BreakEven`, one per case:
-        ``value`` found by Brent's method (``scipy.optimize.brentq``) to machine precision; None if the two routes do not cross within the range.
+        ``value`` found by Brent's method (``scipy.optimize.brentq``) to machine precision; None if the two routes
+        do not cross within the range.
 
     Examples
     --------
@@ -187,7 +189,7 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
         if a == b:
             raise InputError(f"routes {routes[0]!r} and {routes[1]!r} are the same route in case '{c.name}'")
 
-        def gap(values: np.ndarray) -> np.ndarray:
+        def gap(values: np.ndarray, model: CaseModel = model, a: int = a, b: int = b) -> np.ndarray:
             x = np.full((len(entries), len(values)), np.nan)
             x[members] = values
             v = model.price(x, metric)

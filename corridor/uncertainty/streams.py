@@ -27,4 +27,6 @@ def sample_uniforms(seed: int, n_groups: int, start: int, stop: int) -> np.ndarr
 def entry_values(entries: tuple[Entry, ...], u: np.ndarray) -> np.ndarray:
     """Values of each entry (entries x draws) from the uniforms of their groups (groups x draws)."""
     index = {g: i for i, g in enumerate(groups(entries))}
-    return np.stack([e.distribution.ppf(u[index[e.group_key]]) for e in entries]) if entries else np.empty((0, u.shape[1]))
+    if not entries:
+        return np.empty((0, u.shape[1]))
+    return np.stack([e.distribution.ppf(u[index[e.group_key]]) for e in entries])
