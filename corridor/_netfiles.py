@@ -4,14 +4,22 @@ between them. Every problem is reported with its file, line and column, all at o
 from __future__ import annotations
 
 import csv
+import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import schema
-from .errors import collect
+from ._validate import file_problem
+from .errors import collect, shown
 from .sea import fitting_classes
+
+# A number as the tables write it: ASCII digits, an optional sign, point and exponent (no "1_000", "inf", "nan",
+# "１２" or "٣", which float() would take).
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+YEAR = re.compile(r"[0-9]{4}")
 
 FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
 OPTIONAL_FILES = ("transfers", "vessels", "prices")
@@ -34,7 +42,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     raw: dict[str, pd.DataFrame | None] = {}
     for table in FILES:
         file = folder / f"{table}.csv"
-        if not file.exists():
+        if not os.path.lexists(file):
             if table in OPTIONAL_FILES:
                 empty = {c.name: pd.Series(dtype=object) for c in schema.TABLES[table]}
                 raw[table] = pd.DataFrame(empty | {"lineno": []})
@@ -79,11 +87,28 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
 
 def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | None:
     cols = schema.TABLES[table]
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
+    problem = file_problem(path)
+    if problem:
+        problems.append(f"{path}: {problem}")
+        return None
+    try:  # utf-8-sig: a byte-order mark (as spreadsheets write) is not part of the first column's name
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            try:
+                rows = list(reader)
+            except csv.Error as err:
+                what = str(err)
+                if "field larger than field limit" in what:
+                    what = f"a cell is longer than {csv.field_size_limit():,} characters"
+                elif "NUL" in what:
+                    what = "a NUL byte (is it a binary file?)"
+                problems.append(f"{path} line {reader.line_num}: cannot be read as CSV: {what}")
+                return None
     except UnicodeDecodeError as err:
-        problems.append(f"{path}: not UTF-8 text ({err.reason})")
+        problems.append(f"{path}: not UTF-8 text (byte {err.start}: {err.reason})")
+        return None
+    except OSError as err:
+        problems.append(f"{path}: cannot be read ({err.strerror or err})")
         return None
     if not rows:
         problems.append(f"{path}: empty file (expected a header row: {', '.join(c.name for c in cols)})")
@@ -92,7 +117,7 @@ def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | Non
     known = {c.name for c in cols}
     for h in header:
         if h not in known:
-            problems.append(f"{path}: unknown column '{h}' (known: {', '.join(sorted(known))})")
+            problems.append(f"{path}: unknown column {shown(h)} (known: {', '.join(sorted(known))})")
     for c in cols:
         if c.required and c.name not in header:
             problems.append(f"{path}: missing required column '{c.name}'")
@@ -132,11 +157,10 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
                     elif c.default is not None:
                         values[i] = c.default
                     continue
-                try:
-                    v = float(cell)
-                except ValueError:
-                    problems.append(f"{where}: {c.name} must be a number in {c.unit}, got '{cell}'")
+                if not NUMBER.fullmatch(cell):
+                    problems.append(f"{where}: {c.name} must be a number in {c.unit}, got {shown(cell)}")
                     continue
+                v = float(cell)
                 problem = schema.number_problem(c, v)
                 if problem:
                     problems.append(f"{where}: {problem}")
@@ -152,14 +176,15 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
                 elif low in ("false", "no", "0"):
                     vals.append(False)
                 else:
-                    problems.append(f"{path} line {line} ({key}={rid}): {c.name} must be true or false, got '{cell}'")
+                    problems.append(f"{path} line {line} ({key}={rid}): {c.name} must be true or false, got "
+                                    f"{shown(cell)}")
                     vals.append(True)
             out[c.name] = pd.Series(vals, index=df.index, dtype=bool)
         else:
             if c.kind == "choice":
                 for cell, line, rid in zip(raw, df["lineno"], df[key]):
                     if cell not in c.choices:
-                        problems.append(f"{path} line {line} ({key}={rid}): {c.name} '{cell}' is not one of "
+                        problems.append(f"{path} line {line} ({key}={rid}): {c.name} {shown(cell)} is not one of "
                                         f"{', '.join(c.choices)}")
             if c.kind in ("id", "str") and c.required:
                 for cell, line in zip(raw, df["lineno"]):
@@ -206,9 +231,9 @@ def _check_sea(folder: Path, nodes: pd.DataFrame, links: pd.DataFrame, vessels: 
     for row in prices.itertuples():
         if row.market not in node_ids:
             problems.append(f"{ppath} line {row.lineno} (market={row.market}): node '{row.market}' is not in nodes.csv")
-        if not row.year.isdigit():
+        if not YEAR.fullmatch(row.year):
             problems.append(f"{ppath} line {row.lineno} (market={row.market}): year must be a year such as 2015, "
-                            f"got '{row.year}'")
+                            f"got {shown(row.year)}")
     node_index = nodes.drop_duplicates("id").set_index("id")  # duplicate ids are reported elsewhere
     blank = links["tariff_usd_per_tkm"].isna()
     found: list[tuple[int, str]] = []  # (line, problem), reported in file order

@@ -1,34 +1,25 @@
-"""Reading a scenario's sections (the parsed TOML) and checking every key, type and range, and every node, link,
-table, column and selector against the network: the validation behind :func:`corridor.load_scenario`."""
+"""Reading a scenario's sections (the parsed TOML): first every key, type and range against the scenario schema
+(:mod:`corridor._scenario_schema`), then every node, link, table, column and selector against the network: the
+validation behind :func:`corridor.load_scenario` and :meth:`corridor.Scenario.from_dict`.
+
+Once the types have passed, the code below reads values of the shapes the schema gives them and checks only what
+depends on the network."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import schema
-from ._validate import Checker, type_name
+from ._scenario_schema import check_types
+from ._validate import Checker
 from .case import Case, Flows, Settings, Shipment
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T, price_problems
-from .errors import InputError
+from .errors import InputError, shown
 from .network import Network, load_network, resolve_network_path
 from .uncertainty.entries import Entry, parse_entries
 
-TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty"}
-SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal"}
-SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"}
-CASE_KEYS = {"name", "description", "close", "change", "shipment", "flows", "settings"}
-FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t"}
-CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
-CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
 DEFAULT_SETTINGS = {"routes": 5}
-MAX_ROUTES = 1000  # Yen's search grows with k; more routes than this says nothing an analyst can read
-# Upper bounds that catch a misplaced decimal point (coal is worth ~50-300 USD/t)
-SETTING_LIMITS = {"value_of_time_usd_per_t_day": 1000.0, "cargo_value_usd_per_t": 100_000.0,
-                  "interest_rate_per_year": 10.0}
-
-
 
 
 class Parsed(NamedTuple):
@@ -42,53 +33,38 @@ class Parsed(NamedTuple):
     uncertainty: tuple[Entry, ...]
 
 
+def _node(ck: Checker, node: str, where: str, net: Network) -> bool:
+    if node in net.nodes.index:
+        return True
+    ck.fail(where, f"unknown node {shown(node)} (see `corridor network` for node ids)")
+    return False
+
+
 def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
-    raw = ck.table(raw, where, SHIPMENT_KEYS)
     out = dict(base or {})
     for key in ("origin", "destination"):
-        if key in raw and ck.text(raw[key], f"{where}.{key}") is not None:
-            if raw[key] not in net.nodes.index:
-                ck.fail(f"{where}.{key}", f"unknown node '{raw[key]}' (see `corridor network` for node ids)")
-            else:
-                out[key] = raw[key]
+        if key in raw:  # None: given, but not a node (reported here, not again as missing)
+            out[key] = raw[key] if _node(ck, raw[key], f"{where}.{key}", net) else None
     if "tonnes" in raw:
-        value = ck.number(raw["tonnes"], f"{where}.tonnes", strict=True)
-        if value is not None:
-            out["tonnes"] = float(value)
-    if "coal" in raw and ck.text(raw["coal"], f"{where}.coal") is not None:
+        out["tonnes"] = float(raw["tonnes"])
+    if "coal" in raw:
         kinds = sorted(set(net.prices["coal"])) if len(net.prices) else []
         if kinds and raw["coal"] not in kinds:
-            ck.fail(f"{where}.coal", f"no price for coal '{raw['coal']}' in prices.csv "
+            ck.fail(f"{where}.coal", f"no price for coal {shown(raw['coal'])} in prices.csv "
                                      f"(coal types: {', '.join(kinds)})")
         else:
             out["coal"] = raw["coal"]
     return out
 
 
-def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
+def _flows(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
     """``[flows]`` (or a case's ``flows``): each key given replaces the scenario's one as a whole."""
-    raw = ck.table(raw, where, FLOWS_KEYS)
     out = dict(base or {})
     for key in ("supply", "demand"):
-        if key not in raw:
-            continue
-        table = raw[key]
-        if not isinstance(table, dict):
-            ck.fail(f"{where}.{key}", f"expected a table of node = Mt/yr, got {type_name(table)}")
-            continue
-        values = {}
-        for node, value in table.items():
-            if node not in net.nodes.index:
-                ck.fail(f"{where}.{key}.{node}", f"unknown node '{node}' (see `corridor network` for node ids)")
-            elif (v := ck.number(value, f"{where}.{key}.{node}")) is not None:
-                values[node] = float(v)
-        if not table:
-            ck.fail(f"{where}.{key}", "is empty; give at least one node = Mt/yr")
-        out[key] = values
+        if key in raw:
+            out[key] = {node: float(v) for node, v in raw[key].items() if _node(ck, node, f"{where}.{key}.{node}", net)}
     if "unserved_penalty_usd_per_t" in raw:
-        value = ck.number(raw["unserved_penalty_usd_per_t"], f"{where}.unserved_penalty_usd_per_t", strict=True)
-        if value is not None:
-            out["unserved_penalty_usd_per_t"] = float(value)
+        out["unserved_penalty_usd_per_t"] = float(raw["unserved_penalty_usd_per_t"])
     return out
 
 
@@ -107,17 +83,8 @@ def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
 
 
 def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:
-    raw = ck.table(raw, where, SETTINGS_KEYS)
     out = dict(base)
-    if "routes" in raw:
-        value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True, high=MAX_ROUTES)
-        if value is not None:
-            out["routes"] = value
-    for key in ("value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"):
-        if key in raw:
-            value = ck.number(raw[key], f"{where}.{key}", high=SETTING_LIMITS[key])
-            if value is not None:
-                out[key] = float(value)
+    out.update({k: (int(v) if k == "routes" else float(v)) for k, v in raw.items()})
     # The level that sets the value of time (directly, or from cargo value and interest) overrides the other way.
     if "value_of_time_usd_per_t_day" in raw and ("cargo_value_usd_per_t" in raw or "interest_rate_per_year" in raw):
         ck.fail(where, "give value_of_time_usd_per_t_day or cargo_value_usd_per_t with interest_rate_per_year, "
@@ -136,16 +103,16 @@ def _resolve_settings(ck: Checker, values: dict, where: str) -> Settings:
     if (cargo is None) != (rate is None):
         ck.fail(where, "cargo_value_usd_per_t and interest_rate_per_year go together "
                        "(value of time = value x rate / 365)")
-    elif vot is None and cargo is not None:
+    elif vot is None and cargo is not None and rate is not None:
         vot = cargo * rate / 365.0
     return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0))
 
 
 def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
-    start = len(ck.problems)  # problems of earlier cases must not hide this case's checks
+    start = ck.mark()  # problems of earlier cases must not hide this case's checks
     if "close" in raw:
-        close = ck.table(raw["close"], f"{where}.close", CLOSE_KEYS)
-        lists = {k: ck.names(v, f"{where}.close.{k}") for k, v in close.items() if k in CLOSE_KEYS}
+        close = raw["close"]
+        lists = {k: [v] if isinstance(v, str) else list(v) for k, v in close.items()}
         known = {"countries": schema.LINK_COUNTRIES, "nodes": net.nodes.index, "links": net.links.index,
                  "transfers": net.transfers.index}
         for key, items in lists.items():
@@ -153,24 +120,16 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
                 if item not in known[key]:
                     hint = " (transfer ids look like 'erenhot:rail1520>rail1435')" if key == "transfers" else ""
                     ck.fail(f"{where}.close.{key}", f"unknown {key[:-1] if key != 'countries' else 'country'} "
-                                                    f"'{item}'{hint}")
-        if len(ck.problems) == start:
+                                                    f"{shown(item)}{hint}")
+        if not ck.since(start):
             net = net.close(**lists)
     changes = raw.get("change", [])
-    if isinstance(changes, dict):
-        changes = [changes]
-    if not isinstance(changes, list):
-        ck.fail(f"{where}.change", f"expected a list of tables ([[cases.change]]), got {type_name(changes)}")
-        changes = []
-    for i, change in enumerate(changes, start=1):
+    for i, change in enumerate([changes] if isinstance(changes, dict) else changes, start=1):
         cw = f"{where}.change[{i}]"
-        before = len(ck.problems)
-        change = ck.table(change, cw, CHANGE_KEYS)
-        if not change:
-            continue
-        table = change.get("table")
+        before = ck.mark()
+        table = change["table"]
         if table not in schema.CHANGEABLE:
-            ck.fail(f"{cw}.table", f"unknown table {table!r} (expected {', '.join(schema.CHANGEABLE)})")
+            ck.fail(f"{cw}.table", f"unknown table {shown(table)} (expected {', '.join(schema.CHANGEABLE)})")
             continue
         df = net.table(table)
         where_ = ck.table(change.get("where", {}), f"{cw}.where", {"id", *df.columns})
@@ -178,21 +137,18 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
                if op in change}
         if not ops:
             ck.fail(cw, "a change needs scale, set or add")
-        for op, values in ops.items():
-            for col, value in values.items():
-                ck.number(value, f"{cw}.{op}.{col}", low=-math.inf)
         for key, want in where_.items():
             if isinstance(want, list):
-                col = df.index if key == "id" else df[key]
+                col = set(df.index if key == "id" else df[key])
                 for value in want:
-                    if value not in set(col):
-                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table} (check the spelling)")
-        if len(ck.problems) > before:
+                    if value not in col:
+                        ck.fail(f"{cw}.where.{key}", f"{shown(value)} is in no row of {table} (check the spelling)")
+        if ck.since(before):
             continue
         ids = net.select(table, where_)
         if len(ids) == 0:
-            shown = ", ".join(f"{k} = {v!r}" for k, v in where_.items())
-            ck.fail(f"{cw}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
+            selected = ", ".join(f"{k} = {shown(v)}" for k, v in where_.items())
+            ck.fail(f"{cw}.where", f"{{{selected}}} selects no row of {table} (check the spelling)")
             continue
         try:
             net = net.change(table, where_, **ops)
@@ -201,8 +157,9 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
     return net
 
 
-def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Parsed:
-    """Check a scenario (the parsed TOML, as a dict) against its network and build its cases.
+def parse_scenario(data: Any, source: str, base_dir: Path | None, network: Network | None) -> Parsed:
+    """Check a scenario (the parsed TOML, as a dict) against the scenario schema and its network, and build its
+    cases.
 
     Raises
     ------
@@ -210,66 +167,51 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
         listing every problem, each naming ``source`` and the key.
     """
     ck = Checker(source)
-    data = ck.table(data, "", TOP_KEYS)
-    if "shipment" not in data and "flows" not in data:
+    check_types(ck, data)  # every value's type and range, before any is used
+    if isinstance(data, dict) and "shipment" not in data and "flows" not in data:
         ck.fail("", "missing [shipment] (origin, destination, tonnes) or [flows] (supply, demand)")
-    if ck.problems:
-        raise InputError(ck.problems)
+    ck.raise_if_any()
     if network is None:
         ref = data.get("network", "baseline")
-        if ck.text(ref, "network") is None:
-            raise InputError(ck.problems)
         folder = resolve_network_path(ref, base_dir)
         try:
             network = load_network(folder)
         except InputError as err:
-            raise InputError([f"{source}: network = {ref!r}: {err.problems[0]}", *err.problems[1:]]) from None
+            raise InputError([f"{source}: network = {shown(ref)}: {err.problems[0]}", *err.problems[1:]]) from None
     name = data.get("name", Path(source).stem)
-    ck.text(name, "name")
     description = data.get("description", "")
-    if not isinstance(description, str):
-        ck.fail("description", f"expected text, got {type_name(description)}")
     shipment = _shipment(ck, data["shipment"], "shipment", None, network) if "shipment" in data else None
     flows = _flows(ck, data["flows"], "flows", None, network) if "flows" in data else None
     settings = _settings(ck, data.get("settings", {}), "settings", DEFAULT_SETTINGS)
-    raw_cases = data.get("cases", [{"name": "baseline"}])
-    if not isinstance(raw_cases, list) or not raw_cases:
-        ck.fail("cases", "expected a list of [[cases]] tables")
-        raw_cases = []
     cases, names = [], set()
-    for i, raw in enumerate(raw_cases, start=1):
-        where = f"cases[{i}]"
-        raw = ck.table(raw, where, CASE_KEYS)
-        case_name = raw.get("name")
-        if ck.text(case_name, f"{where}.name") is None:
-            continue
-        where = f"cases[{i}] '{case_name}'"
+    for i, raw in enumerate(data.get("cases", [{"name": "baseline"}]), start=1):
+        case_name = raw["name"]
+        where = f"cases[{i}] {shown(case_name)}"
         if case_name in names:
             ck.fail(where, "two cases have this name")
         names.add(case_name)
         ship = _shipment(ck, raw["shipment"], f"{where}.shipment", shipment, network) if "shipment" in raw else shipment
         sets = _settings(ck, raw["settings"], f"{where}.settings", settings) if "settings" in raw else settings
         flow = _flows(ck, raw["flows"], f"{where}.flows", flows, network) if "flows" in raw else flows
+        n_before = ck.mark()
         if ship is not None:
             for key in ("origin", "destination", "tonnes"):
                 if key not in ship:
                     ck.fail(f"{where}" if "shipment" in raw else "shipment", f"missing {key}")
-        n_before = len(ck.problems)
         resolved_flows = _resolve_flows(ck, flow, f"{where}.flows" if "flows" in raw else "flows") \
             if flow is not None else None
         case_net = _apply_case(ck, raw, where, network)
-        if len(ck.problems) == n_before and case_net is not network:
+        if not ck.since(n_before) and case_net is not network:
             for problem in price_problems(case_net, lot_t=ship.get("tonnes") if ship else None):
                 ck.fail(where, f"after its changes, {problem}")
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
-        complete = ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))
-        if len(ck.problems) == n_before and complete:
+        complete = ship is None or all(ship.get(k) is not None for k in ("origin", "destination", "tonnes"))
+        if not ck.since(n_before) and complete:
             cases.append(Case(name=str(case_name), description=raw.get("description", ""),
                               shipment=None if ship is None else Shipment(ship["origin"], ship["destination"],
                                                                           ship["tonnes"], ship.get("coal", "thermal")),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
     uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
-    if ck.problems:
-        raise InputError(list(dict.fromkeys(ck.problems)))
+    ck.raise_if_any()
     return Parsed(name=name, description=description, data=data, network=network, cases=tuple(cases),
                   uncertainty=uncertainty)

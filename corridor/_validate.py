@@ -7,15 +7,56 @@ wrong, so that one load reports every problem at once as a single :class:`corrid
 from __future__ import annotations
 
 import math
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, shown
+
+MAX_FILE_BYTES = 64 * 1024**2  # an input file larger than this is not a network table or a scenario
+MAX_DEPTH = 32  # nesting of a scenario's tables and lists (the format needs 5)
 
 
 def type_name(value: Any) -> str:
     """How a value reads in an error message: text, a number, true/false, a list, a table."""
     return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
             dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an input file (missing, a broken link, a folder, a FIFO or device, too
+    large), or None. Nothing is opened, so a FIFO cannot block."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "is a broken link (its target does not exist)" if os.path.islink(path) else "not found"
+    except OSError as err:
+        return f"cannot be read ({err.strerror or err})"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a FIFO, socket or device)"
+    if st.st_size > MAX_FILE_BYTES:
+        return f"is {st.st_size / 1024**2:,.0f} MB, more than the {MAX_FILE_BYTES // 1024**2} MB an input file may be"
+    return None
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True if ``value`` nests lists or tables more than ``limit`` levels deep (checked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, (list, tuple)):
+            children = list(item)
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((c, depth + 1) for c in children)
+    return False
 
 
 class Checker:
@@ -43,14 +84,15 @@ class Checker:
             raise InputError(list(dict.fromkeys(self.problems)))
 
     def table(self, value: Any, where: str, keys: set[str]) -> dict[str, Any]:
-        """``value`` if it is a table whose keys are all in ``keys`` (unknown keys are reported), else {}."""
+        """The items of ``value`` whose keys are in ``keys`` if it is a table (unknown keys are reported and left
+        out), else {}."""
         if not isinstance(value, dict):
             self.fail(where, f"expected a table, got {type_name(value)}")
             return {}
         for key in value:
             if key not in keys:
-                self.fail(where, f"unknown key '{key}' (expected one of: {', '.join(sorted(keys))})")
-        return value
+                self.fail(where, f"unknown key {shown(key)} (expected one of: {', '.join(sorted(keys))})")
+        return {k: v for k, v in value.items() if k in keys}
 
     def text(self, value: Any, where: str) -> str | None:
         """``value`` if it is non-empty text, else None (reported)."""
@@ -66,13 +108,13 @@ class Checker:
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or (isinstance(value, float) and not math.isfinite(value)):
             self.fail(where, f"expected {'a whole number' if integer else 'a number'}, got {type_name(value)} "
-                             f"{value!r}")
+                             f"{shown(value)}")
             return None
         if value < low or (strict and value == low):
-            self.fail(where, f"must be {'greater than' if strict else 'at least'} {low:g}, got {value!r}")
+            self.fail(where, f"must be {'greater than' if strict else 'at least'} {low:g}, got {shown(value)}")
             return None
         if value > high:
-            self.fail(where, f"must be at most {high:g}, got {value!r}")
+            self.fail(where, f"must be at most {high:g}, got {shown(value)}")
             return None
         return value
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from .errors import InputError
 from .network import Network
 
 
@@ -58,11 +59,11 @@ class Case:
     def require_shipment(self) -> Shipment:
         """The case's shipment; a clear error for a case with ``[flows]`` only."""
         if self.shipment is None:
-            raise ValueError(f"case {self.name!r} has no shipment (its scenario has [flows] only)")
+            raise InputError(f"case {self.name!r} has no shipment (its scenario has [flows] only)")
         return self.shipment
 
     def require_flows(self) -> Flows:
         """The case's annual flows; a clear error for a case without ``[flows]``."""
         if self.flows is None:
-            raise ValueError(f"case {self.name!r} has no [flows]")
+            raise InputError(f"case {self.name!r} has no [flows]")
         return self.flows

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .limits import MAX_ARC_HOURS, MAX_ARC_USD_PER_T
 
 if TYPE_CHECKING:
     from .network import Network
@@ -78,14 +79,16 @@ def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
     class's, else the default of its mode) and ``vessel_class`` (empty unless priced by vessel class).
     """
     lk = net.links
-    usd = link_usd_per_t(lk["distance_km"], lk["tariff_usd_per_tkm"], lk["fixed_usd_per_t"])
-    hours = link_hours(lk["distance_km"], lk["speed_km_per_day"])
+    with np.errstate(all="ignore"):  # what cannot be priced is NaN or inf here, and reported by price_problems
+        usd = link_usd_per_t(lk["distance_km"], lk["tariff_usd_per_tkm"], lk["fixed_usd_per_t"])
+        hours = link_hours(lk["distance_km"], lk["speed_km_per_day"])
     co2 = lk["co2_g_per_tkm"].copy()
     vessel = pd.Series("", index=lk.index, dtype=object)
     if len(net.vessels) and (lk["mode"].eq("sea") & lk["tariff_usd_per_tkm"].isna()).any():
         from .sea import price_sea_links
 
-        sea = price_sea_links(net, lot_t)
+        with np.errstate(all="ignore"):
+            sea = price_sea_links(net, lot_t)
         on = sea.index
         usd[on] = sea["usd_per_t"]
         hours[on] = sea["hours"]
@@ -97,15 +100,18 @@ def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
 
 
 def price_problems(net: Network, *, lot_t: float | None = None, prices: pd.DataFrame | None = None) -> list[str]:
-    """Links that cannot be priced (e.g. after a case's changes): a sea link no vessel class can sail, a link with a
-    tariff but no speed, a cost or time that is not a finite number. Empty when all is well.
+    """What cannot be priced (e.g. after a case's changes): a sea link no vessel class can sail, a link with a
+    tariff but no speed, a cost or time that is not a finite number, or one beyond what a tonne can pay on one arc
+    (:data:`corridor.limits.MAX_ARC_USD_PER_T`, :data:`~corridor.limits.MAX_ARC_HOURS`: money and time of a link, a
+    node's pass or a transfer). Empty when all is well.
 
     ``prices`` are the links' prices from :func:`price_links`, if already computed.
     """
     if prices is None:
         prices = price_links(net, lot_t)
     lk = net.links
-    bad = ~(np.isfinite(prices["usd_per_t"].to_numpy()) & np.isfinite(prices["hours"].to_numpy()))
+    usd, hours = prices["usd_per_t"].to_numpy(), prices["hours"].to_numpy()
+    bad = ~(np.isfinite(usd) & np.isfinite(hours))
     by_reason: dict[str, list[str]] = {}
     for lid in lk.index[bad]:
         mode, tariff, speed = lk.at[lid, "mode"], lk.at[lid, "tariff_usd_per_tkm"], lk.at[lid, "speed_km_per_day"]
@@ -119,5 +125,25 @@ def price_problems(net: Network, *, lot_t: float | None = None, prices: pd.DataF
         else:
             why = "cost or time is not a finite number"
         by_reason.setdefault(why, []).append(str(lid))
-    return [f"{len(ids)} link{'s' if len(ids) > 1 else ''} cannot be priced ({why}): {', '.join(ids)}"
-            for why, ids in by_reason.items()]
+    out = [f"{len(ids)} link{'s' if len(ids) > 1 else ''} cannot be priced ({why}): {_ids(ids)}"
+           for why, ids in by_reason.items()]
+    with np.errstate(invalid="ignore"):
+        tables = [("link", lk.index[~bad], usd[~bad], hours[~bad]),
+                  ("node pass", net.nodes.index, net.nodes["pass_usd_per_t"].to_numpy(float),
+                   net.nodes["pass_hours"].to_numpy(float)),
+                  ("transfer", net.transfers.index, net.transfers["cost_usd_per_t"].to_numpy(float),
+                   net.transfers["dwell_hours"].to_numpy(float))]
+        for what, ids, money, time in tables:
+            for values, limit, verb, name in ((money, MAX_ARC_USD_PER_T, "cost{} more than {:g} USD a tonne",
+                                               "MAX_ARC_USD_PER_T"),
+                                              (time, MAX_ARC_HOURS, "take{} more than {:g} hours", "MAX_ARC_HOURS")):
+                over = np.nan_to_num(values, nan=0.0) > limit
+                if over.any():
+                    n = int(over.sum())
+                    out.append(f"{n} {what}{'s' if n > 1 else ''} {verb.format('' if n > 1 else 's', limit)} "
+                               f"(corridor.limits.{name}; check the units): {_ids([str(i) for i in ids[over]])}")
+    return out
+
+
+def _ids(ids: list[str], shown: int = 6) -> str:
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")

@@ -118,14 +118,34 @@ def describe_routes(case: Case, graph: RoutingGraph, arc_lists: list[list[int]],
 
 
 def _disambiguate(routes: list[dict], nodes: pd.DataFrame) -> None:
-    """Where two routes of a case read the same, name the first node that sets the later one apart."""
-    seen: dict[str, list[str]] = {}
-    for r in routes:
-        label = r["route"]
-        if label in seen:
-            other = set(seen[label])
-            extra = next((n for n in r["nodes"] if n not in other), None)
+    """Give every route of a list its own label (see :func:`unique_labels`)."""
+    labels = unique_labels([r["route"] for r in routes], [r["nodes"] for r in routes], [r["links"] for r in routes],
+                           nodes)
+    for r, label in zip(routes, labels):
+        r["route"] = label
+
+
+def unique_labels(labels: list[str], node_lists: list[list[str]], link_lists: list[list[str]],
+                  nodes: pd.DataFrame) -> list[str]:
+    """The labels, each made unique: where a route reads like an earlier one, it names the first node it passes
+    that the earlier ones do not (``(via X)``), else the first such link, else a number (``(2)``)."""
+    out: list[str] = []
+    earlier: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        new = label
+        if label in earlier or label in out:
+            prev = earlier.get(label, [])
+            other_nodes = {n for j in prev for n in node_lists[j]}
+            other_links = {lk for j in prev for lk in link_lists[j]}
+            extra = next((n for n in node_lists[i] if n not in other_nodes), None)
+            link = next((lk for lk in link_lists[i] if lk not in other_links), None)
             if extra is not None:
-                r["route"] = f"{label} (via {short_name(nodes.at[extra, 'name'])})"
-        else:
-            seen[label] = r["nodes"]
+                new = f"{label} (via {short_name(str(nodes.at[extra, 'name']))})"
+            elif link is not None:
+                new = f"{label} (via {link})"
+            k = 2
+            while new in out:
+                new, k = f"{label} ({k})", k + 1
+        earlier.setdefault(label, []).append(i)
+        out.append(new)
+    return out

@@ -184,7 +184,6 @@ def load_network(path: str | Path = "baseline") -> Network:
 def write_network(net: Network, folder: str | Path) -> Path:
     """Write ``net`` as a network folder (the format :func:`load_network` reads), all files together or none."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for table in FILES:
         df = getattr(net, table).reset_index()

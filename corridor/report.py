@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .errors import one_line
 from .results import Results
 
 
@@ -97,6 +98,9 @@ def flows_text(results: Results, case: str) -> str:
                f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "
                f"{_mt(t['delivered_mt_per_year'])} Mt/yr delivered at an average {t['average_cost_usd_per_t']:.2f} "
                f"USD/t (generalized {t['average_generalized_usd_per_t']:.2f})")
+    if t.get("unrouted_mt_per_year"):
+        out.append(f"  Warning: {_mt(t['unrouted_mt_per_year'])} Mt/yr of the LP's deliveries could not be traced to a "
+                   "route (shown as unrouted in the destinations table)")
     unserved = alloc.destinations["unserved_mt_per_year"]
     unserved = unserved[unserved > 1e-9]
     out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
@@ -122,8 +126,10 @@ def text_report(results: Results) -> str:
             out.append(f"  {results.failures[case.name]}")
         elif results.uncertainty and case.name in results.uncertainty:
             d = results.uncertainty[case.name]
-            out.append(f"  {d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; coverage "
-                       f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t")
+            covered = (f"coverage {d.coverage:.1%} of {d.checked:,} draws checked by exact search" if d.checked
+                       else "coverage not checked")
+            out.append(f"  {d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; {covered}; "
+                       "P10-P90 of USD/t")
         if ship is not None and case.name not in results.failures:
             out.append(case_table(results, case.name))
         if case.name in results.allocations:
@@ -140,7 +146,8 @@ def network_report(net) -> str:
     out.append(links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum",
                                  fill_value=0).round(0).astype(int).to_string())
     out += ["", "Nodes:"]
-    out.append(nodes[["name", "country", "kind"]].to_string())
+    out.append(nodes[["name", "country", "kind"]].map(lambda v: one_line(str(v), 60)).to_string())
     out += ["", "Transfers (where a route may change mode):"]
-    out.append(net.transfers[["cost_usd_per_t", "dwell_hours", "capacity_mt_per_year"]].to_string())
+    out.append(net.transfers[["cost_usd_per_t", "dwell_hours", "capacity_mt_per_year"]].to_string(
+        na_rep="unlimited"))
     return "\n".join(out)

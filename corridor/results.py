@@ -7,17 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from .errors import InputError, shown
 from .schema import COMPONENTS, LINK_COUNTRIES
 
 if TYPE_CHECKING:
+    from ._files import Staging
     from .scenario import Scenario
 
 ROUTE_COLUMNS = ["case", "rank", "route", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km", "transit_days",
                  "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t",
                  "key_nodes", "nodes", "links"]
+# Numbers that may be blank (NaN): there is no price for the coal at the destination.
+OPTIONAL_NUMBERS = ("price_usd_per_t", "netback_usd_per_t")
 # Added to each route by a run with draws (see corridor.uncertainty).
 DRAW_COLUMNS = ["p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p10_generalized_usd_per_t",
                 "p50_generalized_usd_per_t", "p90_generalized_usd_per_t", "p_cheapest"]
@@ -95,9 +100,27 @@ class Results:
             wide.columns.name = None
             return wide.loc[order] if order else wide
 
-        return cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
-                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
-                   **_flow_tables(flows or {}))
+        out = cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
+                  countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
+                  **_flow_tables(flows or {}))
+        out.check_finite()
+        return out
+
+    def check_finite(self) -> None:
+        """Raise an InputError if a result is not a finite number (``price_usd_per_t`` and ``netback_usd_per_t``
+        may be blank: no price): nothing infinite or NaN is ever printed or written as a result."""
+        problems = []
+        for name, df in self.tables().items():
+            num = df.select_dtypes("number").drop(columns=list(OPTIONAL_NUMBERS), errors="ignore")
+            values = num.to_numpy(dtype=float)
+            if values.size and not np.isfinite(values).all():
+                bad = ~np.isfinite(values)
+                row, col = np.argwhere(bad)[0]
+                case = df["case"].iloc[row] if "case" in df else ""
+                problems.append(f"{self.scenario.source}: case {shown(case)}: {num.columns[col]} is not a finite "
+                                f"number ({bad.sum()} such values in the {name} table); check the inputs' sizes")
+        if problems:
+            raise InputError(problems)
 
     @property
     def cases(self) -> list[str]:
@@ -169,7 +192,7 @@ class Results:
             entry["routes"] = rows
             if self.uncertainty is not None:
                 draws = self.uncertainty[name]
-                entry.update(draws=draws.draws, coverage=_num(draws.coverage), checked_draws=draws.checked)
+                entry.update(draws=draws.draws, coverage=_opt(draws.coverage), checked_draws=draws.checked)
             if "flows" in entry:
                 entry["flows"] = entry.pop("flows")
             cases.append(entry)
@@ -198,19 +221,34 @@ class Results:
                     "flow_totals": self.flow_totals.reset_index()}
         return out
 
-    def write_csv(self, folder: str | Path) -> list[Path]:
-        """Write the tables as CSV files into ``folder``, all or nothing."""
-        from ._files import write_all
+    def write_csv(self, folder: str | Path, *, stage: Staging | None = None) -> list[Path]:
+        """Write the tables as CSV files into ``folder``, all or nothing.
 
-        def fill(tmp: Path) -> None:
-            for stem, df in self.tables().items():
-                df.to_csv(tmp / f"{stem}.csv", index=False, float_format="%.6g")
+        With ``stage`` (a :class:`corridor._files.Staging` shared by every output of a run) the files are only added
+        to it, and written when it is committed. Returns their paths.
 
-        return write_all(folder, fill)
+        Raises
+        ------
+        OutputError
+            naming the file that cannot be written (nothing is written then).
+        """
+        from ._files import Staging
+
+        own = Staging() if stage is None else stage
+        paths = [own.add(Path(folder) / f"{stem}.csv", _csv_writer(df)) for stem, df in self.tables().items()]
+        if stage is None:
+            own.commit()
+        return paths
 
     def __repr__(self) -> str:
         flows = f", {len(self.allocations)} allocations" if self.allocations else ""
         return f"<Results {self.scenario.name!r}: {len(self.cases)} cases, {len(self.routes)} routes{flows}>"
+
+
+def _csv_writer(df: pd.DataFrame):
+    def write(path: Path) -> None:
+        df.to_csv(path, index=False, float_format="%.6g")
+    return write
 
 
 def _num(x) -> float:
@@ -237,6 +275,9 @@ def _flow_tables(allocations: dict) -> dict:
     elements = stack("elements", "n")
     destinations = pd.concat([allocations[n].destinations for n in names], keys=names, names=["case", "destination"])
     totals = pd.DataFrame([allocations[n].totals for n in names], index=pd.Index(names, name="case"))
+    for df in (destinations, totals):  # a remainder is reported only where there is one
+        if "unrouted_mt_per_year" in df:
+            df["unrouted_mt_per_year"] = df["unrouted_mt_per_year"].fillna(0.0)
     return {"allocations": dict(allocations), "flow_routes": routes, "flow_elements": elements,
             "flow_destinations": destinations, "flow_totals": totals}
 

@@ -13,8 +13,9 @@ from itertools import islice, pairwise
 import networkx as nx
 import numpy as np
 
-from .errors import NoRouteError
+from .errors import InputError, NoRouteError
 from .graph import LOAD, UNLOAD, RoutingGraph
+from .limits import MAX_ROUTE_WORK
 
 SOURCE, SINK = "source", "sink"
 MAX_CANDIDATES_PER_ROUTE = 50  # how many simple paths Yen may yield per route kept, before giving up
@@ -76,7 +77,17 @@ def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
     ------
     NoRouteError
         if no route joins ``origin`` and ``destination``.
+    InputError
+        if the search would take too long: ``k`` x arcs x states of the graph beyond
+        :data:`corridor.limits.MAX_ROUTE_WORK` (Yen's algorithm runs a shortest-path search from every state of
+        every route found).
     """
+    work = k * len(graph.arcs) * len(graph.states)
+    if k > 1 and work > MAX_ROUTE_WORK:
+        most = max(1, MAX_ROUTE_WORK // (len(graph.arcs) * len(graph.states)))
+        raise InputError(f"{k} routes on a routing graph of {len(graph.states):,} states and {len(graph.arcs):,} arcs "
+                         f"would take too long (routes x arcs x states = {work:.2g}, more than corridor.limits."
+                         f"MAX_ROUTE_WORK = {MAX_ROUTE_WORK:.2g}); ask for at most {most} routes")
     g = to_networkx(graph, graph.weights(value_of_time_usd_per_t_day))
     starts, ends = graph.origin_states(origin), graph.destination_states(destination)
     if not starts or not ends or origin == destination:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ._scenario_parse import parse_scenario
+from ._validate import MAX_DEPTH, file_problem, too_deep
 from .case import Case, Flows, Settings, Shipment
-from .errors import InputError
+from .errors import InputError, unknown_case
 from .network import Network
 from .uncertainty.entries import Entry
 
@@ -44,7 +45,7 @@ class Scenario:
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,
                   network: Network | None = None) -> Scenario:
         """Validate ``data`` (the parsed TOML) and build the scenario and its cases."""
-        return _build(copy.deepcopy(data), source, base_dir, network)
+        return _build(_copy(data, source), source, base_dir, network)
 
     def with_case(self, name: str, **case: Any) -> Scenario:
         """A copy with one more case, given as in a file: ``close={...}``, ``change=[{...}]``,
@@ -57,13 +58,13 @@ class Scenario:
         """
         data = copy.deepcopy(self.data)
         data.setdefault("cases", [{"name": "baseline"}] if "cases" not in self.data else [])
-        data["cases"].append({"name": name, **case})
+        data["cases"].append(_copy({"name": name, **case}, self.source))
         return _build(data, self.source, self.base_dir, self.network)
 
     def with_cases(self, cases: list[dict]) -> Scenario:
         """A copy whose cases are replaced by ``cases`` (dicts as in a file)."""
         data = copy.deepcopy(self.data)
-        data["cases"] = list(cases)
+        data["cases"] = _copy(cases, self.source)
         return _build(data, self.source, self.base_dir, self.network)
 
     def with_network(self, network: Network) -> Scenario:
@@ -78,20 +79,27 @@ class Scenario:
             current.pop("cargo_value_usd_per_t", None), current.pop("interest_rate_per_year", None)
         elif {"cargo_value_usd_per_t", "interest_rate_per_year"} & set(settings):
             current.pop("value_of_time_usd_per_t_day", None)
-        current.update(settings)
+        current.update(_copy(settings, self.source))
         return _build(data, self.source, self.base_dir, self.network)
 
     def with_flows(self, **flows: Any) -> Scenario:
         """A copy with scenario-wide ``[flows]`` keys replaced, e.g. ``with_flows(supply={"tavan_tolgoi": 20})``."""
         data = copy.deepcopy(self.data)
-        data.setdefault("flows", {}).update(flows)
+        data.setdefault("flows", {}).update(_copy(flows, self.source))
         return _build(data, self.source, self.base_dir, self.network)
 
     def case(self, name: str) -> Case:
+        """The case called ``name``.
+
+        Raises
+        ------
+        UnknownCaseError
+            (an InputError, and a KeyError) if no case has that name.
+        """
         for c in self.cases:
             if c.name == name:
                 return c
-        raise KeyError(f"no case named {name!r} (cases: {', '.join(c.name for c in self.cases)})")
+        raise unknown_case(name, [c.name for c in self.cases])
 
     def __repr__(self) -> str:
         return f"<Scenario {self.name!r}: {len(self.cases)} cases on {self.network.name}>"
@@ -106,20 +114,34 @@ def load_scenario(path: str | Path) -> Scenario:
         naming the file, the key and what is wrong.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: scenario file not found")
-    text = path.read_bytes()
+    problem = file_problem(path)
+    if problem:
+        raise InputError(f"{path}: scenario file {problem}")
+    try:
+        text = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror or err})") from None
     if not text.strip():
         raise InputError(f"{path}: the file is empty (a scenario needs at least [shipment] or [flows])")
     try:
         data = tomllib.loads(text.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason})") from None
     except tomllib.TOMLDecodeError as err:
         raise InputError(f"{path}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid TOML: arrays or tables nested too deeply "
+                         f"(a scenario needs at most {MAX_DEPTH} levels)") from None
     return _build(data, str(path), path.parent, None)
 
 
-def _build(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
+def _copy(value: Any, source: str) -> Any:
+    """A deep copy of a scenario's values given to the API (refused, not copied, if nested absurdly deep)."""
+    if too_deep(value):
+        raise InputError(f"{source}: arrays or tables nested too deeply (a scenario needs at most {MAX_DEPTH} levels)")
+    return copy.deepcopy(value)
+
+
+def _build(data: Any, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
     parsed = parse_scenario(data, source, base_dir, network)
     return Scenario(**parsed._asdict(), source=source, base_dir=base_dir)

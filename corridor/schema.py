@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .limits import MAX_CAPACITY_MT_PER_YEAR, MAX_NUMBER
+
 MODES = ("rail1520", "rail1435", "road", "sea")
 STOCK = "stock"  # pseudo-mode: loading at an origin, unloading at a destination
 TRANSFER_MODES = (*MODES, STOCK)
@@ -61,7 +63,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("pass_usd_per_t", "USD/t", "charge on every route passing through (customs, inspection, waiting)",
            default=0.0),
         _f("pass_hours", "h", "time spent by every route passing through", default=0.0),
-        _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None),
+        _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None,
+           high=MAX_CAPACITY_MT_PER_YEAR),
         _f("max_loa_m", "m", "longest ship a port takes (length overall); blank = no limit", default=None,
            positive=True),
         _f("max_draught_m", "m", "deepest ship a port takes (draught); blank = no limit", default=None, positive=True),
@@ -82,7 +85,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
            "sea link = the class speed", default=None, positive=True),
         _f("fixed_usd_per_t", "USD/t", "fixed charge per tonne for using the link", default=0.0),
         _f("capacity_mt_per_year", "Mt/yr", "capacity available to the modelled cargo; blank = unlimited",
-           default=None),
+           default=None, high=MAX_CAPACITY_MT_PER_YEAR),
         Column("both_ways", "bool", False, default=True, description="true if the link can be used in both directions"),
         _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity; blank = the vessel class's (sea) or the default by mode",
            default=None),
@@ -99,7 +102,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
                description="mode leaving (or 'stock' at a destination)"),
         _f("cost_usd_per_t", "USD/t", "handling charge (transloading, port handling, loading)", required=True),
         _f("dwell_hours", "h", "time spent at the transfer", required=True),
-        _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None),
+        _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None,
+           high=MAX_CAPACITY_MT_PER_YEAR),
         SOURCE,
         NOTE,
     ),
@@ -149,9 +153,12 @@ CHANGEABLE = ("links", "nodes", "transfers", "vessels")
 
 
 def number_problem(column: Column, value: float) -> str | None:
-    """What is wrong with ``value`` in ``column`` (finite, positive, within bounds), or None if nothing."""
+    """What is wrong with ``value`` in ``column`` (finite, positive, within bounds and within
+    :data:`corridor.limits.MAX_NUMBER`), or None if nothing."""
     if not math.isfinite(value):
         return f"{column.name} must be finite, got {value!r}"
+    if abs(value) > MAX_NUMBER:
+        return f"{column.name} must be at most {MAX_NUMBER:g} in size (corridor.limits.MAX_NUMBER), got {value:g}"
     if column.positive and value <= 0:
         return f"{column.name} must be greater than 0, got {value:g}"
     if (column.low is not None and value < column.low) or (column.high is not None and value > column.high):

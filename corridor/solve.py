@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .case import Case
-from .errors import NoRouteError
+from .errors import InputError, NoRouteError, shown
 from .graph import RoutingGraph, build_graph
 from .legs import describe_routes
 from .results import Results
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from .flows import Allocation
 
 
-def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) -> Results:
+def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None = None,
+        check_share: float | None = None, candidates: int | None = None, progress: bool | None = None) -> Results:
     """Solve every case of ``scenario``.
 
     A case whose origin cannot reach its destination is reported in ``Results.failures`` and the other
@@ -27,7 +29,14 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
 
     With ``draws`` > 0 the scenario's ``[[uncertainty]]`` entries are sampled ``draws`` times (seeded by ``seed``)
     and every route gains P10/P50/P90 of its cost and generalized cost and the probability of being the cheapest;
-    see :func:`corridor.uncertainty.run_draws` for ``options``.
+    ``chunk``, ``check_share``, ``candidates`` and ``progress`` are passed on to
+    :func:`corridor.uncertainty.run_draws` (its defaults where None; they need ``draws``).
+
+    Raises
+    ------
+    InputError
+        if an argument is out of range (``draws``, ``seed``, ...) or a case cannot be solved with the inputs given
+        (a number beyond :mod:`corridor.limits`, a cost that is not finite). An unknown keyword is a TypeError.
 
     Examples
     --------
@@ -35,11 +44,22 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
     >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015.toml"))
     >>> res.routes[["route", "cost_usd_per_t", "transit_days"]]
     """
-    # annual flows: sea legs in full ships (no lot); the same with or without draws
-    flows = {case.name: solve_flows(case) for case in scenario.cases if case.flows is not None}
+    options: dict[str, Any] = {k: v for k, v in (("chunk", chunk), ("check_share", check_share),
+                                                  ("candidates", candidates), ("progress", progress)) if v is not None}
+    if not isinstance(scenario, Scenario):
+        raise InputError(f"run needs a Scenario (from corridor.load_scenario), got {type(scenario).__name__}")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise InputError(f"draws must be a whole number of at least 0, got {shown(draws)}")
+    if options and not draws:
+        raise InputError(f"{', '.join(options)} apply to a run with draws; give draws > 0")
     if draws:
-        from .uncertainty import run_draws
+        from .uncertainty.montecarlo import check_arguments, run_draws
 
+        check_arguments(draws, seed, **({"chunk": 1, "check_share": 0.0, "candidates": 1} | {
+            k: v for k, v in options.items() if k != "progress"}))
+    # annual flows: sea legs in full ships (no lot); the same with or without draws
+    flows = {case.name: _in_case(scenario, case, solve_flows) for case in scenario.cases if case.flows is not None}
+    if draws:
         return run_draws(scenario, draws=draws, seed=seed, flows=flows, **options)
     routes: list[dict] = []
     legs: list[pd.DataFrame] = []
@@ -48,13 +68,21 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
         if case.shipment is None:
             continue
         try:
-            r, lg = solve_shipment(case)
+            r, lg = _in_case(scenario, case, solve_shipment)
         except NoRouteError as err:
             failures[case.name] = str(err)
             continue
         routes += r
         legs += lg
     return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, flows=flows)
+
+
+def _in_case(scenario: Scenario, case: Case, solve):
+    """``solve(case)``, its input errors naming the scenario and the case."""
+    try:
+        return solve(case)
+    except InputError as err:
+        raise InputError([f"{scenario.source}: case {shown(case.name)}: {p}" for p in err.problems]) from None
 
 
 def solve_shipment(case: Case, graph: RoutingGraph | None = None) -> tuple[list[dict], list[pd.DataFrame]]:

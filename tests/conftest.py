@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -67,3 +68,13 @@ def assert_texts_inside(fig):
         bb = t.get_window_extent()
         assert box.x0 - 1 <= bb.x0 and bb.x1 <= box.x1 + 1 and box.y0 - 1 <= bb.y0 and bb.y1 <= box.y1 + 1, \
             f"{fig.get_suptitle()}: {t.get_text()!r} is cut"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long fuzz profile (``@pytest.mark.fuzz``) runs only when asked: ``-m fuzz`` or ``CORRIDOR_FUZZ=long``."""
+    if "fuzz" in (config.getoption("markexpr") or "") or os.environ.get("CORRIDOR_FUZZ") == "long":
+        return
+    kept = [item for item in items if item.get_closest_marker("fuzz") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("fuzz")])
+        items[:] = kept

@@ -20,7 +20,7 @@ def run_cli(*args):
 SCENARIO_CASES = [
     ("", ["empty"]),
     ("name = [unclosed", ["not valid TOML", "line 1"]),
-    ('name = "x"\n[shipment]\norigin = "a"\ndestination = "m"\ntonnes = -5\n', ["shipment.tonnes", "greater than 0"]),
+    ('name = "x"\n[shipment]\norigin = "a"\ndestination = "m"\ntonnes = -5\n', ["shipment.tonnes", "at least 1 t"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = "lots"\n', ["shipment.tonnes", "expected a number"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[settings]\nroutes = 0\n', ["settings.routes", "at least 1"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\ncolour = "red"\n', ["shipment", "unknown key 'colour'"]),

@@ -460,14 +460,14 @@ def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, compu
 
     def failing_second(src, dst):
         calls.append(dst)
-        if len(calls) == 2:
+        if dst == folder / "sources.csv" and calls.count(dst) == 1:  # the second file moved into place
             raise OSError("disk full")
         real(src, dst)
 
     monkeypatch.setattr(_files.os, "replace", failing_second)
     with pytest.raises(OSError, match="disk full"):
         sea_distances.write(folder, computed)
-    assert len(calls) == 2  # the first file was replaced, then put back
+    assert calls.count(folder / "links.csv") == 2  # the first file was replaced, then put back
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left either
     monkeypatch.setattr(_files.os, "replace", real)
     sea_distances.write(folder, computed)

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from .._files import Staging, target_problem
+from ..errors import InputError, OutputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +34,10 @@ def _run(args) -> int:
 
     if args.draws < 0 or args.seed < 0:
         raise InputError("--draws and --seed must be at least 0")
+    for flag, folder in (("--out", args.out), ("--plots", args.plots)):  # before solving: a file where a folder goes
+        problem = folder is not None and target_problem(folder / "_")
+        if problem:
+            raise OutputError(f"{flag} {folder}: {problem}")
     results = run(load_scenario(args.scenario), draws=args.draws, seed=args.seed)
     if len(results.routes) == 0 and not results.allocations:
         for case, why in results.failures.items():
@@ -45,21 +50,14 @@ def _run(args) -> int:
         raise InputError(f"{args.scenario}: --plot-case: no case named {unknown[0]!r} "
                          f"(cases: {', '.join(results.cases)})")
     output = results.to_json() if args.json else text_report(results)
-    plots: list = []
-    if args.plots:  # first: drawing is what most often fails, and a later failure takes its files back
-        from ..plot import write_plots
+    with Staging() as stage:  # every output of the run: all written, or none (see corridor._files)
+        if args.plots:
+            from ..plot import write_plots
 
-        plots = write_plots(results, args.plots, cases=args.plot_case)
-        if not plots:
-            print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
-    if args.out:
-        from .._files import remove
-
-        try:
-            results.write_csv(args.out)
-        except OSError:
-            remove(plots)
-            raise
+            if not write_plots(results, args.plots, cases=args.plot_case, stage=stage):
+                print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
+        if args.out:
+            results.write_csv(args.out, stage=stage)
     print(output)
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)

@@ -36,7 +36,7 @@ def _breakeven(args) -> int:
     from ..scenario import load_scenario
     from ..uncertainty import breakeven
 
-    routes = tuple(int(r) if r.isdigit() else r for r in args.routes)
+    routes = tuple(int(r) if r.isascii() and r.isdigit() else r for r in args.routes)
     found = breakeven(load_scenario(args.scenario), args.param, routes, case=args.case,
                       within=tuple(args.within) if args.within else None, metric=args.metric)
     if args.json:
@@ -49,6 +49,8 @@ def _breakeven(args) -> int:
 
 
 def _tornado(args) -> int:
+    import pandas as pd
+
     from ..scenario import load_scenario
     from ..uncertainty import tornado
 
@@ -57,9 +59,12 @@ def _tornado(args) -> int:
     scenario = load_scenario(args.scenario)
     table = tornado(scenario, case=args.case, metric=args.metric)
     if args.png:
+        from .._files import Staging
         from ..plot.uncertainty import tornado_chart
 
-        tornado_chart(table, scenario=scenario.name).savefig(args.png, dpi=150)
+        with Staging() as stage:
+            stage.add(args.png, lambda path: tornado_chart(table, scenario=scenario.name).savefig(
+                path, dpi=150, format=args.png.suffix.lower()[1:]))
     if args.json:
         print(table.to_json(orient="records", force_ascii=False, indent=2))
         return 0
@@ -68,7 +73,10 @@ def _tornado(args) -> int:
     for i, (case, part) in enumerate(table.groupby("case", sort=False)):
         if i:
             print()
+        gap = part["gap_usd_per_t"].iloc[0]
         print(f"Case: {case} — best route {part['best_usd_per_t'].iloc[0]:.2f} USD/t ({args.metric}); "
-              f"gap to the runner-up {part['gap_usd_per_t'].iloc[0]:.2f}")
-        print(part[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+              + (f"gap to the runner-up {gap:.2f}" if pd.notna(gap) else "no runner-up (one route)"))
+        print(part[cols].to_string(index=False, na_rep="-", float_format=lambda v: f"{v:.3g}"))
+    if table.empty:
+        print(f"{scenario.name}: no case has a route to move (see `corridor run`)")
     return 0

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import costs
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..graph import RoutingGraph
-from ..legs import key_nodes, route_label, route_nodes
+from ..legs import key_nodes, route_label, route_nodes, unique_labels
 from .problem import FlowProblem, flow_problem
 from .solution import FlowSolution, decompose, solve_problem
 
@@ -91,6 +91,21 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     return read_solution(problem, solve_problem(problem))
 
 
+def _unserved(demand: np.ndarray, delivered: np.ndarray, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unserved Mt/yr per destination, and what neither the routes nor the LP's unserved account for.
+
+    Demand less what the routes deliver, so that delivered + unserved = demand exactly; where that differs from the
+    LP's unserved by more than the solver's precision (1e-9 of the demand), the LP's figure is kept and the difference
+    is reported as unrouted (it should never happen: it would mean the flow could not be decomposed).
+    """
+    left = demand - delivered
+    tol = 1e-9 * np.maximum(demand, 1e-300) + 1e-12
+    off = np.abs(left - lp) > tol
+    unserved = np.where(off, lp, np.clip(left, 0.0, None))
+    unrouted = np.where(off, demand - delivered - lp, 0.0)
+    return unserved, unrouted
+
+
 def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price: np.ndarray) -> list[str]:
     """For each binding element with a price, the full elements at price 0 that carry exactly the same routes:
     the price is what one more t/yr is worth when they are relieved together (each alone saves nothing)."""
@@ -113,22 +128,8 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     n_dest, n_orig, n_states = len(problem.destinations), len(problem.origins), len(graph.states)
     x = np.clip(sol.x, 0.0, None)
     arc_flow = x[:n_arcs]
-    y = x[n_arcs:n_arcs + n_sup]
-    z = x[n_arcs + n_sup:n_arcs + n_sup + n_snk]
-    unserved = x[n_arcs + n_sup + n_snk:]
+    unserved_lp = x[n_arcs + n_sup + n_snk:]
     vot = problem.value_of_time_usd_per_t_day
-
-    # Destinations and origins.
-    delivered = np.bincount(problem.sink_dest, weights=z, minlength=n_dest) if n_dest else np.zeros(0)
-    dest = pd.DataFrame({"demand_mt_per_year": problem.demand, "delivered_mt_per_year": delivered,
-                         "unserved_mt_per_year": unserved,
-                         "marginal_usd_per_t": sol.eq_marginals[n_states:n_states + n_dest]},
-                        index=pd.Index(problem.destinations, name="destination"))
-    shipped = np.bincount(problem.supply_origin, weights=y, minlength=n_orig) if n_orig else np.zeros(0)
-    orig = pd.DataFrame({"supply_mt_per_year": problem.supply, "shipped_mt_per_year": shipped,
-                         "value_usd_per_t": -sol.ub_marginals[:n_orig]},
-                        index=pd.Index(problem.origins, name="origin"))
-    orig["value_usd_per_t"] = orig["value_usd_per_t"].where(orig["value_usd_per_t"].abs() > 1e-9, 0.0)
 
     # Routes: path decomposition, each priced exactly as the LP prices it.
     money, days = graph.money(), graph.days()
@@ -151,6 +152,26 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     routes = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
     routes = routes.sort_values(["mt_per_year", "generalized_usd_per_t"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)
+    routes["route"] = unique_labels(list(routes["route"]), list(routes["nodes"]), list(routes["links"]), nodes)
+
+    # Destinations and origins: what the routes deliver and ship, so every table adds up to the same tonnes.
+    dest_index = {d: j for j, d in enumerate(problem.destinations)}
+    orig_index = {o: j for j, o in enumerate(problem.origins)}
+    delivered = np.zeros(n_dest)
+    np.add.at(delivered, routes["destination"].map(dest_index).to_numpy(dtype=np.int64), routes["mt_per_year"])
+    shipped = np.zeros(n_orig)
+    np.add.at(shipped, routes["origin"].map(orig_index).to_numpy(dtype=np.int64), routes["mt_per_year"])
+    unserved, unrouted = _unserved(problem.demand, delivered, unserved_lp)
+    dest = pd.DataFrame({"demand_mt_per_year": problem.demand, "delivered_mt_per_year": delivered,
+                         "unserved_mt_per_year": unserved,
+                         "marginal_usd_per_t": sol.eq_marginals[n_states:n_states + n_dest]},
+                        index=pd.Index(problem.destinations, name="destination"))
+    if unrouted.any():
+        dest["unrouted_mt_per_year"] = unrouted
+    orig = pd.DataFrame({"supply_mt_per_year": problem.supply, "shipped_mt_per_year": shipped,
+                         "value_usd_per_t": -sol.ub_marginals[:n_orig]},
+                        index=pd.Index(problem.origins, name="origin"))
+    orig["value_usd_per_t"] = orig["value_usd_per_t"].where(orig["value_usd_per_t"].abs() > 1e-9, 0.0)
 
     # Capacity elements: flow, utilisation, shadow price (USD/t, >= 0).
     el = problem.elements.copy()
@@ -158,8 +179,8 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     el["flow_mt_per_year"] = cap_block @ arc_flow if len(el) else np.zeros(0)
     cap = el["capacity_mt_per_year"].to_numpy(float)
     flow = el["flow_mt_per_year"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), np.where(flow > 0, np.inf, 1.0))
+    # an element of capacity 0 is full (its flow is 0, or solver noise)
+    util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), 1.0)
     el["utilisation"] = util
     price = -sol.ub_marginals[n_orig:]
     el["shadow_price_usd_per_t"] = np.where(np.abs(price) < 1e-9, 0.0, price)
@@ -176,7 +197,8 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     penalty = float(unserved.sum()) * problem.unserved_penalty_usd_per_t * USD_PER_MUSD
     per_t = (lambda usd: usd / (delivered_total * USD_PER_MUSD)) if delivered_total > 0 else (lambda usd: 0.0)
     totals = {
-        "total_cost_usd_per_year": sol.objective * USD_PER_MUSD,
+        # the minimised objective, from its parts (it equals HiGHS's objective to the solver's precision)
+        "total_cost_usd_per_year": generalized + penalty,
         "transport_cost_usd_per_year": transport,
         "generalized_cost_usd_per_year": generalized,
         "unserved_penalty_usd_per_year": penalty,
@@ -188,5 +210,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         "average_generalized_usd_per_t": per_t(generalized),
         "unserved_penalty_usd_per_t": problem.unserved_penalty_usd_per_t,
     }
+    if unrouted.any():
+        totals["unrouted_mt_per_year"] = float(unrouted.sum())
     return Allocation(routes=routes, elements=el, destinations=dest, origins=orig, totals=totals,
                       arc_flow=arc_flow, lp_size=problem.size())

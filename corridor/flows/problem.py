@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import limits
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from ..errors import InputError, shown
 from ..graph import RoutingGraph
 
 
@@ -127,10 +129,8 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
     from scipy import sparse
 
     arcs = graph.arcs
+    _check_inputs(supply, demand, unserved_penalty_usd_per_t, value_of_time_usd_per_t_day)
     origins, destinations = list(supply), list(demand)
-    if set(origins) & set(destinations):
-        both = ", ".join(sorted(set(origins) & set(destinations)))
-        raise ValueError(f"a node cannot be both an origin and a destination: {both}")
     vot = float(value_of_time_usd_per_t_day)
     n_arcs, n_states = len(arcs), len(graph.states)
     sup_state, sup_origin = _end_entries(graph, origins, "origin")
@@ -160,6 +160,7 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
     c = np.concatenate([graph.weights(vot), np.zeros(n_sup), np.zeros(n_snk),
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
+    _check_coefficients(graph, c[:n_arcs], b_ub[n_orig:], elements)
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
                        supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(), supply_state=sup_state,
                        supply_origin=sup_origin, sink_state=snk_state, sink_dest=snk_dest, elements=elements,
@@ -167,3 +168,46 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                        unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot)
 
 
+
+
+# Costs above this (USD/t on one arc, value of time included) lose HiGHS's accuracy long before its 1e20 "infinity".
+MAX_LP_COST = limits.MAX_ARC_USD_PER_T + 1000.0 * limits.MAX_ARC_HOURS / 24.0
+
+
+def _check_inputs(supply: Mapping[str, float], demand: Mapping[str, float], penalty: float, vot: float) -> None:
+    """Supply and demand (Mt/yr), the penalty and the value of time: numbers within the documented limits
+    (:mod:`corridor.limits`), and no node in both supply and demand."""
+    problems = []
+    for what, table in (("supply", supply), ("demand", demand)):
+        if not isinstance(table, Mapping):
+            problems.append(f"{what} must map node ids to Mt/yr, got {type(table).__name__}")
+            continue
+        for node, v in table.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) \
+                    or v < 0 or v > limits.MAX_MT_PER_YEAR or 0 < v < limits.MIN_MT_PER_YEAR:
+                problems.append(f"{what} of {shown(node)} must be 0 or a number from {limits.MIN_MT_PER_YEAR:g} to "
+                                f"{limits.MAX_MT_PER_YEAR:g} Mt/yr (corridor.limits), got {shown(v)}")
+    for name, v, low, high in (("unserved_penalty_usd_per_t", penalty, 0.0, limits.MAX_PENALTY_USD_PER_T),
+                               ("value_of_time_usd_per_t_day", vot, 0.0, 1000.0)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) \
+                or not low <= v <= high or (name.startswith("unserved") and v == 0):
+            problems.append(f"{name} must be a number {'above' if name.startswith('unserved') else 'from'} {low:g} "
+                            f"{'and at most' if name.startswith('unserved') else 'to'} {high:g}, got {shown(v)}")
+    if not problems and set(supply) & set(demand):
+        both = ", ".join(sorted(map(str, set(supply) & set(demand))))
+        problems.append(f"a node cannot be both an origin and a destination: {both}")
+    if problems:
+        raise InputError(problems)
+
+
+def _check_coefficients(graph: RoutingGraph, cost: np.ndarray, capacity: np.ndarray, elements: pd.DataFrame) -> None:
+    """Every arc's cost and every capacity finite and within what HiGHS handles accurately."""
+    bad = ~np.isfinite(cost) | (cost < 0) | (cost > MAX_LP_COST)
+    if bad.any():
+        refs = graph.arcs["ref"].to_numpy()[bad]
+        raise InputError(f"{int(bad.sum())} arcs of the allocation cost less than 0, more than {MAX_LP_COST:g} USD/t "
+                         f"or not a finite number: {', '.join(map(str, dict.fromkeys(refs[:6])))}")
+    over = ~np.isfinite(capacity) | (capacity < 0) | (capacity > limits.MAX_CAPACITY_MT_PER_YEAR)
+    if over.any():
+        raise InputError(f"capacities must be from 0 to {limits.MAX_CAPACITY_MT_PER_YEAR:g} Mt/yr "
+                         f"(corridor.limits): {', '.join(map(str, elements['id'].to_numpy()[over][:6]))}")

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InputError
 from .problem import FlowProblem
 
-FLOW_TOL = 1e-9  # Mt/yr; flows below this (relative to the total) are solver noise
+NOISE = 1e-14  # relative to the largest supply, demand or flow: what HiGHS's arithmetic can leave on an arc
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,16 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
     """Solve the LP with HiGHS (``scipy.optimize.linprog(method="highs")``).
 
     The LP is always feasible (unserved demand absorbs what cannot be delivered) and bounded (arc costs are
-    >= 0 and demand is finite), so a failure here is a bug or a numerical breakdown, not bad input.
+    >= 0 and demand is finite). Its coefficients are checked when it is built (:func:`corridor.flows.flow_problem`),
+    so a failure here is a numerical breakdown, reported as an :class:`corridor.InputError` naming the status.
     """
     from scipy.optimize import linprog
 
     res = linprog(problem.c, A_ub=problem.A_ub, b_ub=problem.b_ub, A_eq=problem.A_eq, b_eq=problem.b_eq,
                   bounds=(0, None), method="highs")
-    if res.status != 0:
-        raise RuntimeError(f"the allocation LP failed (HiGHS status {res.status}): {res.message}")
+    if res.status != 0 or res.x is None or not np.isfinite(res.x).all() or not np.isfinite(res.fun):
+        raise InputError(f"the allocation LP could not be solved (HiGHS status {res.status}: {res.message}); "
+                         "check that supply, demand, capacities and costs are of sensible sizes")
     return FlowSolution(x=res.x, objective=float(res.fun), eq_marginals=np.asarray(res.eqlin.marginals),
                         ub_marginals=np.asarray(res.ineqlin.marginals))
 
@@ -40,53 +43,57 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
 def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple[int, ...], float]]:
     """Decompose a flow into paths: ``(origin index, destination index, arcs, Mt/yr)``.
 
-    Standard path decomposition: walk from a super-source entry with flow left along arcs with flow left
-    until a demand entry with flow left is reached, take the smallest of them off every piece, repeat.
-    Cycles met on the way (only possible at zero cost) are cancelled. Identical paths are merged.
+    Standard path decomposition: from a super-source entry with flow left, walk along the arc with the most flow
+    left until a state with a demand entry with flow left is reached, take the smallest of them off every piece,
+    repeat. Cycles met on the way (only possible at zero cost) are cancelled; identical paths are merged.
+
+    Exact relative to each flow: the only tolerance is the noise floor of the solver's arithmetic, ``NOISE`` times
+    the largest supply, demand or flow, so a flow of 1e-6 Mt/yr beside one of 1e4 is kept whole. What cannot be
+    walked (an imbalance at the noise floor) is left out; :func:`corridor.flows.read_solution` compares what the
+    paths deliver with the LP's deliveries and reports any remainder.
     """
     n_arcs, n_sup = problem.n_arcs, len(problem.supply_state)
     n_snk = len(problem.sink_state)
-    scale = max(1.0, float(problem.demand.sum()), float(problem.supply.sum()))
-    eps = FLOW_TOL * scale
+    x = np.clip(np.nan_to_num(np.asarray(x, dtype=float)), 0.0, None)
+    scale = max(1.0, float(np.max(x, initial=0.0)), float(problem.demand.sum()), float(problem.supply.sum()))
+    eps = NOISE * scale
     rem = x[:n_arcs].copy()
-    rem[rem < eps] = 0.0
+    rem[rem <= eps] = 0.0
     ysrc = x[n_arcs:n_arcs + n_sup].copy()
     zsnk = x[n_arcs + n_sup:n_arcs + n_sup + n_snk].copy()
+    ysrc[ysrc <= eps] = 0.0
+    zsnk[zsnk <= eps] = 0.0
     tails, heads = problem.graph.arcs["tail"].to_numpy(), problem.graph.arcs["head"].to_numpy()
     out: dict[int, list[int]] = {}
     for arc in np.flatnonzero(rem > 0):
         out.setdefault(int(tails[arc]), []).append(int(arc))
     sinks: dict[int, list[int]] = {}
-    for entry in np.flatnonzero(zsnk > eps):
+    for entry in np.flatnonzero(zsnk > 0):
         sinks.setdefault(int(problem.sink_state[entry]), []).append(int(entry))
     paths: dict[tuple[int, int, tuple[int, ...]], float] = {}
 
-    def next_arc(v: int) -> int | None:
-        lst = out.get(v, [])
-        while lst and rem[lst[0]] <= eps:
-            lst.pop(0)
-        return lst[0] if lst else None
+    def widest(candidates: list[int], left: np.ndarray) -> int | None:
+        best, amount = None, eps
+        for c in candidates:
+            if left[c] > amount:
+                best, amount = c, left[c]
+        return best
 
-    def next_sink(v: int) -> int | None:
-        lst = sinks.get(v, [])
-        while lst and zsnk[lst[0]] <= eps:
-            lst.pop(0)
-        return lst[0] if lst else None
-
-    for i in np.flatnonzero(ysrc > eps):
+    for i in sorted(np.flatnonzero(ysrc > 0), key=lambda i: -ysrc[i]):
         while ysrc[i] > eps:
             v = int(problem.supply_state[i])
             path: list[int] = []
             seen = {v: 0}
-            k = next_sink(v)
+            k = widest(sinks.get(v, []), zsnk)
             while k is None:
-                a = next_arc(v)
-                if a is None:  # only solver noise is left on this branch
+                a = widest(out.get(v, []), rem)
+                if a is None:  # a dead end: an imbalance at the noise floor
                     break
                 w = int(heads[a])
                 if w in seen:  # a cycle: cancel it and walk on from w
                     cycle = [*path[seen[w]:], a]
                     rem[cycle] -= rem[cycle].min()
+                    rem[cycle] = np.where(rem[cycle] <= eps, 0.0, rem[cycle])
                     for b in path[seen[w]:]:
                         seen.pop(int(heads[b]), None)
                     path = path[:seen[w]]
@@ -94,17 +101,14 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
                     path.append(a)
                     seen[w] = len(path)
                 v = w
-                k = next_sink(v)
-            if k is None:
-                ysrc[i] = 0.0
-                break
-            amount = min(ysrc[i], zsnk[k], rem[path].min() if path else np.inf)
-            ysrc[i] -= amount
-            zsnk[k] -= amount
+                k = widest(sinks.get(v, []), zsnk)
+            amount = min(ysrc[i], rem[path].min() if path else np.inf, zsnk[k] if k is not None else np.inf)
+            ysrc[i] = 0.0 if ysrc[i] - amount <= eps else ysrc[i] - amount
             if path:
-                rem[path] -= amount
+                rem[path] = np.where(rem[path] - amount <= eps, 0.0, rem[path] - amount)
+            if k is None:  # left out: read_solution reports what the paths do not deliver
+                continue
+            zsnk[k] = 0.0 if zsnk[k] - amount <= eps else zsnk[k] - amount
             key = (int(problem.supply_origin[i]), int(problem.sink_dest[k]), tuple(path))
             paths[key] = paths.get(key, 0.0) + float(amount)
     return [(o, d, arcs, amt) for (o, d, arcs), amt in paths.items() if amt > eps]
-
-

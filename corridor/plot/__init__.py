@@ -15,9 +15,12 @@ Modules: ``costs`` (cost comparison bars), ``distance`` (time/cost-distance), ``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..errors import unknown_case
 from ._style import route_colors
 
 FORMATS = ("png", "svg")
@@ -99,26 +102,30 @@ class PlotAccessor:
         """Every standard chart, by file stem: ``cost_bars``, ``cost_distance_<case>`` and ``map_<case>`` (cases with
         shipment routes); ``cost_distribution_<case>`` and ``p_cheapest_<case>`` (cases with draws);
         ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows). ``cases`` limits them to those cases."""
+        return {stem: make() for stem, make in self.figure_makers(cases).items()}
+
+    def figure_makers(self, cases: list[str] | None = None) -> dict[str, Callable[[], Any]]:
+        """The charts of :meth:`figures`, by file stem, each as a function that draws it (nothing drawn yet)."""
         res = self._results
         keep = (lambda names: names) if cases is None else (lambda names: [c for c in names if c in cases])
         if cases is not None:
             unknown = [c for c in cases if c not in res.cases]
             if unknown:
-                raise KeyError(f"no case named {unknown[0]!r} (cases: {', '.join(res.cases)})")
+                raise unknown_case(unknown[0], res.cases)
         solved = keep(list(dict.fromkeys(res.routes.index.get_level_values("case"))))
         drawn = keep([c for c in (res.uncertainty or {}) if c in solved])
         flows = keep(list(res.allocations))
         stems = _stems(res.cases)
-        out = {"cost_bars": self.cost_bars(solved)} if solved else {}
+        out: dict[str, Callable[[], Any]] = {"cost_bars": partial(self.cost_bars, solved)} if solved else {}
         for case in solved:
-            out[f"cost_distance_{stems[case]}"] = self.cost_distance(case)
-            out[f"map_{stems[case]}"] = self.map(case)
+            out[f"cost_distance_{stems[case]}"] = partial(self.cost_distance, case)
+            out[f"map_{stems[case]}"] = partial(self.map, case)
         for case in drawn:
-            out[f"cost_distribution_{stems[case]}"] = self.cost_distribution(case)
-            out[f"p_cheapest_{stems[case]}"] = self.p_cheapest(case)
+            out[f"cost_distribution_{stems[case]}"] = partial(self.cost_distribution, case)
+            out[f"p_cheapest_{stems[case]}"] = partial(self.p_cheapest, case)
         for case in flows:
-            out[f"capacity_{stems[case]}"] = self.capacity(case)
-            out[f"flow_map_{stems[case]}"] = self.flow_map(case)
+            out[f"capacity_{stems[case]}"] = partial(self.capacity, case)
+            out[f"flow_map_{stems[case]}"] = partial(self.flow_map, case)
         return out
 
     def __repr__(self) -> str:
@@ -139,31 +146,54 @@ def _stems(cases: list[str]) -> dict[str, str]:
 
 
 def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
-                dpi: int = 150) -> list[Path]:
+                dpi: int = 150, stage=None) -> list[Path]:
     """Draw every standard chart of ``results`` (of ``cases`` only, if given; see :meth:`PlotAccessor.figures`)
     and write each in every format into ``folder``, all or nothing.
+
+    With ``stage`` (a :class:`corridor._files.Staging` shared by every output of a run) the files are only added to
+    it, and the charts drawn and written when it is committed.
 
     Returns
     -------
     list of Path
-        The files written; empty (and ``folder`` untouched) when there is nothing to draw.
+        The files (to be) written; empty (and ``folder`` untouched) when there is nothing to draw.
     """
-    figures = PlotAccessor(results).figures(cases)
-    if not figures:
+    makers = PlotAccessor(results).figure_makers(cases)
+    if not makers:
         return []
-    import matplotlib
+    from .._files import Staging
 
-    from .._files import write_all
+    own = Staging() if stage is None else stage
+    paths = []
+    for stem, make in makers.items():
+        drawn = _Drawn(make, len(formats))
+        for fmt in formats:
+            paths.append(own.add(Path(folder) / f"{stem}.{fmt}", drawn.writer(fmt, dpi)))
+    if stage is None:
+        own.commit()
+    return paths
 
-    def fill(tmp: Path) -> None:
-        # no dates, versions or random ids in the files, so re-running gives identical images
-        with matplotlib.rc_context({"svg.hashsalt": "corridor"}):
-            for stem, fig in figures.items():
-                for fmt in formats:
-                    meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
-                    fig.savefig(tmp / f"{stem}.{fmt}", dpi=dpi, metadata=meta)
 
-    return write_all(folder, fill)
+class _Drawn:
+    """One chart, drawn when its first file is written and let go after its last."""
+
+    def __init__(self, make, uses: int):
+        self.make, self.uses, self.fig = make, uses, None
+
+    def writer(self, fmt: str, dpi: int):
+        def write(path: Path) -> None:
+            import matplotlib
+
+            fig = self.fig if self.fig is not None else self.make()
+            self.fig = fig
+            # no dates, versions or random ids in the files, so re-running gives identical images
+            meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
+            with matplotlib.rc_context({"svg.hashsalt": "corridor"}):
+                fig.savefig(path, dpi=dpi, metadata=meta, format=fmt)
+            self.uses -= 1
+            if self.uses == 0:
+                self.fig = None
+        return write
 
 
 __all__ = ["FORMATS", "PlotAccessor", "write_plots"]

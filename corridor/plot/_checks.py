@@ -3,6 +3,8 @@ flows)."""
 
 from __future__ import annotations
 
+from ..errors import unknown_case
+
 
 def check_case(results, case: str | None) -> str:
     """The case to draw: ``case`` if it has routes, else the first case with routes; a clear error otherwise."""
@@ -12,7 +14,7 @@ def check_case(results, case: str | None) -> str:
             raise ValueError(f"{results.scenario.name}: no case has a route to plot" + _no_shipment(results))
         return solved[0]
     if case not in results.cases:
-        raise KeyError(f"no case named {case!r} (cases: {', '.join(results.cases)})")
+        raise unknown_case(case, results.cases)
     if case not in solved:
         why = results.failures.get(case) or "it has no [shipment]" + _no_shipment(results)
         raise ValueError(f"case {case!r} has no route to plot: {why}")
@@ -45,7 +47,7 @@ def check_flow_case(results, case: str | None) -> str:
             raise ValueError(f"{results.scenario.name}: no case has annual flows to plot (the scenario has no [flows])")
         return have[0]
     if case not in results.cases:
-        raise KeyError(f"no case named {case!r} (cases: {', '.join(results.cases)})")
+        raise unknown_case(case, results.cases)
     if case not in have:
         raise ValueError(f"case {case!r} has no annual flows to plot (the scenario has no [flows])")
     return case

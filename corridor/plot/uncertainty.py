@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownCaseError, unknown_case
 from ._labels import plain, route_tick, titles
 from ._layout import fit_texts
 from ._style import new_figure, route_colors
@@ -21,6 +22,8 @@ def _case_draws(results, case: str | None):
     if not results.uncertainty:
         raise ValueError("these results have no draws: run with draws=N")
     name = case if case is not None else next(iter(results.uncertainty))
+    if name not in results.cases:
+        raise unknown_case(name, results.cases)
     if name not in results.uncertainty:
         raise KeyError(f"no draws for case {name!r} (cases with draws: {', '.join(results.uncertainty)})")
     return name, results.uncertainty[name]
@@ -81,9 +84,9 @@ def cost_distribution(results, case: str | None = None, *, metric: str = "cost")
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
     fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8.5)
+    covered = f"coverage {d.coverage:.1%} of {d.checked:,} checked draws" if d.checked else "coverage not checked"
     titles(fig, f"{results.scenario.name}, case {name}: {what} per route over {d.draws:,} draws",
-           plain(f"seed {d.seed}; candidates {d.candidates}; coverage {d.coverage:.1%} of {d.checked:,} checked draws"),
-           ax=ax)
+           plain(f"seed {d.seed}; candidates {d.candidates}; {covered}"), ax=ax)
     return fig
 
 
@@ -110,7 +113,7 @@ def p_cheapest(results, case: str | None = None):
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
     titles(fig, f"{results.scenario.name}, case {name}: which route is cheapest",
-           f"{d.draws:,} draws, seed {d.seed}; coverage {d.coverage:.1%}", ax=ax)
+           f"{d.draws:,} draws, seed {d.seed}" + (f"; coverage {d.coverage:.1%}" if d.checked else ""), ax=ax)
     fit_texts(fig, ax, texts)
     return fig
 
@@ -136,7 +139,8 @@ def tornado_chart(table: pd.DataFrame, case: str | None = None, *, scenario: str
     """
     name = case if case is not None else table["case"].iloc[0]
     if name not in set(table["case"]):
-        raise KeyError(f"no case {name!r} in the tornado table (cases: {', '.join(dict.fromkeys(table['case']))})")
+        cases = ", ".join(dict.fromkeys(table["case"]))
+        raise UnknownCaseError(f"no case {name!r} in the tornado table (cases: {cases})")
     # barh draws from the bottom
     part = table[table["case"] == name].sort_values("swing", ascending=True, kind="stable")
     n = len(part)

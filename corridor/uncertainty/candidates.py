@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import costs
 from ..case import Case
+from ..errors import InputError
 from ..graph import RoutingGraph, build_graph
 from ..legs import key_nodes, route_label, route_legs
 from ..routes import cheapest_routes
@@ -68,8 +69,13 @@ class CaseModel:
 
     def price(self, x: np.ndarray, metric: str = "generalized") -> np.ndarray:
         """Cost of every candidate (routes x columns of ``x``): ``generalized`` or ``cost`` (money) per tonne."""
-        money, days = self.routes.price(x)
-        return money if metric == "cost" else costs.generalized(money, days, self.vot)
+        with np.errstate(all="ignore"):  # what is not finite is refused below
+            money, days = self.routes.price(x)
+            out = money if metric == "cost" else costs.generalized(money, days, self.vot)
+        if not np.isfinite(out).all():
+            raise InputError(f"case '{self.case.name}': some values of the uncertain inputs give a cost that is not "
+                             "a finite number (check their ranges)")
+        return out
 
     def label(self, i: int) -> str:
         nodes = self.case.network.nodes

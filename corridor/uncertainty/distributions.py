@@ -57,6 +57,20 @@ class Distribution:
         z = ndtri(fa + u * (fb - fa))
         return np.clip(transform(mu + sigma * z), self._lower(), self._upper())
 
+    def extremes(self) -> tuple[float, float]:
+        """The smallest and largest values a draw can take (the inverse distribution function at the first and last
+        uniform numbers :func:`corridor.uncertainty.streams.sample_uniforms` can give); NaN if the parameters give
+        no finite number there (e.g. a lognormal whose sd is 1e300 times its mean)."""
+        try:
+            with np.errstate(all="ignore"):
+                lo, hi = (float(v) for v in self.ppf(np.array([2.0 ** -54, 1.0 - 2.0 ** -53])))
+                b = self.bounds()
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return float("nan"), float("nan")
+        if not all(np.isfinite([lo, hi, *b])):
+            return float("nan"), float("nan")
+        return min(lo, b[0]), max(hi, b[1])
+
     def bounds(self) -> tuple[float, float]:
         """Low and high values for a tornado: the bounds where there are any, else the 5th / 95th percentiles."""
         lo, hi = self._lower(), self._upper()

@@ -31,7 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from .. import schema
 from .._validate import Checker
+from ..errors import shown
 from ..sea import COST_COLUMNS
 from .distributions import Distribution
 
@@ -139,17 +143,17 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers or vessels)")
+        ck.fail(f"{where}.table", f"unknown table {shown(table)} (expected links, nodes, transfers or vessels)")
         return None
     df = network.table(table)
     sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
     column = item.get("column")
     if column not in UNCERTAIN_COLUMNS[table]:
-        ck.fail(f"{where}.column", f"{column!r} is not a column of {table} that enters cost or time "
+        ck.fail(f"{where}.column", f"{shown(column)} is not a column of {table} that enters cost or time "
                                    f"(one of: {', '.join(UNCERTAIN_COLUMNS[table])})")
     how = item.get("as", "scale")
     if how not in ("scale", "value"):
-        ck.fail(f"{where}.as", f"expected \"scale\" (a multiplier of the file value) or \"value\", got {how!r}")
+        ck.fail(f"{where}.as", f"expected \"scale\" (a multiplier of the file value) or \"value\", got {shown(how)}")
     group = item.get("group")
     if group is not None and ck.text(group, f"{where}.group") is None:
         group = None
@@ -161,9 +165,9 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
         return None
     ids = network.select(table, sel)
     if len(ids) == 0:
-        shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
+        selected = ", ".join(f"{k} = {shown(v)}" for k, v in sel.items())
         why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"
-        ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table}{why}")
+        ck.fail(f"{where}.where", f"{{{selected}}} selects no row of {table}{why}")
         return None
     if table == "links" and column not in VESSEL_LINK_COLUMNS:
         rows = network.links.loc[ids]
@@ -174,18 +178,42 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
                                       f"a draw on their {column} has nothing to act on: narrow `where` (e.g. mode = "
                                       "\"rail1520\"), draw table = \"vessels\" instead, or give those links a tariff")
             return None
-    if name is None:
-        shown = ",".join(f"{k}={v}" for k, v in sel.items())
-        name = f"{table}[{shown}].{column}"
     assert isinstance(column, str) and dist is not None  # no problem was found above
+    problem = _cell_problem(network, table, ids, column, how, dist)
+    if problem:
+        ck.fail(where, problem)
+        return None
+    if name is None:
+        selected = ",".join(f"{k}={v}" for k, v in sel.items())
+        name = f"{table}[{selected}].{column}"
     return Entry(name=name, table=table, where=dict(sel), column=column, distribution=dist, how=how,
                  group=group, where_in_file=where)
+
+
+def _cell_problem(network: Network, table: str, ids, column: str, how: str, dist: Distribution) -> str | None:
+    """Why the entry's smallest or largest draw would make a selected cell invalid (not finite, beyond the column's
+    bounds or :data:`corridor.limits.MAX_NUMBER`), or None. Checked at load, so draws, the tornado and the
+    break-even search never meet such a value."""
+    lo, hi = dist.extremes()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return f"the {dist.kind} distribution's parameters give values that are not finite numbers"
+    col = schema.column(table, column)
+    base = network.table(table).loc[ids, column].to_numpy(dtype=float)
+    for side, x in (("lowest", lo), ("highest", hi)):
+        values = base * x if how == "scale" else np.full(len(base), x)
+        for rid, v in zip(ids, values):
+            if how == "scale" and np.isnan(v):
+                continue  # a blank cell stays blank
+            problem = schema.number_problem(col, float(v))
+            if problem:
+                return f"its {side} draw ({x:.6g}) makes {column} of {shown(str(rid))} {float(v):.6g}, but {problem}"
+    return None
 
 
 def _parse_distribution(ck: Checker, item: dict, where: str, *, positive: bool) -> Distribution | None:
     kind = item.get("distribution")
     if kind not in PARAMETERS:
-        ck.fail(f"{where}.distribution", f"expected one of {', '.join(PARAMETERS)}, got {kind!r}")
+        ck.fail(f"{where}.distribution", f"expected one of {', '.join(PARAMETERS)}, got {shown(kind)}")
         return None
     required, optional = PARAMETERS[kind]
     n_before = len(ck.problems)

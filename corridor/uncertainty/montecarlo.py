@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import limits
 from .._progress import Progress
-from ..errors import InputError, NoRouteError
+from ..errors import InputError, NoRouteError, shown
 from ..legs import describe_routes
 from ..results import Results
 from ..scenario import Scenario
@@ -27,6 +28,7 @@ from .entries import groups
 from .streams import entry_values, sample_uniforms
 
 CHUNK = 4096  # draws priced at once (memory stays flat; results do not depend on it; small blocks stay in cache)
+STORE_BYTES = 256 * 1024**2  # up to this, one pass keeps every candidate's draws; beyond, two passes (see run_draws)
 CHECK_SHARE = 0.01  # share of the draws checked by an exact shortest-path search
 
 
@@ -68,33 +70,48 @@ class CaseDraws:
 
 
 def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
-             progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+             progress: Progress | None = None, store: list[int] | None = None,
+             dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     """Price ``draws`` draws of every candidate of ``model``.
+
+    ``store`` lists the candidates whose drawn costs are kept (None: all of them; []: none, only the wins are
+    counted), in ``dtype``.
 
     Returns
     -------
-    cost, generalized : ndarray (candidates x draws)
+    cost, generalized : ndarray (stored candidates x draws)
     wins : ndarray
         Number of draws in which each candidate is the cheapest by generalized cost (ties go to the lower rank).
     checked, missed : int
         Draws checked exactly (every ``round(1 / check_share)``-th draw, from draw 0) and those not covered.
+
+    Raises
+    ------
+    InputError
+        if a draw gives a cost that is not a finite number.
     """
     entries = model.entries
     n_groups = len(groups(entries))
     n_routes = len(model.routes.arc_lists)
-    cost = np.empty((n_routes, draws))
-    gen = np.empty((n_routes, draws))
+    rows = np.arange(n_routes) if store is None else np.asarray(store, dtype=np.int64)
+    cost: np.ndarray = np.empty((len(rows), draws), dtype=dtype)
+    gen: np.ndarray = np.empty((len(rows), draws), dtype=dtype)
     wins = np.zeros(n_routes, dtype=np.int64)
     step = max(1, round(1.0 / check_share)) if check_share > 0 else 0
     check = CoverageCheck(model) if step else None
     checked = missed = 0
     for start in range(0, draws, chunk):
         stop = min(start + chunk, draws)
-        x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
-        money, days = model.routes.price(x)
-        g = money + model.vot * days
-        cost[:, start:stop] = money
-        gen[:, start:stop] = g
+        with np.errstate(all="ignore"):  # what is not finite is refused below
+            x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
+            money, days = model.routes.price(x)
+            g = money + model.vot * days
+        if not (np.isfinite(money).all() and np.isfinite(g).all()):
+            raise InputError(f"case '{model.case.name}': some draws give a cost that is not a finite number "
+                             "(check the ranges of the [[uncertainty]] entries)")
+        if len(rows):
+            cost[:, start:stop] = money[rows]
+            gen[:, start:stop] = g[rows]
         best = np.argmin(g, axis=0)
         wins += np.bincount(best, minlength=n_routes)
         if check is not None:
@@ -106,6 +123,41 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
     return cost, gen, wins, checked, missed
 
 
+def check_arguments(draws, seed, chunk, check_share, candidates) -> None:
+    """Each argument of :func:`run_draws` of the right type and range (an InputError naming it otherwise)."""
+    def whole(v) -> bool:
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+    problems = []
+    if not whole(draws) or not 1 <= draws <= limits.MAX_DRAWS:
+        problems.append(f"draws must be a whole number from 1 to {limits.MAX_DRAWS:,} (corridor.limits.MAX_DRAWS), "
+                        f"got {shown(draws)}")
+    if not whole(seed) or not 0 <= seed < 2**63:
+        problems.append(f"seed must be a whole number from 0 to 2**63 - 1, got {shown(seed)}")
+    if not whole(chunk) or not 1 <= chunk <= 1_000_000:
+        problems.append(f"chunk (draws priced at once) must be a whole number from 1 to 1,000,000, got {shown(chunk)}")
+    if isinstance(check_share, bool) or not isinstance(check_share, (int, float)) or not 0 <= check_share <= 1:
+        problems.append(f"check_share must be a number from 0 to 1, got {shown(check_share)}")
+    if not whole(candidates) or not 1 <= candidates <= limits.MAX_ROUTES:
+        problems.append(f"candidates must be a whole number from 1 to {limits.MAX_ROUTES}, got {shown(candidates)}")
+    if problems:
+        raise InputError(problems)
+
+
+def _memory_problem(draws: int, routes: int, bytes_per_value: int, case: str) -> str | None:
+    need = 2 * draws * routes * bytes_per_value  # cost and generalized cost of each kept route and draw
+    if need <= limits.MAX_DRAW_MEMORY_BYTES:
+        return None
+    most = limits.MAX_DRAW_MEMORY_BYTES // (2 * routes * bytes_per_value)
+    return (f"case '{case}': {draws:,} draws of {routes} routes need about {_size(need)} of memory, more than the "
+            f"{_size(limits.MAX_DRAW_MEMORY_BYTES)} allowed (corridor.limits.MAX_DRAW_MEMORY_BYTES); use at most "
+            f"{most:,} draws")
+
+
+def _size(n: float) -> str:
+    return f"{n / 1024**3:,.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:,.1f} MiB"
+
+
 def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
               candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None) -> Results:
     """Solve every case with ``draws`` draws of the scenario's ``[[uncertainty]]`` entries.
@@ -114,7 +166,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     ----------
     scenario : Scenario
     draws : int
-        Number of draws (at least 1).
+        Number of draws (from 1 to :data:`corridor.limits.MAX_DRAWS`, and within
+        :data:`~corridor.limits.MAX_DRAW_MEMORY_BYTES` of memory for the kept draws, estimated before drawing).
     seed : int
         Seed of the draws; the same seed gives the same numbers bit for bit.
     chunk : int
@@ -133,7 +186,9 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     Results
         ``routes`` lists the deterministic top routes of each case (``settings.routes``) and any other candidate
         that was cheapest in some draw, with ``p10_usd_per_t`` .. ``p90_generalized_usd_per_t`` and ``p_cheapest``;
-        ``uncertainty`` maps each case to its :class:`CaseDraws`.
+        ``uncertainty`` maps each case to its :class:`CaseDraws`. Up to ``STORE_BYTES`` of draws are priced in one
+        pass keeping every candidate's draws (float64); beyond that a first pass counts the wins and a second keeps
+        the draws of the reported routes only, as float32 (percentiles to about 7 significant digits).
 
     Examples
     --------
@@ -141,13 +196,15 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     >>> res = corridor.run(s, draws=100_000, seed=1)
     >>> res.routes[["route", "p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p_cheapest"]]
     """
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise InputError(f"draws must be a whole number of at least 1, got {draws!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"seed must be a whole number of at least 0, got {seed!r}")
+    check_arguments(draws, seed, chunk, check_share, candidates)
     if not scenario.uncertainty:
         raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
                          "(add some, see the README's 'Uncertainty' section)")
+    shipped = [c for c in scenario.cases if c.shipment is not None]
+    for case in shipped:  # the least any case keeps: its listed routes, in float32
+        problem = _memory_problem(draws, case.settings.routes, 4, case.name)
+        if problem:
+            raise InputError(f"{scenario.source}: {problem}")
     routes, legs, failures, per_case = [], [], {}, {}
     bar = Progress(draws * len(scenario.cases), "draws", enabled=progress)
     with bar:
@@ -161,16 +218,29 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
                 failures[case.name] = str(err)
                 bar.update(draws)
                 continue
-            cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
-                                                        check_share=check_share, progress=bar)
-            if not (np.isfinite(cost).all() and np.isfinite(gen).all()):
-                raise InputError(f"{scenario.source}: case '{case.name}': some draws give a cost that is not a finite "
-                                 "number (check the ranges of the [[uncertainty]] entries)")
-            keep = [i for i in range(len(wins)) if i < case.settings.routes or wins[i] > 0]
+            n = len(model.routes.arc_lists)
+            try:
+                if 2 * draws * n * 8 <= STORE_BYTES:  # one pass, every candidate's draws kept
+                    cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
+                                                                check_share=check_share, progress=bar)
+                    keep = _kept(wins, case.settings.routes)
+                    cost, gen = cost[keep], gen[keep]
+                else:  # the wins first, then the draws of the reported routes only
+                    _, _, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
+                                                           check_share=check_share, progress=bar, store=[])
+                    keep = _kept(wins, case.settings.routes)
+                    problem = _memory_problem(draws, len(keep), 4, case.name)
+                    if problem:
+                        raise InputError(problem)
+                    bar.total += draws
+                    cost, gen, *_ = simulate(model, draws=draws, seed=int(seed), chunk=chunk, check_share=0.0,
+                                             progress=bar, store=keep, dtype=np.float32)
+            except InputError as err:
+                raise InputError([f"{scenario.source}: {p}" for p in err.problems]) from None
             r, lg = describe_routes(case, model.graph, [model.routes.arc_lists[i] for i in keep],
                                     ranks=[i + 1 for i in keep])
-            pc = np.percentile(cost[keep], [10, 50, 90], axis=1)
-            pg = np.percentile(gen[keep], [10, 50, 90], axis=1)
+            pc = np.percentile(cost, [10, 50, 90], axis=1).astype(float)
+            pg = np.percentile(gen, [10, 50, 90], axis=1).astype(float)
             share = wins[keep] / draws
             for j, row in enumerate(r):
                 row.update(p10_usd_per_t=pc[0, j], p50_usd_per_t=pc[1, j], p90_usd_per_t=pc[2, j],
@@ -179,10 +249,13 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
             routes += r
             legs += lg
             per_case[case.name] = CaseDraws(case=case.name, ranks=[i + 1 for i in keep], labels=[x["route"] for x in r],
-                                            cost=cost[keep], generalized=gen[keep], p_cheapest=share, draws=draws,
+                                            cost=cost, generalized=gen, p_cheapest=share, draws=draws,
                                             seed=int(seed), checked=checked, missed=missed,
                                             candidates=len(model.routes.arc_lists))
     return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case,
                          flows=flows)
 
 
+def _kept(wins: np.ndarray, routes: int) -> list[int]:
+    """The candidates reported: the deterministic top ``routes`` and any other that was cheapest in some draw."""
+    return [i for i in range(len(wins)) if i < routes or wins[i] > 0]

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._scenario_schema import ENTRY, check_types
 from .._validate import Checker
 from ..case import Case
-from ..errors import InputError, NoRouteError
+from ..errors import InputError, NoRouteError, shown, unknown_case
+from ..limits import MAX_NUMBER
 from ..scenario import Scenario
 from .candidates import CANDIDATES, CaseModel
 from .entries import POSITIVE_COLUMNS, Entry, groups, parse_entries
@@ -19,10 +21,9 @@ from .entries import POSITIVE_COLUMNS, Entry, groups, parse_entries
 def _cases(scenario: Scenario, case: str | None) -> list[Case]:
     if case is None:
         return list(scenario.cases)
-    try:
-        return [scenario.case(case)]
-    except KeyError as err:
-        raise InputError(f"{scenario.source}: {err.args[0]}") from None
+    if not any(c.name == case for c in scenario.cases):
+        raise unknown_case(case, [c.name for c in scenario.cases], scenario.source)
+    return [scenario.case(case)]
 
 
 def tornado(scenario: Scenario, *, case: str | None = None, metric: str = "generalized",
@@ -93,6 +94,8 @@ def tornado(scenario: Scenario, *, case: str | None = None, metric: str = "gener
     return df
 
 
+MAX_ITERATIONS = 200  # of Brent's method; it converges in far fewer where the gap is a continuous function
+
 # ----- break-even --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class BreakEven:
     gap_low: float  # cost of the first route minus the second, at low and at high
     gap_high: float
     metric: str
+    converged: bool = True  # False: the two routes cross within ``bracket`` but the search did not pin it down
+    bracket: tuple[float, float] | None = None
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -118,6 +123,10 @@ class BreakEven:
     def __str__(self) -> str:
         a, b = self.routes
         unit = "x the file value" if self.how == "scale" else self.column
+        if not self.converged and self.bracket is not None:
+            return (f"{self.case}: {a} and {b} cross between {self.parameter} = {self.bracket[0]:.6g} and "
+                    f"{self.bracket[1]:.6g} ({unit}), but the search did not converge within {MAX_ITERATIONS} "
+                    "steps; no break-even value is given")
         if self.value is None:
             cheaper = a if self.gap_low < 0 else b
             return (f"{self.case}: {a} and {b} never cost the same for {self.parameter} from {self.low:g} to "
@@ -164,8 +173,8 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
     """
     _check_metric(metric)
     entries, members, label, lo, hi = _parameter(scenario, parameter, within)
-    if len(routes) != 2:
-        raise InputError(f"breakeven needs two routes, got {len(routes)}")
+    if not isinstance(routes, (tuple, list)) or len(routes) != 2:
+        raise InputError(f"breakeven needs two routes (each a rank or a node), got {shown(routes)}")
     found: list[BreakEven] = []
     skipped: list[str] = []
     for c in _cases(scenario, case):
@@ -199,7 +208,7 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
         f = gap(grid)
         sign = np.sign(f)
         cross = np.flatnonzero((sign[:-1] * sign[1:] <= 0) & ~((sign[:-1] == 0) & (sign[1:] == 0)))
-        value = None
+        value, converged = None, True
         if len(cross):
             i = cross[0]
             if f[i] == 0:
@@ -207,12 +216,16 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
             else:  # a sign change between two grid points: Brent's method to machine precision
                 from scipy.optimize import brentq
 
-                value = float(brentq(lambda v: float(gap(np.array([v]))[0]), grid[i], grid[i + 1], xtol=1e-15,
-                                     rtol=4 * np.finfo(float).eps, maxiter=200))
+                root, info = brentq(lambda v: float(gap(np.array([v]))[0]), grid[i], grid[i + 1], xtol=1e-15,
+                                    rtol=4 * np.finfo(float).eps, maxiter=MAX_ITERATIONS, full_output=True,
+                                    disp=False)
+                converged = bool(info.converged) and np.isfinite(root)
+                value = float(root) if converged else None
         found.append(BreakEven(case=c.name, parameter=label, how=entries[members[0]].how,
                              column=entries[members[0]].column, routes=(model.label(a), model.label(b)),
                              ranks=(a + 1, b + 1), value=value, low=float(lo), high=float(hi),
-                             gap_low=float(f[0]), gap_high=float(f[-1]), metric=metric))
+                             gap_low=float(f[0]), gap_high=float(f[-1]), metric=metric, converged=converged,
+                             bracket=None if converged else (float(grid[cross[0]]), float(grid[cross[0] + 1]))))
     if not found:
         raise InputError(f"{scenario.source}: no case has both routes and {label}" +
                          (f" ({'; '.join(skipped)})" if skipped else ""))
@@ -229,19 +242,23 @@ class BreakEvens(list):
 
 def _check_metric(metric: str) -> None:
     if metric not in ("generalized", "cost"):
-        raise InputError(f"metric must be 'generalized' or 'cost', got {metric!r}")
+        raise InputError(f"metric must be 'generalized' or 'cost', got {shown(metric)}")
 
 
 def _parameter(scenario: Scenario, parameter, within) -> tuple[tuple[Entry, ...], list[int], str, float, float]:
     entries = scenario.uncertainty
+    if within is not None and (not isinstance(within, (tuple, list)) or len(within) != 2 or not all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in within)):
+        raise InputError(f"within must be two numbers (low, high), got {shown(within)}")
     if isinstance(parameter, dict):
         if within is None:
             raise InputError("breakeven on a selection needs within=(low, high)")
         ck = Checker(scenario.source)
         raw = {"distribution": "uniform", "low": float(min(within)), "high": float(max(within)), **parameter}
+        check_types(ck, raw, ENTRY, "parameter")
+        ck.raise_if_any()
         parsed = parse_entries(ck, [raw], scenario.network)
-        if ck.problems:
-            raise InputError(ck.problems)
+        ck.raise_if_any()
         entries = tuple(entries) + parsed
         members = [len(entries) - 1]
         label = parsed[0].name
@@ -249,15 +266,16 @@ def _parameter(scenario: Scenario, parameter, within) -> tuple[tuple[Entry, ...]
         members = [i for i, e in enumerate(entries) if e.name == parameter or e.group_label == parameter]
         if not members:
             known = sorted({e.name for e in entries} | {e.group_label for e in entries})
-            raise InputError(f"{scenario.source}: no uncertainty entry or group named {parameter!r} "
+            raise InputError(f"{scenario.source}: no uncertainty entry or group named {shown(parameter)} "
                              f"(known: {', '.join(known) or 'none'})")
         label = parameter
         if len({entries[i].how for i in members}) > 1:
-            raise InputError(f"{scenario.source}: group {parameter!r} mixes 'scale' and 'value' entries; "
+            raise InputError(f"{scenario.source}: group {shown(parameter)} mixes 'scale' and 'value' entries; "
                              "name one entry")
     lo, hi = within if within is not None else entries[members[0]].bounds()
-    if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi or lo < 0:
-        raise InputError(f"the break-even range must be two numbers 0 <= low < high, got {lo!r}, {hi!r}")
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi or lo < 0 or hi > MAX_NUMBER:
+        raise InputError(f"the break-even range must be two numbers 0 <= low < high <= {MAX_NUMBER:g} "
+                         f"(corridor.limits.MAX_NUMBER), got {shown(lo)}, {shown(hi)}")
     if entries[members[0]].column in POSITIVE_COLUMNS and lo <= 0:
         raise InputError(f"{entries[members[0]].column} must stay above 0: start the range above 0")
     return entries, members, label, float(lo), float(hi)
@@ -266,7 +284,9 @@ def _parameter(scenario: Scenario, parameter, within) -> tuple[tuple[Entry, ...]
 def _pick_route(model: CaseModel, spec) -> int:
     """Candidate index of a route given by rank (int or digits) or by a node it passes through."""
     n = len(model.routes.arc_lists)
-    if isinstance(spec, (int, np.integer)) or (isinstance(spec, str) and spec.isdigit()):
+    if isinstance(spec, bool) or not isinstance(spec, (int, np.integer, str)):
+        raise InputError(f"a route is a rank or a node id or name, got {shown(spec)}")
+    if isinstance(spec, (int, np.integer)) or (isinstance(spec, str) and spec.isascii() and spec.isdigit()):
         rank = int(spec)
         if not 1 <= rank <= n:
             raise InputError(f"route rank {rank} is out of range (case '{model.case.name}' has {n} candidate routes)")
