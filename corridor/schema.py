@@ -177,7 +177,8 @@ def price_id(market: str, coal: str, year: str) -> str:
 
 
 def reference_markdown() -> str:
-    """The network-format reference as Markdown tables (in ``docs/network-format.md``, see :mod:`corridor.tools.docs`)."""
+    """The network-format reference as Markdown tables (in ``docs/network-format.md``, see
+    :mod:`corridor.tools.docs`)."""
     out = []
     for table, cols in TABLES.items():
         out.append(f"#### `{table}.csv`\n\n| column | unit | required | default | meaning |\n|---|---|---|---|---|")
