@@ -1,6 +1,7 @@
 """The network folder format: one table per file, each column with its type, unit, default and meaning.
 
-This is the single source of truth for loading, validation, defaults and the reference of the format.
+This is the single source of truth for loading, validation, defaults and the reference page
+``docs/network-format.md`` (written by ``python -m corridor.tools.docs``).
 
 Three conventions run through every table:
 
@@ -12,7 +13,7 @@ Three conventions run through every table:
   or derived from a published figure with a material assumption; the other numeric cells rest on the row's cited
   ``source`` ids (:mod:`corridor.provenance`).
 - **Transit regimes** (``regimes.csv``): which country lets cargo of which origin transit to which exits, on which
-  tariff basis (:mod:`corridor.graph`).
+  tariff basis (:mod:`corridor.layers`).
 """
 
 from __future__ import annotations
@@ -289,7 +290,8 @@ def split_list(cell: str) -> list[str]:
 
 
 def reference_markdown() -> str:
-    """The network-format reference as Markdown tables."""
+    """The network-format reference as Markdown tables (in ``docs/network-format.md``, see
+    :mod:`corridor.tools.docs`)."""
     out = []
     locals_of = {c.usd: c.name for cols in TABLES.values() for c in cols if c.usd}
     for table, cols in TABLES.items():
