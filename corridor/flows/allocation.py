@@ -62,7 +62,7 @@ class Allocation:
 
 def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
              unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-             value_of_time_usd_per_t_day: float = 0.0) -> Allocation:
+             value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> Allocation:
     """Allocate annual supply to demand at least total generalized cost on the capacitated ``graph``.
 
     Parameters
@@ -75,6 +75,8 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
         Cost of a tonne of demand left undelivered (keyword-only).
     value_of_time_usd_per_t_day : float
         Adds value of time x transit days to every tonne's cost (keyword-only).
+    carbon_price_usd_per_t_co2 : float
+        Adds carbon price x CO2 to every tonne's cost (keyword-only).
 
     Returns
     -------
@@ -87,7 +89,8 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     >>> alloc.elements.head()  # binding capacities first, with their shadow prices
     """
     problem = flow_problem(graph, supply, demand, unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
-                           value_of_time_usd_per_t_day=value_of_time_usd_per_t_day)
+                           value_of_time_usd_per_t_day=value_of_time_usd_per_t_day,
+                           carbon_price_usd_per_t_co2=carbon_price_usd_per_t_co2)
     return read_solution(problem, solve_problem(problem))
 
 
@@ -116,7 +119,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     y = x[n_arcs:n_arcs + n_sup]
     z = x[n_arcs + n_sup:n_arcs + n_sup + n_snk]
     unserved = x[n_arcs + n_sup + n_snk:]
-    vot = problem.value_of_time_usd_per_t_day
+    vot, carbon = problem.value_of_time_usd_per_t_day, problem.carbon_price_usd_per_t_co2
 
     # Destinations and origins.
     delivered = np.bincount(problem.sink_dest, weights=z, minlength=n_dest) if n_dest else np.zeros(0)
@@ -131,7 +134,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     orig["value_usd_per_t"] = orig["value_usd_per_t"].where(orig["value_usd_per_t"].abs() > 1e-9, 0.0)
 
     # Routes: path decomposition, each priced exactly as the LP prices it.
-    money, days = graph.money(), graph.days()
+    money, days, co2 = graph.money(), graph.days(), graph.co2()
     nodes = net.nodes
     kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
     rows = []
@@ -139,7 +142,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         p = list(path)
         dnode = problem.destinations[d]
         cost = float(money[p].sum())
-        gen = costs.generalized(cost, float(days[p].sum()), vot)
+        gen = costs.generalized(cost, float(days[p].sum()), vot, float(co2[p].sum()), carbon)
         legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
         keys = key_nodes(legs, nodes) if p else [dnode]
         is_link = kind[p] == "link"
