@@ -134,6 +134,11 @@ def flows_text(results: Results, case: str) -> str:
     unserved = unserved[unserved > 1e-9]
     out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
                                  else "none"))
+    ex = alloc.exposure
+    if len(ex):
+        out.append("  Through each country (Mt/yr, share of the delivered tonnes, MUSD/yr charged there): "
+                   + ", ".join(f"{c} {_mt(e.mt_per_year)} ({100 * e.share_of_delivered:.0f}%, "
+                               f"{e.usd_per_year / 1e6:,.1f})" for c, e in ex.iterrows()))
     return "\n".join(out)
 
 

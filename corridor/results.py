@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .exposure import route_exposure
 from .schema import COMPONENTS, LINK_COUNTRIES
 
 if TYPE_CHECKING:
@@ -63,6 +64,12 @@ class Results:
     flow_totals : DataFrame
         One row per case: total annual cost (the minimised objective: generalized transport cost plus the
         unserved penalty), money cost, delivered and unserved Mt/yr, average cost per delivered tonne.
+    exposure : DataFrame
+        Each route by country it passes through (index ``case, rank, country``): tonnes, km and tonne-km on the
+        country's links, USD/t and USD charged there, days spent there, CO2 (:mod:`corridor.exposure`).
+    flow_exposure : DataFrame
+        Each allocation's flow by country (index ``case, country``): Mt/yr passing through, share of the delivered
+        tonnes, million tonne-km, USD/yr, days per tonne, kt CO2/yr.
     corridors : DataFrame
         The best route through each gateway of each case's shipment (index ``case, gateway``): ``kind`` (``exit``: a
         crossing out of the origin's country; ``port``: where routes go to sea), ``id``, ``name``, ``rank`` of its
@@ -84,6 +91,8 @@ class Results:
     flow_destinations: pd.DataFrame = field(default_factory=pd.DataFrame)
     flow_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     corridors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CORRIDOR_COLUMNS))
+    exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict,
@@ -107,9 +116,10 @@ class Results:
         corridors_df = pd.DataFrame(corridors or [], columns=["case", *CORRIDOR_COLUMNS]).set_index(["case",
                                                                                                      "gateway"])
         corridors_df["rank"] = corridors_df["rank"].astype("Int64")
+        exposure = route_exposure(legs_df, routes_df, scenario.network.nodes["country"])
         return cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
                    countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
-                   corridors=corridors_df, **_flow_tables(flows or {}))
+                   corridors=corridors_df, exposure=exposure, **_flow_tables(flows or {}))
 
     @property
     def cases(self) -> list[str]:
@@ -177,6 +187,8 @@ class Results:
                     "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
+                    "exposure": {c: {k: _num(v) for k, v in e.items()}
+                                 for c, e in self.exposure.loc[(case, rank)].iterrows()},
                 })
                 if self.uncertainty is not None:
                     rows[-1].update({c: _num(r[c]) for c in DRAW_COLUMNS})
@@ -210,13 +222,15 @@ class Results:
                "countries": self.countries.reset_index(), "legs": self.legs} if shipped else {}
         if len(self.corridors):
             out["corridors"] = self.corridors.reset_index()
+        if len(self.exposure):
+            out["exposure"] = self.exposure.reset_index()
         if self.allocations:
             flow_routes = self.flow_routes.drop(columns=["arcs"])
             for col in ("key_nodes", "nodes", "links"):
                 flow_routes[col] = flow_routes[col].map(" ".join)
             out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
                     "flow_destinations": self.flow_destinations.reset_index(),
-                    "flow_totals": self.flow_totals.reset_index()}
+                    "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
         return out
 
     def write_csv(self, folder: str | Path) -> list[Path]:
@@ -258,8 +272,9 @@ def _flow_tables(allocations: dict) -> dict:
     elements = stack("elements", "n")
     destinations = pd.concat([allocations[n].destinations for n in names], keys=names, names=["case", "destination"])
     totals = pd.DataFrame([allocations[n].totals for n in names], index=pd.Index(names, name="case"))
+    exposure = pd.concat([allocations[n].exposure for n in names], keys=names, names=["case", "country"])
     return {"allocations": dict(allocations), "flow_routes": routes, "flow_elements": elements,
-            "flow_destinations": destinations, "flow_totals": totals}
+            "flow_destinations": destinations, "flow_totals": totals, "flow_exposure": exposure}
 
 
 def _flows_dict(alloc) -> dict:
@@ -283,4 +298,5 @@ def _flows_dict(alloc) -> dict:
                       "relieve_with": [x for x in e.relieve_with.split(";") if x]}
                      for e in alloc.elements.itertuples()],
         "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},
+        "exposure": {c: {k: _num(v) for k, v in e.items()} for c, e in alloc.exposure.iterrows()},
     }

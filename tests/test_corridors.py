@@ -184,3 +184,13 @@ def test_via_matches_an_enumeration(shipped_2025):
                                                                                                  "corridors": False}}]))
         expected = next(r for r in all_routes if node in corridor.legs.route_nodes(corridor.legs.route_legs(graph, r)))
         assert res.routes.loc[("v", 1), "nodes"] == corridor.legs.route_nodes(corridor.legs.route_legs(graph, expected))
+
+
+def test_charts_draw_either_view(toy_scenario):
+    res = corridor.run(toy_scenario.with_settings(routes=1))
+    fig = res.plot.cost_bars("baseline", view="top")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["1. Mine A › Station R › Port P › Market M"]
+    fig = res.plot.cost_distance("baseline", view="corridors")
+    assert sorted(line.get_gid() for line in fig.axes[0].get_lines()) == ["route:1", "route:2"]
+    with pytest.raises(ValueError, match="view must be"):
+        res.plot.map("baseline", view="cheapest")

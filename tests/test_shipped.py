@@ -16,7 +16,7 @@ REQUIRED_NODES = ["tavan_tolgoi", "ukhaa_khudag", "sharyn_gol", "darkhan", "ulaa
                   "choibalsan", "pohang", "gwangyang", "dangjin", "kashima"]
 ROUTE_KEYS = {"rank", "route", "corridor", "top", "best_for", "nodes", "links", "cost_usd_per_t",
               "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
-              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t"}
+              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure"}
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import costs
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from ..exposure import flow_exposure
 from ..graph import RoutingGraph
 from ..legs import key_nodes, route_label, route_nodes
 from .problem import FlowProblem, flow_problem
@@ -49,6 +50,9 @@ class Allocation:
         Mt/yr on each arc of ``graph.arcs``.
     lp_size : dict
         Variables, rows and non-zeros of the LP.
+    exposure : DataFrame
+        The flow by country it passes through (:func:`corridor.exposure.flow_exposure`): Mt/yr, share of the
+        delivered tonnes, million tonne-km, USD/yr, days per tonne and kt CO2 a year.
     """
 
     routes: pd.DataFrame
@@ -58,6 +62,7 @@ class Allocation:
     totals: dict
     arc_flow: np.ndarray
     lp_size: dict = field(default_factory=dict)
+    exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
@@ -192,4 +197,5 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         "unserved_penalty_usd_per_t": problem.unserved_penalty_usd_per_t,
     }
     return Allocation(routes=routes, elements=el, destinations=dest, origins=orig, totals=totals,
-                      arc_flow=arc_flow, lp_size=problem.size())
+                      arc_flow=arc_flow, lp_size=problem.size(),
+                      exposure=flow_exposure(graph, routes, delivered_total))
