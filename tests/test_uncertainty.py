@@ -15,15 +15,16 @@ import numpy as np
 import pytest
 
 import corridor
-from corridor.graph import build_graph
 from corridor._progress import Progress
+from corridor.cli import main
+from corridor.graph import build_graph
 from corridor.legs import route_legs
 from corridor.routes import SINK, SOURCE, to_networkx
-from corridor.uncertainty.entries import apply_values, groups
-from corridor.uncertainty.streams import entry_values, sample_uniforms
 from corridor.uncertainty import breakeven, tornado
 from corridor.uncertainty.candidates import CaseModel
+from corridor.uncertainty.entries import apply_values, groups
 from corridor.uncertainty.montecarlo import simulate
+from corridor.uncertainty.streams import entry_values, sample_uniforms
 
 from .conftest import DATA, ROOT, assert_input_error
 
@@ -248,13 +249,23 @@ def test_progress_bar_is_silent_off_a_terminal():
     assert "50%" in loud.getvalue()
 
 
-def run_cli(*args):
+def run_cli(capsys, *args):
+    """``corridor ARGS`` in this process: (exit status, stdout, stderr)."""
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_process(*args):
+    """``corridor ARGS`` as a new Python process: (exit status, stdout, stderr)."""
     proc = subprocess.run([sys.executable, "-m", "corridor.cli", *map(str, args)], capture_output=True, text=True)
     return proc.returncode, proc.stdout, proc.stderr
 
 
-def test_cli_run_with_draws_json_and_text():
-    code, out, err = run_cli("run", TOY_U, "--draws", "4000", "--seed", "3", "--json")
+@pytest.mark.slow
+def test_cli_run_with_draws_json_and_text(capsys):
+    code, out, err = run_cli(capsys, "run", TOY_U, "--draws", "4000", "--seed", "3", "--json")
     assert code == 0, err
     assert err == ""  # no progress bar off a terminal
     data = json.loads(out)
@@ -265,20 +276,22 @@ def test_cli_run_with_draws_json_and_text():
         assert key in route
     assert route["p10_usd_per_t"] <= route["p50_usd_per_t"] <= route["p90_usd_per_t"]
     assert sum(r["p_cheapest"] for r in case["routes"]) == pytest.approx(1.0)
-    code2, out2, _ = run_cli("run", TOY_U, "--draws", "4000", "--seed", "3", "--json")
+    # the same seed in a new process (another hash seed, nothing shared) gives the same output
+    code2, out2, _ = run_process("run", TOY_U, "--draws", "4000", "--seed", "3", "--json")
     assert out2 == out
-    code, text, err = run_cli("run", TOY_U, "--draws", "1000")
+    code, text, err = run_cli(capsys, "run", TOY_U, "--draws", "1000")
     assert code == 0 and "P(cheapest)" in text and "coverage" in text
 
 
-def test_cli_breakeven_and_tornado(tmp_path):
-    code, out, err = run_cli("breakeven", TOY_U, "--param", "RU tariff", "--routes", "p", "e", "--within", "0.1", "3")
+def test_cli_breakeven_and_tornado(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "breakeven", TOY_U, "--param", "RU tariff", "--routes", "p", "e",
+                             "--within", "0.1", "3")
     assert code == 0, err
     assert "cost the same at RU tariff = 1.75" in out
-    code, out, err = run_cli("breakeven", TOY_U, "--param", "nope", "--routes", "1", "2")
+    code, out, err = run_cli(capsys, "breakeven", TOY_U, "--param", "nope", "--routes", "1", "2")
     assert code == 2 and err.startswith("error: ") and "nope" in err
     png = tmp_path / "tornado.png"
-    code, out, err = run_cli("tornado", TOY_U, "--case", "baseline", "--png", png)
+    code, out, err = run_cli(capsys, "tornado", TOY_U, "--case", "baseline", "--png", png)
     assert code == 0, err
     assert out.splitlines()[2].split()[0] == "RU" and png.stat().st_size > 1000
 
