@@ -19,6 +19,50 @@ def toy_scenario():
     return corridor.load_scenario(DATA / "toy.toml")
 
 
+@pytest.fixture(scope="session")
+def shipped():
+    """``shipped(stem)``: the results of ``scenarios/<stem>.toml``, solved once in a session and shared (read them,
+    do not change them; a test of solving itself runs the scenario anew)."""
+    solved = {}
+
+    def get(stem: str):
+        if stem not in solved:
+            solved[stem] = corridor.run(corridor.load_scenario(ROOT / "scenarios" / f"{stem}.toml"))
+        return solved[stem]
+
+    return get
+
+
+CHARTS = ("cost_bars", "cost_distance", "map", "capacity", "flow_map", "cost_distribution", "p_cheapest")
+
+
+@pytest.fixture
+def blank_charts(monkeypatch):
+    """``blank_charts(*charts)``: from then on, those chart methods of ``res.plot`` (every one by default) return a
+    small blank figure instead of drawing. For tests of which files ``write_plots`` and ``--plots`` write (names,
+    formats, all or nothing), not of what a chart shows; each kind of chart is drawn and written for real elsewhere.
+    Returns the list of calls made, as (chart, case)."""
+    from corridor.plot import PlotAccessor
+
+    calls = []
+
+    def blank(chart):
+        def draw(self, case=None, **kwargs):
+            from matplotlib.figure import Figure
+
+            calls.append((chart, case))
+            return Figure(figsize=(1, 1))
+
+        return draw
+
+    def apply(*charts):
+        for chart in charts or CHARTS:
+            monkeypatch.setattr(PlotAccessor, chart, blank(chart))
+        return calls
+
+    return apply
+
+
 @pytest.fixture
 def toy_copy(tmp_path):
     """A writable copy of the toy network folder and scenario, for bad-input tests."""
