@@ -7,6 +7,7 @@ import corridor
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
+SHIPPED = Path(corridor.__file__).parent / "data"  # the shipped networks
 
 
 @pytest.fixture
@@ -63,6 +64,15 @@ def blank_charts(monkeypatch):
     return apply
 
 
+@pytest.fixture(scope="session")
+def computed_sea_distances():
+    """The sea distances of the baseline network as ``corridor sea-distances`` computes them (searoute)."""
+    pytest.importorskip("searoute")
+    from corridor.tools.sea_distances import compute
+
+    return compute("baseline")
+
+
 @pytest.fixture
 def toy_copy(tmp_path):
     """A writable copy of the toy network folder and scenario, for bad-input tests."""
@@ -80,6 +90,21 @@ def assert_input_error(path, *needles) -> str:
     for needle in (str(path), *needles):
         assert needle in text, text
     return text
+
+
+def copy_shipped_network(tmp_path, name="baseline"):
+    """A writable copy of a shipped network folder, at ``tmp_path / "net"``."""
+    dst = tmp_path / "net"
+    shutil.copytree(SHIPPED / name, dst)
+    return dst
+
+
+def sea_arcs(net, lot):
+    """The sea link arcs of ``net``'s routing graph for a lot of ``lot`` tonnes."""
+    from corridor.graph import build_graph
+
+    g = build_graph(net, lot_t=lot)
+    return g.arcs[(g.arcs["mode"] == "sea") & (g.arcs["kind"] == "link")]
 
 
 def edit_csv(path: Path, old: str, new: str) -> None:
