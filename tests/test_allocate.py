@@ -9,6 +9,7 @@ from the network tables (not from the LP or the routing graph), and against inva
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import networkx as nx
 import numpy as np
@@ -186,7 +187,7 @@ def random_network(seed: int, folder) -> tuple[corridor.Network, dict, dict]:
                           note="random"))
 
     perm = rng.permutation(n)
-    for a_, b_ in zip(perm[:-1], perm[1:]):
+    for a_, b_ in pairwise(perm):
         add_link(ids[a_], ids[b_], "rail1520")
     for _ in range(12):
         u, v = rng.choice(n, size=2, replace=False)
@@ -217,7 +218,8 @@ def random_network(seed: int, folder) -> tuple[corridor.Network, dict, dict]:
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(nodes).to_csv(folder / "nodes.csv", index=False)
     pd.DataFrame(links).to_csv(folder / "links.csv", index=False)
-    tr_cols = ["node", "from_mode", "to_mode", "cost_usd_per_t", "dwell_hours", "capacity_mt_per_year", "source", "note"]
+    tr_cols = ["node", "from_mode", "to_mode", "cost_usd_per_t", "dwell_hours", "capacity_mt_per_year", "source",
+               "note"]
     pd.DataFrame(transfers, columns=tr_cols).to_csv(folder / "transfers.csv", index=False)
     pd.DataFrame([dict(id="random", title="random", publisher="", year="", url="", note="")]).to_csv(
         folder / "sources.csv", index=False)

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,7 @@ def test_a_ship_a_port_cannot_take_is_never_chosen(network, lot):
     net = corridor.load_network(network)
     arcs = sea_arcs(net, lot)
     assert len(arcs) == (net.links["mode"] == "sea").sum()
-    for a, b, cls in zip(arcs["from_node"], arcs["node"], arcs["vessel_class"]):
+    for a, b, cls in zip(arcs["from_node"], arcs["node"], arcs["vessel_class"], strict=True):
         v = net.vessels.loc[cls]
         for port in (a, b):
             lim_loa, lim_dr = net.nodes.at[port, "max_loa_m"], net.nodes.at[port, "max_draught_m"]
@@ -134,19 +135,19 @@ def test_sea_cost_per_tonne_falls_with_lot_size_until_the_largest_allowed_class_
     full = sorted(allowed["cargo_t"])
     # at each class's full load a tonne costs less than at any smaller class's full load (economies of scale) ...
     costs_at_full = [per_t(c) for c in full]
-    assert all(b <= a + 1e-9 for a, b in zip(costs_at_full, costs_at_full[1:]))
+    assert all(b <= a + 1e-9 for a, b in pairwise(costs_at_full))
     # ... between full loads it never rises, and the largest allowed class full is the cheapest lot of all
     lots = np.linspace(1000.0, largest, 400)
     grid = [per_t(x) for x in lots]
-    for lo, hi in zip([0.0, *full[:-1]], full):
-        inside = [c for x, c in zip(lots, grid) if lo < x <= hi]
-        assert all(b <= a + 1e-9 for a, b in zip(inside, inside[1:]))
+    for lo, hi in zip([0.0, *full[:-1]], full, strict=True):
+        inside = [c for x, c in zip(lots, grid, strict=True) if lo < x <= hi]
+        assert all(b <= a + 1e-9 for a, b in pairwise(inside))
     assert min(grid) == pytest.approx(per_t(largest))
     assert per_t(3 * largest) == pytest.approx(per_t(largest))
     assert per_t(None) == pytest.approx(per_t(largest))
     # the lot's total freight never falls as the lot grows
-    totals = [c * x for c, x in zip(grid, lots)]
-    assert all(b >= a - 1e-6 for a, b in zip(totals, totals[1:]))
+    totals = [c * x for c, x in zip(grid, lots, strict=True)]
+    assert all(b >= a - 1e-6 for a, b in pairwise(totals))
 
 
 # ----- netback ----------------------------------------------------------------------------------------
@@ -158,7 +159,8 @@ def test_netback_is_price_minus_cost_in_every_row(scenario, shipped):
     r = res.routes
     priced = r["price_usd_per_t"].notna()
     assert priced.any()
-    assert np.allclose(r.loc[priced, "netback_usd_per_t"], r.loc[priced, "price_usd_per_t"] - r.loc[priced, "cost_usd_per_t"])
+    assert np.allclose(r.loc[priced, "netback_usd_per_t"],
+                       r.loc[priced, "price_usd_per_t"] - r.loc[priced, "cost_usd_per_t"])
     assert r.loc[~priced, "netback_usd_per_t"].isna().all()
     for (case, _), row in r.iterrows():
         ship = s.case(case).shipment
@@ -228,7 +230,8 @@ def _replace(path, old, new):
 
 def test_bad_sea_inputs_name_file_line_and_problem(tmp_path, capsys):
     folder = copy_shipped_network(tmp_path)
-    _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,", "handysize,Handysize (28k dwt),28000,29000,")
+    _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,",
+             "handysize,Handysize (28k dwt),28000,29000,")
     _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,0.023,",
              "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,")
     _replace(folder / "prices.csv", "pohang,thermal,2015,", "pohnag,thermal,2015,")
@@ -243,7 +246,8 @@ def test_no_vessel_class_fits_a_port(tmp_path, capsys):
     folder = copy_shipped_network(tmp_path)
     _replace(folder / "nodes.csv", "130.3897,,,3.5,180,", "130.3897,,,3.5,100,")
     assert main(["validate", str(folder)]) == 2
-    assert "(id=rajin_pohang_sea): no vessel class in vessels.csv fits both ports (max_loa_m 100" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "(id=rajin_pohang_sea): no vessel class in vessels.csv fits both ports (max_loa_m 100" in err
 
 
 def test_vessel_priced_sea_link_needs_vessels_csv(tmp_path, capsys):
@@ -258,7 +262,8 @@ def test_unknown_coal_type_in_a_scenario(tmp_path, capsys):
     path.write_text('network = "baseline"\n[shipment]\norigin = "sharyn_gol"\ndestination = "pohang"\n'
                     'tonnes = 1000\ncoal = "lignite"\n', encoding="utf-8")
     assert main(["run", str(path)]) == 2
-    assert "shipment.coal: no price for coal 'lignite' in prices.csv (coal types: coking, thermal)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "shipment.coal: no price for coal 'lignite' in prices.csv (coal types: coking, thermal)" in err
 
 
 # ----- sea distances (searoute) -----------------------------------------------------------------------
@@ -293,7 +298,7 @@ def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
     assert links.at["rajin_gwangyang_sea", "distance_km"] == 1052
     assert "searoute 1." in links.at["rajin_gwangyang_sea", "note"]
     after = (folder / "links.csv").read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and changed[0][0].startswith("rajin_gwangyang_sea")
 
 
@@ -328,7 +333,7 @@ def test_shared_port_limit_rule_agrees_with_the_per_port_reference(network):
     links = net.links[net.links["mode"] == "sea"]
     fits, max_loa, _ = sea.fitting_classes(net.vessels, net.nodes, links["from"], links["to"])
     assert fits.shape == (len(links), len(net.vessels)) and fits.any(axis=1).all()
-    for row, a, b in zip(fits, links["from"], links["to"]):
+    for row, a, b in zip(fits, links["from"], links["to"], strict=True):
         assert list(net.vessels.index[row]) == list(fitting_classes(net.vessels, net.nodes, a, b)), (a, b)
     assert (max_loa[(links["from"] == "rajin").to_numpy()] == 180).all()
     assert not fits[(links["from"] == "rajin").to_numpy()][:, (net.vessels["loa_m"] > 180).to_numpy()].any()
@@ -350,7 +355,8 @@ def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, compu
 
     computed = computed_sea_distances
     folder = copy_shipped_network(tmp_path)
-    for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,", b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
+    for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,",
+                            b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
                            ("sources.csv", b"searoute,searoute 1.", b"searoute,searoute 0.")):
         data = (folder / name).read_bytes()
         assert old in data
