@@ -119,7 +119,7 @@ def test_bad_network(toy_copy, file, old, new, needles, capsys):
     assert_input_error(toy_copy / "toy", file, *needles)
     code, out, err = run_cli(capsys, "run", toy_copy / "toy.toml")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert all(line.startswith("error: ") for line in err.strip().splitlines())
+    assert err.strip() and all(line.startswith("error: ") for line in err.strip().splitlines())
 
 
 def _console_script():

@@ -192,7 +192,9 @@ def test_write_plots_writes_every_chart_in_both_formats(toy, tmp_path):
                                                                     if p.suffix == ".svg"]
 
 
-def test_write_plots_is_all_or_nothing(toy, tmp_path, monkeypatch):
+def test_write_plots_is_all_or_nothing(toy, tmp_path, monkeypatch, blank_charts):
+    from matplotlib.figure import Figure
+
     from corridor.plot import PlotAccessor
 
     def broken(self, case=None, **kw):
@@ -202,6 +204,22 @@ def test_write_plots_is_all_or_nothing(toy, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_plots(toy, tmp_path / "plots")
     assert not (tmp_path / "plots").exists()
+    assert list(tmp_path.iterdir()) == []
+    # every chart is drawn before a file is written, so that failure came before any file: fail in the middle of
+    # writing too (the third file): the two already written are taken back with their temporary folder
+    blank_charts()
+    real, saved = Figure.savefig, []
+
+    def failing_third(self, fname, *args, **kwargs):
+        saved.append(fname)
+        if len(saved) == 3:
+            raise OSError("disk full")
+        return real(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", failing_third)
+    with pytest.raises(OSError, match="disk full"):
+        write_plots(toy, tmp_path / "plots")
+    assert len(saved) == 3 and not (tmp_path / "plots").exists()
     assert list(tmp_path.iterdir()) == []
 
 
