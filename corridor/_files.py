@@ -33,6 +33,16 @@ from .errors import OutputError, Terminated
 
 Content = bytes | Callable[[Path], object]
 TEMP_PREFIX = ".corridor-"
+# Signals the CLI's handlers received (corridor.cli). Python drops an exception raised where it cannot propagate (a
+# weakref callback, a __del__), so a commit also checks this list before it swaps anything in.
+received_signals: list[int] = []
+
+
+def raise_if_interrupted() -> None:
+    """Raise KeyboardInterrupt (SIGINT) or Terminated (SIGTERM) if a handler recorded a signal."""
+    if received_signals:
+        signum = received_signals[0]
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
 
 
 def _umask() -> int:
@@ -119,6 +129,7 @@ class Staging:
             temps: dict[Path, Path] = {}  # target's parent -> temporary folder
             try:
                 staged = self._write(temps)
+                raise_if_interrupted()
                 self._swap(staged, temps)
             finally:
                 for tmp in temps.values():

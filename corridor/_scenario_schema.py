@@ -21,6 +21,7 @@ from typing import Any
 from . import limits
 from ._validate import Checker, type_name
 from .errors import shown
+from .restrict import SPEC_KEYS
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,25 @@ class Names:
 
     def describe(self) -> str:
         return "a list of names"
+
+
+@dataclass(frozen=True)
+class Bool:
+    """true or false."""
+
+    def describe(self) -> str:
+        return "true or false"
+
+
+@dataclass(frozen=True)
+class Either:
+    """One of several shapes (the first that fits), described as ``what`` when none does."""
+
+    kinds: tuple
+    what: str
+
+    def describe(self) -> str:
+        return self.what
 
 
 @dataclass(frozen=True)
@@ -112,12 +132,20 @@ class Tables:
         return "a list of tables"
 
 
+# via, avoid: a list of node ids, or a table of element lists (corridor.restrict.SPEC_KEYS)
+ELEMENTS = Either((Names(), Table(tuple(Key(k, Names()) for k in SPEC_KEYS))),
+                  f"a list of node ids or a table of lists ({', '.join(SPEC_KEYS)})")
+PATH = Either((Names(), Table((Key("nodes", Names()), Key("links", Names())))),
+              "a list of node ids or a table with nodes = [...] or links = [...]")
 MT = Number(0.0, limits.MAX_MT_PER_YEAR, unit="Mt/yr", least=limits.MIN_MT_PER_YEAR, limit="MAX_MT_PER_YEAR")
 SHIPMENT = Table((
     Key("origin", Text(), "node id the lot leaves from"),
     Key("destination", Text(), "node id it goes to"),
     Key("tonnes", Number(limits.MIN_TONNES, limits.MAX_TONNES, unit="t", limit="MAX_TONNES"), "size of the lot"),
     Key("coal", Text(), "coal type, a `coal` of prices.csv (default thermal)"),
+    Key("via", ELEMENTS, "elements every route passes through"),
+    Key("avoid", ELEMENTS, "elements no route uses"),
+    Key("path", PATH, "one fixed route"),
 ))
 FLOWS = Table((
     Key("supply", Map(MT, nonempty=True, what="node = Mt/yr"), "what each origin can ship a year"),
@@ -133,6 +161,9 @@ SETTINGS = Table((
     Key("cargo_value_usd_per_t", Number(0.0, 100_000.0, unit="USD/t", limit="the cargo value"),
         "with interest_rate_per_year: value of time = value x rate / 365"),
     Key("interest_rate_per_year", Number(0.0, 10.0, unit="1/yr", limit="the interest rate"), "cost of capital"),
+    Key("carbon_price_usd_per_t_co2", Number(0.0, 10_000.0, unit="USD/t CO2", limit="the carbon price"),
+        "adds CO2 x price to every tonne's generalized cost"),
+    Key("corridors", Bool(), "list the best route through each gateway (default true)"),
 ))
 CLOSE = Table(tuple(Key(k, Names(), f"{k} closed in the case") for k in ("countries", "nodes", "links", "transfers")))
 CHANGE_VALUES = Map(Number(), what="column = number")
@@ -233,6 +264,15 @@ def check_types(ck: Checker, value: Any, kind: Any = SCENARIO, where: str = "") 
                                           isinstance(item, list) else ""))
     elif isinstance(kind, Number):
         _number(ck, value, kind, where)
+    elif isinstance(kind, Bool):
+        if not isinstance(value, bool):
+            ck.fail(where, f"expected true or false, got {type_name(value)} {shown(value)}")
+    elif isinstance(kind, Either):
+        for option in kind.kinds:  # the option of the value's shape reports its own problems (an unknown key ...)
+            if isinstance(value, dict) == isinstance(option, (Table, Map, Selector)):
+                check_types(ck, value, option, where)
+                return
+        ck.fail(where, f"expected {kind.what}, got {type_name(value)}")
     else:  # pragma: no cover - a schema entry of an unknown kind is a bug of this module
         raise TypeError(kind)
 

@@ -1027,10 +1027,10 @@ def _results_nonfinite(res) -> str:
     import numpy as np
 
     for name, df in res.tables().items():
-        num = df.select_dtypes("number")
-        if name in ("routes",):
-            num = num.drop(columns=[c for c in ("price_usd_per_t", "netback_usd_per_t") if c in num], errors="ignore")
-        values = num.to_numpy(dtype=float)
+        # blank where documented: no price at the destination, no route through a gateway
+        num = df.select_dtypes("number").drop(columns=["price_usd_per_t", "netback_usd_per_t", "rank"]
+                                              if name in ("routes", "corridors") else [], errors="ignore")
+        values = num.to_numpy(dtype=float, na_value=np.nan)
         if values.size and not np.isfinite(values).all():
             return f"{name} table"
     return ""

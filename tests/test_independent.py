@@ -31,7 +31,7 @@ def _num(text, default=0.0):
 
 
 def independent_sea_link(nodes: dict, vessels: list[dict], link: dict, lot: float) -> tuple[float, float]:
-    """(USD/t, days) of a sea link with a blank tariff, by the rule in the README: the cheapest class both
+    """(USD/t, days) of a sea link with a blank tariff, by the rule in docs/model.md: the cheapest class both
     ports take; a lot sails in ceil(lot / cargo) round voyages (laden out, ballast back, port days)."""
     def limit(col):
         vals = [float(nodes[n][col]) for n in (link["from"], link["to"]) if nodes[n].get(col, "").strip()]
@@ -168,7 +168,8 @@ def test_closing_anything_never_makes_the_best_route_cheaper():
     net = corridor.load_network("baseline")
     base = _best_cost(net, "tavan_tolgoi", "kashima")
     rng = np.random.default_rng(11)
-    for node in rng.choice([n for n in net.nodes.index if n not in ("tavan_tolgoi", "kashima")], size=15, replace=False):
+    others = [n for n in net.nodes.index if n not in ("tavan_tolgoi", "kashima")]
+    for node in rng.choice(others, size=15, replace=False):
         assert _best_cost(net.close(nodes=[str(node)]), "tavan_tolgoi", "kashima") >= base - 1e-9, node
     for country in ("KP", "RU", "CN"):
         assert _best_cost(net.close(countries=[country]), "tavan_tolgoi", "kashima") >= base - 1e-9, country

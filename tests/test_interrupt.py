@@ -47,8 +47,8 @@ def test_a_signal_while_writing_leaves_the_destination_unchanged(tmp_path, signu
 def test_a_signal_before_any_output_writes_nothing(tmp_path, signum=signal.SIGTERM, code=143):
     """Interrupted while drawing (long before any output): nothing is created."""
     args = ["run", str(DATA / "toy_uncertainty.toml"), "--draws", "20000000", "--out", str(tmp_path / "out")]
-    code_text = ("import sys, corridor.cli; print('ready', flush=True); "  # the signal must reach main(), not the import
-                 f"sys.exit(corridor.cli.main({args!r}))")
+    # "ready" once imported: the signal must reach main(), not the import
+    code_text = f"import sys, corridor.cli; print('ready', flush=True); sys.exit(corridor.cli.main({args!r}))"
     proc = subprocess.Popen([sys.executable, "-c", code_text], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline() == "ready\n"

@@ -14,6 +14,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 
+from .._files import raise_if_interrupted, received_signals
 from ..errors import InputError, OutputError, Terminated, one_line
 from . import data, run, sensitivity
 
@@ -29,30 +30,47 @@ def _parser() -> argparse.ArgumentParser:
 
 
 @contextlib.contextmanager
-def _sigterm_as_exception() -> Iterator[None]:
-    """SIGTERM raises :class:`Terminated` (as SIGINT raises KeyboardInterrupt), so cleanup runs; restored after."""
+def _interrupts() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt and SIGTERM :class:`Terminated`, so cleanup runs; each is also recorded
+    (``corridor._files.received_signals``), so one Python had to drop (raised in a weakref callback or a ``__del__``,
+    where it cannot propagate; reported as "Exception ignored") still stops the run before its outputs are swapped in,
+    and no traceback is printed for it. The previous handlers are restored after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def terminate(signum, frame) -> None:
-        raise Terminated(signum)
+    def handler(signum, frame) -> None:
+        received_signals.append(signum)
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
 
-    old = signal.signal(signal.SIGTERM, terminate)
+    def unraisable(info) -> None:
+        if isinstance(info.exc_value, (KeyboardInterrupt, Terminated)):
+            return  # recorded by the handler; the run stops at its next check
+        previous_hook(info)
+
+    previous_hook = sys.unraisablehook
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)
+           if signal.getsignal(s) is not signal.SIG_IGN}
+    received_signals.clear()
+    sys.unraisablehook = unraisable
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        sys.unraisablehook = previous_hook
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 def main(argv: list[str] | None = None) -> int:
-    with _sigterm_as_exception():
+    with _interrupts():
         try:
             args = _parser().parse_args(argv)
             with warnings.catch_warnings():
                 # a numerical warning is not a message for the user: every result is checked to be finite instead
                 warnings.simplefilter("ignore", RuntimeWarning)
-                return args.handler(args)
+                code = args.handler(args)
+            raise_if_interrupted()  # a signal Python dropped (see _interrupts)
+            return code
         except InputError as err:
             for problem in err.problems:
                 print(f"error: {problem}", file=sys.stderr)
@@ -65,9 +83,16 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as err:  # an output path that cannot be written
             print(one_line(f"error: {err.filename or ''}: {err.strerror or err}"), file=sys.stderr)
             return 2
-        except KeyboardInterrupt:
-            print("error: interrupted (SIGINT); outputs are all written or left as they were", file=sys.stderr)
-            return 130
-        except Terminated:
-            print("error: terminated (SIGTERM); outputs are all written or left as they were", file=sys.stderr)
-            return 143
+        except (KeyboardInterrupt, Terminated) as err:
+            return _interrupted(signal.SIGINT if isinstance(err, KeyboardInterrupt) else signal.SIGTERM)
+        except Exception:
+            if received_signals:  # an interrupt wrapped in another error (e.g. raised while a module was imported)
+                return _interrupted(received_signals[0])
+            raise
+
+
+def _interrupted(signum: int) -> int:
+    """One line, and 130 (SIGINT) or 143 (SIGTERM): 128 + the signal's number, as a shell reports it."""
+    what = "interrupted (SIGINT)" if signum == signal.SIGINT else "terminated (SIGTERM)"
+    print(f"error: {what}; outputs are all written or left as they were", file=sys.stderr)
+    return 128 + int(signum)

@@ -42,6 +42,7 @@ class FlowProblem:
     b_ub: np.ndarray
     unserved_penalty_usd_per_t: float
     value_of_time_usd_per_t_day: float
+    carbon_price_usd_per_t_co2: float = 0.0
 
     @property
     def n_arcs(self) -> int:
@@ -120,7 +121,7 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
 
 def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-                 value_of_time_usd_per_t_day: float = 0.0) -> FlowProblem:
+                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
     ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
@@ -129,7 +130,7 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
     from scipy import sparse
 
     arcs = graph.arcs
-    _check_inputs(supply, demand, unserved_penalty_usd_per_t, value_of_time_usd_per_t_day)
+    _check_inputs(supply, demand, unserved_penalty_usd_per_t, value_of_time_usd_per_t_day, carbon_price_usd_per_t_co2)
     origins, destinations = list(supply), list(demand)
     vot = float(value_of_time_usd_per_t_day)
     n_arcs, n_states = len(arcs), len(graph.states)
@@ -158,23 +159,27 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                            elements["capacity_mt_per_year"].to_numpy(float)])
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
-    c = np.concatenate([graph.weights(vot), np.zeros(n_sup), np.zeros(n_snk),
+    carbon = float(carbon_price_usd_per_t_co2)
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk),
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
     _check_coefficients(graph, c[:n_arcs], b_ub[n_orig:], elements)
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
                        supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(), supply_state=sup_state,
                        supply_origin=sup_origin, sink_state=snk_state, sink_dest=snk_dest, elements=elements,
                        c=c, A_eq=A_eq, b_eq=b_eq, A_ub=A_ub, b_ub=b_ub,
-                       unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot)
+                       unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot,
+                       carbon_price_usd_per_t_co2=carbon)
 
 
 
 
-# Costs above this (USD/t on one arc, value of time included) lose HiGHS's accuracy long before its 1e20 "infinity".
-MAX_LP_COST = limits.MAX_ARC_USD_PER_T + 1000.0 * limits.MAX_ARC_HOURS / 24.0
+# Costs above this (USD/t on one arc, value of time and carbon included) lose HiGHS's accuracy long before its 1e20
+# "infinity"; an arc within the limits of corridor.limits costs at most ~5e7.
+MAX_LP_COST = 1e9
 
 
-def _check_inputs(supply: Mapping[str, float], demand: Mapping[str, float], penalty: float, vot: float) -> None:
+def _check_inputs(supply: Mapping[str, float], demand: Mapping[str, float], penalty: float, vot: float,
+                  carbon: float = 0.0) -> None:
     """Supply and demand (Mt/yr), the penalty and the value of time: numbers within the documented limits
     (:mod:`corridor.limits`), and no node in both supply and demand."""
     problems = []
@@ -188,7 +193,8 @@ def _check_inputs(supply: Mapping[str, float], demand: Mapping[str, float], pena
                 problems.append(f"{what} of {shown(node)} must be 0 or a number from {limits.MIN_MT_PER_YEAR:g} to "
                                 f"{limits.MAX_MT_PER_YEAR:g} Mt/yr (corridor.limits), got {shown(v)}")
     for name, v, low, high in (("unserved_penalty_usd_per_t", penalty, 0.0, limits.MAX_PENALTY_USD_PER_T),
-                               ("value_of_time_usd_per_t_day", vot, 0.0, 1000.0)):
+                               ("value_of_time_usd_per_t_day", vot, 0.0, 1000.0),
+                               ("carbon_price_usd_per_t_co2", carbon, 0.0, 10_000.0)):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) \
                 or not low <= v <= high or (name.startswith("unserved") and v == 0):
             problems.append(f"{name} must be a number {'above' if name.startswith('unserved') else 'from'} {low:g} "

@@ -43,9 +43,9 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
 def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple[int, ...], float]]:
     """Decompose a flow into paths: ``(origin index, destination index, arcs, Mt/yr)``.
 
-    Standard path decomposition: from a super-source entry with flow left, walk along the arc with the most flow
-    left until a state with a demand entry with flow left is reached, take the smallest of them off every piece,
-    repeat. Cycles met on the way (only possible at zero cost) are cancelled; identical paths are merged.
+    Standard path decomposition: from a super-source entry with flow left, walk along arcs with flow left (the first
+    in arc order) until a state with a demand entry with flow left is reached, take the smallest of them off every
+    piece, repeat. Cycles met on the way (only possible at zero cost) are cancelled; identical paths are merged.
 
     Exact relative to each flow: the only tolerance is the noise floor of the solver's arithmetic, ``NOISE`` times
     the largest supply, demand or flow, so a flow of 1e-6 Mt/yr beside one of 1e4 is kept whole. What cannot be
@@ -72,21 +72,20 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
         sinks.setdefault(int(problem.sink_state[entry]), []).append(int(entry))
     paths: dict[tuple[int, int, tuple[int, ...]], float] = {}
 
-    def widest(candidates: list[int], left: np.ndarray) -> int | None:
-        best, amount = None, eps
-        for c in candidates:
-            if left[c] > amount:
-                best, amount = c, left[c]
-        return best
+    def first(candidates: list[int], left: np.ndarray) -> int | None:
+        """The first of ``candidates`` with flow left (those used up are dropped from the front)."""
+        while candidates and left[candidates[0]] <= eps:
+            candidates.pop(0)
+        return candidates[0] if candidates else None
 
-    for i in sorted(np.flatnonzero(ysrc > 0), key=lambda i: -ysrc[i]):
+    for i in np.flatnonzero(ysrc > 0):
         while ysrc[i] > eps:
             v = int(problem.supply_state[i])
             path: list[int] = []
             seen = {v: 0}
-            k = widest(sinks.get(v, []), zsnk)
+            k = first(sinks.setdefault(v, []), zsnk)
             while k is None:
-                a = widest(out.get(v, []), rem)
+                a = first(out.setdefault(v, []), rem)
                 if a is None:  # a dead end: an imbalance at the noise floor
                     break
                 w = int(heads[a])
@@ -101,7 +100,7 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
                     path.append(a)
                     seen[w] = len(path)
                 v = w
-                k = widest(sinks.get(v, []), zsnk)
+                k = first(sinks.setdefault(v, []), zsnk)
             amount = min(ysrc[i], rem[path].min() if path else np.inf, zsnk[k] if k is not None else np.inf)
             ysrc[i] = 0.0 if ysrc[i] - amount <= eps else ysrc[i] - amount
             if path:

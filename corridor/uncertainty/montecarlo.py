@@ -105,7 +105,7 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
         with np.errstate(all="ignore"):  # what is not finite is refused below
             x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
             money, days = model.routes.price(x)
-            g = money + model.vot * days
+            g = model.routes.generalized(money, days, x)
         if not (np.isfinite(money).all() and np.isfinite(g).all()):
             raise InputError(f"case '{model.case.name}': some draws give a cost that is not a finite number "
                              "(check the ranges of the [[uncertainty]] entries)")
@@ -199,7 +199,7 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     check_arguments(draws, seed, chunk, check_share, candidates)
     if not scenario.uncertainty:
         raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
-                         "(add some, see the README's 'Uncertainty' section)")
+                         "(add some: see 'Uncertainty' in docs/scenario-format.md)")
     shipped = [c for c in scenario.cases if c.shipment is not None]
     for case in shipped:  # the least any case keeps: its listed routes, in float32
         problem = _memory_problem(draws, case.settings.routes, 4, case.name)
