@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 MAX_MESSAGE = 500  # characters of one problem; longer ones (an over-long cell echoed back) are cut
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# control characters, C1 controls (U+0085 breaks a line for str.splitlines) and the Unicode line separators
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:

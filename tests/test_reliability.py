@@ -246,6 +246,38 @@ def test_too_many_routes_for_the_graph_are_refused(monkeypatch, toy_scenario):
                           "ask for at most 2 routes")
 
 
+def _grid(folder, side):
+    """A side x side grid of rail links (side**2 nodes), every link 10-16 km."""
+    folder.mkdir()
+    nodes = ["id,name,country,kind,lat,lon,source,note"] + [
+        f"n{i}_{j},N {i} {j},MN,station,{40 + i * 10 / side:.4f},{100 + j * 20 / side:.4f},estimate,grid"
+        for i in range(side) for j in range(side)]
+    links = ["id,from,to,mode,country,distance_km,tariff_usd_per_tkm,speed_km_per_day,source,note"]
+    for i in range(side):
+        for j in range(side):
+            if i + 1 < side:
+                km = 10 + (7 * i + 3 * j) % 5
+                links.append(f"v{i}_{j},n{i}_{j},n{i + 1}_{j},rail1520,MN,{km},0.03,500,estimate,g")
+            if j + 1 < side:
+                km = 10 + (5 * i + j) % 7
+                links.append(f"h{i}_{j},n{i}_{j},n{i}_{j + 1},rail1520,MN,{km},0.03,500,estimate,g")
+    (folder / "nodes.csv").write_text("\n".join(nodes) + "\n")
+    (folder / "links.csv").write_text("\n".join(links) + "\n")
+    (folder / "sources.csv").write_text("id,title\ngrid,grid\n")
+
+
+@pytest.mark.slow
+def test_a_thousand_routes_on_a_5000_node_network_are_refused_at_once(tmp_path):
+    """Yen's search for 1,000 routes on a 70 x 70 grid would run for hours: refused before it starts."""
+    _grid(tmp_path / "grid", 70)
+    path = tmp_path / "grid.toml"
+    path.write_text('network = "grid"\n[shipment]\norigin = "n0_0"\ndestination = "n69_69"\ntonnes = 1000\n'
+                    '[settings]\nroutes = 1000\n')
+    code, out, err = cli("run", path)
+    assert_one_line_error(code, out, err, "1000 routes on a routing graph of 9,800 states", "MAX_ROUTE_WORK",
+                          "ask for at most 8 routes")
+
+
 def test_breakeven_range_beyond_the_limits_is_refused():
     code, out, err = cli("breakeven", DATA / "toy_uncertainty.toml", "--param", "RU tariff", "--routes", "1", "2",
                          "--within", "0", "1e308")
@@ -413,3 +445,21 @@ def test_a_zero_capacity_element_is_full_not_infinitely_used(toy_scenario):
     alloc = allocate(corridor.build_graph(net), {"a": 3}, {"m": 2})
     row = alloc.elements.set_index("id").loc["b_r"]
     assert row["utilisation"] == 1.0 and row["flow_mt_per_year"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_other_warnings_are_one_line_without_a_file_name(monkeypatch):
+    import warnings
+
+    import corridor.report
+
+    real = corridor.report.text_report
+
+    def warning_report(results):
+        warnings.warn("constrained_layout not applied\nbecause axes sizes collapsed", UserWarning, stacklevel=1)
+        warnings.warn("overflow encountered in reduce", RuntimeWarning, stacklevel=1)
+        return real(results)
+
+    monkeypatch.setattr(corridor.report, "text_report", warning_report)
+    code, out, err = cli("run", DATA / "toy.toml")
+    assert code == 0 and "Case: baseline" in out
+    assert err == "warning: constrained_layout not applied\\nbecause axes sizes collapsed\n"

@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             args = _parser().parse_args(argv)
             with warnings.catch_warnings():
-                # a numerical warning is not a message for the user: every result is checked to be finite instead
+                # a numerical warning is not a message for the user: every result is checked to be finite instead;
+                # any other (e.g. a chart's layout) is one line, without the file and line that raised it
                 warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.showwarning = _show_warning
                 code = args.handler(args)
             raise_if_interrupted()  # a signal Python dropped (see _interrupts)
             return code
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:
             return 0
         except OutputError as err:
-            print(f"error: {err}", file=sys.stderr)
+            print(one_line(f"error: {err}"), file=sys.stderr)
             return 2
         except OSError as err:  # an output path that cannot be written
             print(one_line(f"error: {err.filename or ''}: {err.strerror or err}"), file=sys.stderr)
@@ -89,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             if received_signals:  # an interrupt wrapped in another error (e.g. raised while a module was imported)
                 return _interrupted(received_signals[0])
             raise
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(one_line(f"warning: {message}"), file=sys.stderr)
 
 
 def _interrupted(signum: int) -> int:

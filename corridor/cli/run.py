@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .._files import Staging, target_problem
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, one_line, shown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +41,7 @@ def _run(args) -> int:
     results = run(load_scenario(args.scenario), draws=args.draws, seed=args.seed)
     if len(results.routes) == 0 and not results.allocations:
         for case, why in results.failures.items():
-            print(f"error: {args.scenario}: case '{case}': {why}", file=sys.stderr)
+            print(one_line(f"error: {args.scenario}: case {shown(case)}: {why}"), file=sys.stderr)
         return 2
     if args.plot_case and not args.plots:
         raise InputError("--plot-case needs --plots DIR")
@@ -55,10 +55,10 @@ def _run(args) -> int:
             from ..plot import write_plots
 
             if not write_plots(results, args.plots, cases=args.plot_case, stage=stage):
-                print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
+                print(one_line(f"warning: --plots: {args.scenario} has nothing to draw"), file=sys.stderr)
         if args.out:
             results.write_csv(args.out, stage=stage)
     print(output)
     for case, why in results.failures.items():
-        print(f"warning: case '{case}': {why}", file=sys.stderr)
+        print(one_line(f"warning: case {shown(case)}: {why}"), file=sys.stderr)
     return 0

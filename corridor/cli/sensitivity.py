@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def _breakeven(args) -> int:
     else:
         print("\n".join(str(b) for b in found))
     for why in found.skipped:
-        print(f"note: left out {why}", file=sys.stderr)
+        print(one_line(f"note: left out {why}"), file=sys.stderr)
     return 0
 
 
