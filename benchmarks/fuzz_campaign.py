@@ -4,7 +4,9 @@
 
 Runs ``corridor.cli.main`` in-process on each input (and the API on ``--api`` more) and prints how many ended in a
 traceback, a hang, an exit other than 0/2/130/143, a partial output, a non-finite result, a leaked warning or a
-message broken over lines, with the first examples of each. The inputs depend only on ``--seed``, so two versions of
+message broken over lines, with the first examples of each. A run stopped at the time limit (30 s; 240 s with
+--plots) counts as a hang if it used less than a fifth of that in CPU (blocked, e.g. on a FIFO), else as slow (the
+machine may be loaded; not a failure). The inputs depend only on ``--seed``, so two versions of
 the code are compared on the same inputs. This is a record, not a test: ``tests/test_fuzz.py`` asserts.
 """
 
@@ -22,7 +24,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fuzzing import Outcome, Spec, api_specs, run_spec, specs
 
-CLASSES = ("traceback", "hang", "bad exit", "partial", "non-finite", "warning", "multi-line", "harness error")
+CLASSES = ("traceback", "hang", "bad exit", "partial", "non-finite", "warning", "multi-line", "harness error",
+           "slow (not a failure)")
 
 
 def classify(o: Outcome) -> list[str]:
@@ -41,6 +44,8 @@ def classify(o: Outcome) -> list[str]:
         out.append("warning")
     if o.multiline:
         out.append("multi-line")
+    if o.slow:
+        out.append("slow (not a failure)")
     return out
 
 

@@ -12,7 +12,7 @@ the first failure.
 import os
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 
 from .fuzzing import api_specs, run_spec, specs
 
@@ -24,6 +24,7 @@ LONG = settings(max_examples=int(os.environ.get("CORRIDOR_FUZZ_EXAMPLES", "2000"
 
 def check(spec) -> None:
     outcome = run_spec(spec)
+    assume(not outcome.slow)  # stopped while computing on a loaded machine: no verdict
     assert outcome.problems() == [], f"{spec.describe()}\n{outcome.stderr[-2000:]}"
     assert outcome.code in (0, 2)
 

@@ -10,6 +10,8 @@ import shutil
 
 import numpy as np
 import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 
 import corridor
 from corridor import limits
@@ -369,14 +371,14 @@ def test_no_numpy_warning_reaches_stderr(work):
 def _assert_flows_add_up(alloc):
     d, t, r = alloc.destinations, alloc.totals, alloc.routes
     assert "unrouted_mt_per_year" not in d
-    by_dest = r.groupby("destination")["mt_per_year"].sum().reindex(d.index, fill_value=0.0)
+    by_dest = r.groupby("destination")["mt_per_year"].sum().reindex(d.index, fill_value=0.0).astype(float)
     np.testing.assert_allclose(d["delivered_mt_per_year"], by_dest, rtol=1e-12, atol=0)
     np.testing.assert_allclose(d["delivered_mt_per_year"] + d["unserved_mt_per_year"], d["demand_mt_per_year"],
                                rtol=1e-12, atol=1e-300)
     time_value = t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]
     assert t["total_cost_usd_per_year"] == pytest.approx(
         t["transport_cost_usd_per_year"] + time_value + t["unserved_penalty_usd_per_year"], rel=1e-12)
-    assert t["delivered_mt_per_year"] == pytest.approx(r["mt_per_year"].sum(), rel=1e-12)
+    assert t["delivered_mt_per_year"] == pytest.approx(float(r["mt_per_year"].sum()), rel=1e-12)
     assert (r["mt_per_year"] > 0).all() and np.isfinite(r.select_dtypes("number").to_numpy(float)).all()
     return alloc
 
@@ -463,3 +465,26 @@ def test_other_warnings_are_one_line_without_a_file_name(monkeypatch):
     code, out, err = cli("run", DATA / "toy.toml")
     assert code == 0 and "Case: baseline" in out
     assert err == "warning: constrained_layout not applied\\nbecause axes sizes collapsed\n"
+
+
+@settings(max_examples=30, derandomize=True, database=None, deadline=None,
+          phases=[Phase.explicit, Phase.generate])
+@given(st.dictionaries(st.sampled_from(["a", "b", "e"]), st.sampled_from([0.0, 1e-6, 1e-3, 1.0, 7.5, 1e3, 1e4]),
+                       min_size=1),
+       st.dictionaries(st.sampled_from(["m", "t", "p"]), st.sampled_from([0.0, 1e-6, 2e-3, 3.0, 1e3, 1e4]),
+                       min_size=1),
+       st.sampled_from([None, 0.0, 1e-6, 2.0, 1e4]), st.sampled_from([0.0, 1.0, 1000.0]))
+def test_flows_add_up_for_generated_magnitudes(supply, demand, capacity, vot):
+    """Generated supplies, demands (1e-6 to 1e4 Mt/yr), a capacity on the Russian line and values of time: every
+    table adds up and the total is HiGHS's objective."""
+    from corridor.flows import allocate, flow_problem, solve_problem
+
+    net = TOY_NET if capacity is None else TOY_NET.change("links", {"id": "b_r"},
+                                                          set={"capacity_mt_per_year": capacity})
+    graph = corridor.build_graph(net)
+    alloc = _assert_flows_add_up(allocate(graph, supply, demand, value_of_time_usd_per_t_day=vot))
+    lp = solve_problem(flow_problem(graph, supply, demand, value_of_time_usd_per_t_day=vot))
+    assert alloc.totals["total_cost_usd_per_year"] == pytest.approx(lp.objective * 1e6, rel=1e-9, abs=1e-3)
+
+
+TOY_NET = corridor.load_network(DATA / "toy")
