@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .legs import regimes_text
 from .results import Results
 
 
@@ -43,7 +44,18 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
         padded = (c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
         return "  ".join(padded).rstrip()
 
-    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+    out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    if "estimated_share" in routes:  # the share of each route's money that rests on estimated cells
+        out.append("  money resting on estimates: " + ", ".join(f"{rank}: {_share(x)}"
+                                                              for rank, x in routes["estimated_share"].items()))
+    if "regimes" in routes and routes["regimes"].map(bool).any():  # a network with transit regimes
+        for i, (rank, regimes) in enumerate(routes["regimes"].items()):
+            out.append(f"  {'regimes' if i == 0 else '':7}  {rank}: {regimes_text(regimes)}")
+    return "\n".join(out)
+
+
+def _share(x) -> str:
+    return "-" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
 
 def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str = "  ") -> str:
@@ -68,17 +80,19 @@ def flows_text(results: Results, case: str) -> str:
     out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
            f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
            f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t"]
-    rows = [[_mt(r.mt_per_year), r.origin, r.destination, r.route,
-             f"{r.cost_usd_per_t:.2f}", f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
+    rows = [[_mt(r.mt_per_year), r.origin, r.destination, r.route, f"{r.cost_usd_per_t:.2f}",
+             _share(r.estimated_share), f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
     if rows:
-        out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "gen. USD/t"], rows, {1, 2, 3}))
+        out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "est.", "gen. USD/t"], rows, {1, 2, 3}))
     el = alloc.elements
     shown = el[(el["flow_mt_per_year"] > 1e-9) | (el["shadow_price_usd_per_t"] > 0)]
     if len(el):
         out.append("")
         out.append("  Capacity elements, binding first (shadow price: USD/t the total falls by per extra tonne a year "
                    "of capacity, relieved together with the elements named beside it; a cut costs the same):")
-        rows = [[e.kind, e.id, _mt(e.flow_mt_per_year), _mt(e.capacity_mt_per_year), f"{100 * e.utilisation:.0f}%",
+        rows = [[e.kind, e.id, _mt(e.flow_mt_per_year), _mt(e.capacity_mt_per_year) + ("*" if e.capacity_estimated
+                                                                                          else ""),
+                 f"{100 * e.utilisation:.0f}%",
                  f"{e.shadow_price_usd_per_t:.2f}",
                  ("binding" + (f" (with {e.relieve_with.replace(';', ', ')})" if e.relieve_with else ""))
                  if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""]
@@ -86,6 +100,10 @@ def flows_text(results: Results, case: str) -> str:
         out.append(_table(["kind", "id", "Mt/yr", "capacity", "use", "shadow USD/t", ""], rows, {0, 1, 6}))
         if len(shown) < len(el):
             out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
+        if shown["capacity_estimated"].any():
+            out.append("  * the capacity is an estimate" + (
+                f" (binding: {', '.join(shown.loc[shown['binding'] & shown['capacity_estimated'], 'id'])})"
+                if (shown["binding"] & shown["capacity_estimated"]).any() else ""))
         if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
             out.append("  'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced "
                        "element "

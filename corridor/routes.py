@@ -3,7 +3,8 @@
 Routes are ranked by generalized cost per tonne (money + value of time x transit days) with Yen's algorithm
 (``networkx.shortest_simple_paths``) on the routing graph (:mod:`corridor.graph`). A route may visit a node twice
 only to change mode there; it starts with a loading arc where its origin has one and ends with an unloading arc
-where its destination has one.
+where its destination has one. With transit regimes, the same links and transfers crossed under another regime
+(a dearer one) are not listed as another route.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def is_valid(graph: RoutingGraph, arcs: list[int]) -> bool:
 
 def no_route_message(graph: RoutingGraph, origin: str, destination: str) -> str:
     closed = f" with {', '.join(graph.network.closed)} closed" if graph.network.closed else ""
-    return f"no route from {origin} to {destination}{closed}"
+    regimes = " that the transit regimes permit" if graph.cargos else ""
+    return f"no route from {origin} to {destination}{closed}{regimes}"
 
 
 def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
@@ -84,10 +86,16 @@ def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
     g.add_edges_from(((SOURCE, s) for s in starts), w=0.0, arc=None)
     g.add_edges_from(((e, SINK) for e in ends), w=0.0, arc=None)
     routes: list[list[int]] = []
+    seen: set[tuple] = set()  # the same links and transfers under another transit regime: the dearer is no new route
+    kind, ref = graph.arcs["kind"].to_numpy(), graph.arcs["ref"].to_numpy()
     try:
         for path in islice(nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"), k * MAX_CANDIDATES_PER_ROUTE):
             arcs = _path_arcs(g, path)
             if is_valid(graph, arcs):
+                physical = tuple(ref[a] for a in arcs if kind[a] in ("link", "transfer"))
+                if physical in seen:
+                    continue
+                seen.add(physical)
                 routes.append(arcs)
                 if len(routes) == k:
                     break

@@ -63,7 +63,7 @@ def solve_shipment(case: Case, graph: RoutingGraph | None = None) -> tuple[list[
     The sea legs are priced for the shipment's lot (:mod:`corridor.sea`); a ``graph`` passed in is used as it is.
     """
     ship = case.require_shipment()
-    graph = build_graph(case.network, lot_t=ship.tonnes) if graph is None else graph
+    graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin]) if graph is None else graph
     arc_lists = cheapest_routes(graph, ship.origin, ship.destination, case.settings.routes,
                                 case.settings.value_of_time_usd_per_t_day)
     return describe_routes(case, graph, arc_lists)
@@ -74,6 +74,8 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
     from .flows import allocate  # scipy is imported only when a scenario has flows
 
     f = case.require_flows()
-    return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
+    # with transit regimes, each origin country's cargo has its own layers (corridor.layers); capacities are shared
+    graph = build_graph(case.network, origins=list(f.supply)) if graph is None else graph
+    return allocate(graph, f.supply, f.demand,
                     unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                     value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day)
