@@ -111,7 +111,7 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=COMPONENT_COLORS[c], label=COMPONENT_LABELS[c]) for c in used]
+    handles: list = [Patch(color=COMPONENT_COLORS[c], label=COMPONENT_LABELS[c]) for c in used]
     if show_time:
         handles.append(Patch(facecolor=TIME_VALUE_COLOR, hatch="///", edgecolor="white",
                              label=COMPONENT_LABELS["time_value"]))
