@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from ._projfiles import check_projects
 from .errors import collect
 from .sea import fitting_classes
 
-FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
-OPTIONAL_FILES = ("transfers", "vessels", "prices")
+FILES = ("nodes", "links", "transfers", "vessels", "prices", "projects", "project_capacity", "project_rates",
+         "sources")
+OPTIONAL_FILES = ("transfers", "vessels", "prices", "projects", "project_capacity", "project_rates")
 
 
 def _key(table: str) -> str:
@@ -46,8 +48,9 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         raw[table] = _read_csv(file, table, problems)
     collect(problems)
     tables = {t: _convert(raw[t], t, folder / f"{t}.csv", problems) for t in FILES}
-    nodes, links, transfers, vessels, prices, sources = (tables[t] for t in FILES)
-    for t, key in (("nodes", "id"), ("links", "id"), ("vessels", "id"), ("sources", "id")):
+    nodes, links, transfers, vessels, prices, sources = (tables[t] for t in ("nodes", "links", "transfers", "vessels",
+                                                                             "prices", "sources"))
+    for t, key in (("nodes", "id"), ("links", "id"), ("vessels", "id"), ("projects", "id"), ("sources", "id")):
         _check_unique(tables[t], key, folder / f"{t}.csv", problems)
     transfers["id"] = [schema.transfer_id(n, a, b) for n, a, b in
                        zip(transfers["node"], transfers["from_mode"], transfers["to_mode"])]
@@ -55,7 +58,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     prices["id"] = [schema.price_id(m, c, y) for m, c, y in zip(prices["market"], prices["coal"], prices["year"])]
     _check_unique(prices, "id", folder / "prices.csv", problems)
     source_ids = set(sources["id"])
-    for t in ("nodes", "links", "transfers", "vessels", "prices"):
+    for t in ("nodes", "links", "transfers", "vessels", "prices", "projects", "project_capacity", "project_rates"):
         _check_sources(tables[t], t, folder / f"{t}.csv", source_ids, problems)
     node_ids = set(nodes["id"])
     lpath, tpath = folder / "links.csv", folder / "transfers.csv"
@@ -73,6 +76,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         if row.from_mode == row.to_mode:
             problems.append(f"{where}: from_mode and to_mode are the same")
     _check_sea(folder, nodes, links, vessels, prices, problems)
+    check_projects(folder, tables, problems)
     collect(problems)
     return {t: df.drop(columns="lineno").set_index("id") for t, df in tables.items()}
 

@@ -17,6 +17,7 @@ from . import schema
 from ._files import replace_together
 from ._netfiles import FILES, read_folder
 from .errors import InputError, collect
+from .projects import ELEMENT_TABLES, ProjectTables, split_projects
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -56,6 +57,8 @@ class Network:
         Where the network came from (a folder name), for reports.
     closed : tuple of str
         What has been closed, in words, for messages such as "no route ... with KP closed".
+    projects : ProjectTables
+        projects.csv, the rows of projects not yet built and the capacity raises (see :mod:`corridor.projects`).
     """
 
     nodes: pd.DataFrame
@@ -66,6 +69,7 @@ class Network:
     closed: tuple[str, ...] = field(default=())
     vessels: pd.DataFrame = field(default_factory=lambda: _empty("vessels", "id"))
     prices: pd.DataFrame = field(default_factory=lambda: _empty("prices", "id"))
+    projects: ProjectTables = field(default_factory=ProjectTables)
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in schema.CHANGEABLE:
@@ -177,8 +181,8 @@ def load_network(path: str | Path = "baseline") -> Network:
     folder = resolve_network_path(path)
     if not folder.is_dir():
         raise InputError(f"{folder}: network folder not found (shipped networks: {', '.join(shipped_networks())})")
-    tables = read_folder(folder)
-    return Network(name=folder.name, **tables)
+    tables, projects = split_projects(read_folder(folder))
+    return Network(name=folder.name, projects=projects, **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -186,9 +190,16 @@ def write_network(net: Network, folder: str | Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
+    pt = net.projects
     for table in FILES:
-        df = getattr(net, table).reset_index()
-        if table in ("vessels", "prices") and len(df) == 0:
+        if table in ELEMENT_TABLES:
+            df = pd.concat([getattr(net, table), getattr(pt, table)]).reset_index()
+        elif table.startswith("project"):
+            df = {"projects": pt.table, "project_capacity": pt.capacity, "project_rates": pt.rates}[table]
+            df = df.reset_index() if table == "projects" else df.reset_index(drop=True)
+        else:
+            df = getattr(net, table).reset_index()
+        if table in ("vessels", "prices", "projects", "project_capacity", "project_rates") and len(df) == 0:
             continue
         cols = [c.name for c in schema.TABLES[table]]
         files[folder / f"{table}.csv"] = df[cols].to_csv(index=False).encode("utf-8")

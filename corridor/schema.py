@@ -49,6 +49,8 @@ def _f(name, unit, description, *, required=False, default=None, low=0.0, high=N
 
 SOURCE = Column("source", "sources", False, "", "", "ids of rows in sources.csv separated by ';', or 'estimate'")
 NOTE = Column("note", "str", False, "", "", "free text: how an estimate was made, which figure was chosen and why")
+PROJECT = Column("project", "str", False, "", "", "id of a row of projects.csv that builds this row; blank = part "
+                 "of the network. A project's rows are left out until it opens (or are in, if it has opened_year)")
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "nodes": (
@@ -66,6 +68,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("max_loa_m", "m", "longest ship a port takes (length overall); blank = no limit", default=None,
            positive=True),
         _f("max_draught_m", "m", "deepest ship a port takes (draught); blank = no limit", default=None, positive=True),
+        PROJECT,
         SOURCE,
         NOTE,
     ),
@@ -89,6 +92,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
            default=None),
         Column("distance_fixed", "bool", False, default=False,
                description="sea links: true = keep this distance_km when `corridor sea-distances` regenerates them"),
+        PROJECT,
         SOURCE,
         NOTE,
     ),
@@ -101,6 +105,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("cost_usd_per_t", "USD/t", "handling charge (transloading, port handling, loading)", required=True),
         _f("dwell_hours", "h", "time spent at the transfer", required=True),
         _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None),
+        PROJECT,
         SOURCE,
         NOTE,
     ),
@@ -130,6 +135,49 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("year", "str", True, description="year of the price"),
         _f("usd_per_t", "USD/t", "market price per tonne, delivered to the market node", required=True),
         Column("basis", "str", False, default="", description="what the price is, e.g. 'CFR Korea, 6,000 kcal NAR'"),
+        SOURCE,
+        NOTE,
+    ),
+    "projects": (
+        Column("id", "id", True, description="snake_case project id (rows of nodes, links and transfers name it in "
+                                             "their `project` column)"),
+        Column("name", "str", True, description="display name"),
+        _f("capex_million", "million", "capital cost, in `currency` at `price_year` prices", required=True),
+        Column("currency", "str", True, description="currency of capex and opex: USD, or one with rows in "
+                                                    "project_rates.csv"),
+        Column("price_year", "str", True, description="year whose prices capex and opex are in"),
+        _f("opex_million_per_year", "million/yr", "operating and maintenance cost a year once open (same currency "
+           "and price year)", default=0.0),
+        _f("build_years", "years", "construction years before opening; capex is spread evenly over them",
+           default=1.0, low=1.0),
+        Column("earliest_open_year", "str", True, description="first year the project can carry traffic"),
+        _f("life_years", "years", "economic life from opening (residual value at the horizon's end is straight-line)",
+           required=True, positive=True),
+        Column("opened_year", "str", False, default="", description="year it opened, if built: its rows are then "
+                                                                    "part of the network, and an appraisal of it is "
+                                                                    "ex post (a back-test)"),
+        _f("capacity_mt_per_year", "Mt/yr", "design capacity, for reports (the rows' capacities are what the model "
+           "uses)", default=None),
+        SOURCE,
+        NOTE,
+    ),
+    "project_capacity": (
+        Column("project", "str", True, description="project id (projects.csv)"),
+        Column("table", "choice", True, choices=("links", "nodes", "transfers"),
+               description="links, nodes or transfers"),
+        Column("element", "str", True, description="id of the row whose capacity the project raises (transfers: "
+                                                   "node:from_mode>to_mode)"),
+        _f("add_mt_per_year", "Mt/yr", "capacity added when the project is open (a built project's is already in "
+           "the row)", required=True, positive=True),
+        SOURCE,
+        NOTE,
+    ),
+    "project_rates": (
+        Column("currency", "str", True, description="currency code, e.g. CNY; USD rows carry the price index"),
+        Column("year", "str", True, description="year"),
+        _f("units_per_usd", "units/USD", "annual average exchange rate (1 for USD)", required=True, positive=True),
+        _f("usd_price_index", "index", "USD rows: price index (any base) that moves USD amounts between years",
+           default=None, positive=True),
         SOURCE,
         NOTE,
     ),
