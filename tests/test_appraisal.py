@@ -158,7 +158,7 @@ def test_tighter_budget_never_raises_npv():
         for budget in (None, 400.0, 250.0, 150.0, 80.0, 30.0, 0.0):
             prob = PortfolioProblem(**{**base.__dict__, "budget_total": budget})
             npvs.append(best_portfolio(prob).npv)
-        assert all(a >= b - 1e-9 for a, b in zip(npvs, npvs[1:]))
+        assert all(a >= b - 1e-9 for a, b in itertools.pairwise(npvs))
         assert npvs[-1] == pytest.approx(0.0)
 
 
@@ -211,3 +211,36 @@ def test_bad_appraisal_table(tmp_path, extra, needle):
     path = tmp_path / "bad.toml"
     path.write_text("\n".join(lines) + "\n" + extra + "\n")
     assert_input_error(path, needle)
+
+
+# ----- command and charts -----------------------------------------------------------------------------------
+
+def test_cli_table_json_and_csv(tmp_path, capsys):
+    import json
+
+    from corridor.cli import main
+
+    assert main(["appraise", str(TOY), "--out", str(tmp_path / "a.csv")]) == 0
+    text = capsys.readouterr().out
+    assert "*Rail A-M" in text and "rail + widen: -104 (compete)" in text
+    assert max(len(line) for line in text.splitlines() if not line.startswith("note:")) <= 80
+    assert (tmp_path / "a_cashflows.csv").exists() and (tmp_path / "a_interactions.csv").exists()
+    assert main(["appraise", str(TOY), "--json", "--no-portfolio"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["id"] for p in data["projects"]} == {"rail", "widen", "useless"} and data["portfolio"] == {}
+    assert main(["appraise", str(DATA / "toy.toml")]) == 2
+    assert "no [appraisal] table" in capsys.readouterr().err
+
+
+def test_charts(toy):
+    from corridor.plot.appraisal import cash_flows, npv_by_project
+
+    from .conftest import assert_texts_inside
+
+    fig = npv_by_project(toy)
+    assert len(fig.axes[0].patches) == 6  # alone and with the others, three projects
+    assert_texts_inside(fig)
+    fig = cash_flows(toy, "rail")
+    assert_texts_inside(fig)
+    with pytest.raises(KeyError, match="no cash flow"):
+        cash_flows(toy, "tram")

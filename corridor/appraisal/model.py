@@ -207,17 +207,17 @@ def appraise(scenario: Scenario, *, network: Network | None = None, portfolio: b
         if chosen:
             flows.append(m.cashflows(chosen, "portfolio"))
         base_npv = best.npv
-        added, years_chosen = [], []
+        added: list[float] = []
+        years_chosen: list[int | None] = []
         for p in m.ids:
+            k = m.earliest(p)
             if p in chosen:
-                rest = {q: k for q, k in chosen.items() if q != p}
+                rest = {q: o for q, o in chosen.items() if q != p}
                 added.append(base_npv - m.npv(rest))
                 years_chosen.append(m.open_year(p, chosen[p]))
-            elif m.earliest(p) is not None:
-                added.append(m.npv({**chosen, p: int(m.earliest(p))}) - base_npv)
-                years_chosen.append(None)
             else:
-                added.append(np.nan), years_chosen.append(None)
+                added.append(np.nan if k is None else m.npv({**chosen, p: k}) - base_npv)
+                years_chosen.append(None)
         table["in_portfolio"] = table["id"].isin(list(chosen))
         table["portfolio_open_year"] = years_chosen
         table["npv_with_others_musd"] = added

@@ -104,34 +104,48 @@ def best_portfolio(prob: PortfolioProblem) -> Portfolio:
     nz, nx = len(z_keys), len(x_keys)
     x_col = {key: nz + j for j, key in enumerate(x_keys)}
     c = np.concatenate([[-prob.value[key] for key in z_keys], [float(prob.cost[i, k]) for i, k in x_keys]])
-    rows, cols, vals, lo, hi = [], [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
     r = 0
+
+    def put(j: int, v: float) -> None:
+        rows.append(r)
+        cols.append(j)
+        vals.append(v)
+
+    def bound(low: float, high: float) -> None:
+        lo.append(low)
+        hi.append(high)
     for k in range(n_k):  # one set open per period
         for j, (_, kk) in enumerate(z_keys):
             if kk == k:
-                rows.append(r), cols.append(j), vals.append(1.0)
-        lo.append(1.0), hi.append(1.0)
+                put(j, 1.0)
+        bound(1.0, 1.0)
         r += 1
     for k in range(n_k):  # the set open in period k holds exactly the projects opened by then
         for i in prob.available(k):
             for j, (s, kk) in enumerate(z_keys):
                 if kk == k and i in s:
-                    rows.append(r), cols.append(j), vals.append(1.0)
+                    put(j, 1.0)
             for kp in range(k + 1):
                 if (i, kp) in x_col:
-                    rows.append(r), cols.append(x_col[(i, kp)]), vals.append(-1.0)
-            lo.append(0.0), hi.append(0.0)
+                    put(x_col[(i, kp)], -1.0)
+            bound(0.0, 0.0)
             r += 1
     for i in range(n):  # open once
         js = [x_col[(i, k)] for k in range(n_k) if (i, k) in x_col]
         if js:
-            rows.extend([r] * len(js)), cols.extend(js), vals.extend([1.0] * len(js))
-            lo.append(0.0), hi.append(1.0)
+            for j in js:
+                put(j, 1.0)
+            bound(0.0, 1.0)
             r += 1
     if prob.budget_total is not None and prob.capex_total is not None:
         for (i, _k), j in x_col.items():
-            rows.append(r), cols.append(j), vals.append(float(prob.capex_total[i]))
-        lo.append(-np.inf), hi.append(prob.budget_total)
+            put(j, float(prob.capex_total[i]))
+        bound(-np.inf, prob.budget_total)
         r += 1
     if prob.budget_per_year is not None:
         years = sorted({y for d in prob.capex_years.values() for y in d})
@@ -139,8 +153,8 @@ def best_portfolio(prob: PortfolioProblem) -> Portfolio:
             for key, j in x_col.items():
                 v = prob.capex_years.get(key, {}).get(y, 0.0)
                 if v:
-                    rows.append(r), cols.append(j), vals.append(v)
-            lo.append(-np.inf), hi.append(prob.budget_per_year)
+                    put(j, v)
+            bound(-np.inf, prob.budget_per_year)
             r += 1
     A = sparse.csr_matrix((vals, (rows, cols)), shape=(r, nz + nx))
     lb = np.zeros(nz + nx)
