@@ -29,7 +29,9 @@ CASHFLOW_COLUMNS = ["what", "year", "benefit_existing_musd", "benefit_generated_
 class Appraisal:
     """What ``corridor appraise`` reports (million USD of the price year, discounted to the first year).
 
-    ``projects``: one row per project, appraised alone (opening at its earliest) and against the portfolio.
+    ``projects``: one row per project, appraised alone (opening at its earliest, against the do-minimum: the built
+    projects as they are, the candidates closed; a built project against the network without it) and against the
+    portfolio.
     ``cashflows``: money by year of each project alone and of the portfolio. ``interactions``: benefit of each
     pair together less the two alone. ``portfolio``: the chosen schedule and its NPV, solve time and size.
     ``years``: the representative years, demand factors and the base allocation.
@@ -101,11 +103,18 @@ class _Model:
     def pv_cost(self, p: str, k: int) -> float:
         return self.costs[p].pv_cost(self.open_year(p, k), self.periods)
 
+    def reference(self) -> dict[str, int]:
+        """The do-minimum: the built projects, open from their opening period (the candidates closed)."""
+        return {p: int(self.forced[i]) for i, p in enumerate(self.ids) if self.forced[i] >= 0}
+
+    def pv_benefit(self, schedule: dict[str, int]) -> float:
+        """Present value of the benefits of ``schedule`` (project -> opening period) over the network with none of
+        the appraised projects open."""
+        return sum(self.table.period_value({p for p, o in schedule.items() if o <= k}, k)
+                   for k in range(self.periods.n))
+
     def npv(self, schedule: dict[str, int]) -> float:
-        total = -sum(self.pv_cost(p, k) for p, k in schedule.items())
-        for k in range(self.periods.n):
-            total += self.table.period_value({p for p, o in schedule.items() if o <= k}, k)
-        return total
+        return self.pv_benefit(schedule) - sum(self.pv_cost(p, k) for p, k in schedule.items())
 
     def cashflows(self, schedule: dict[str, int], what: str) -> pd.DataFrame:
         st, per = self.st, self.periods
@@ -123,6 +132,16 @@ class _Model:
             net = ex + gen - cx - ox + rv
             rows.append([what, y, ex, gen, cx, ox, rv, net, net * float(per.discount(y))])
         return pd.DataFrame(rows, columns=CASHFLOW_COLUMNS)
+
+
+def _difference(with_: pd.DataFrame, without: pd.DataFrame) -> pd.DataFrame:
+    """The cash flows of ``with_`` less those of ``without``, year by year (named as ``with_``)."""
+    a, b = with_.set_index("year"), without.set_index("year")
+    years = a.index.union(b.index)
+    cols = [c for c in CASHFLOW_COLUMNS if c not in ("what", "year")]
+    out = a[cols].reindex(years, fill_value=0.0) - b[cols].reindex(years, fill_value=0.0)
+    out.insert(0, "what", with_["what"].iloc[0])
+    return out.reset_index()[CASHFLOW_COLUMNS]
 
 
 def _measures(cf: pd.DataFrame, st: AppraisalSettings) -> dict:
@@ -149,19 +168,22 @@ def _portfolio_problem(m: _Model) -> PortfolioProblem:
                          f"{MAX_PORTFOLIO_PROJECTS} in appraisal.projects (or appraise without the portfolio)")
     prob_value: dict[tuple[frozenset[int], int], float] = {}
     for k in range(per.n):
-        avail = [i for i in range(n) if m.allowed[i, :k + 1].any()]
-        for r in range(len(avail) + 1):
-            for s in itertools.combinations(avail, r):
-                prob_value[(frozenset(s), k)] = m.table.period_value({m.ids[i] for i in s}, k)
+        fixed = [i for i in range(n) if 0 <= m.forced[i] <= k]  # built: open whatever is chosen
+        free = [i for i in range(n) if m.forced[i] < 0 and m.allowed[i, :k + 1].any()]
+        for r in range(len(free) + 1):
+            for s in itertools.combinations(free, r):
+                prob_value[(frozenset(fixed + list(s)), k)] = m.table.period_value({m.ids[i] for i in (*fixed, *s)}, k)
     cost = np.zeros((n, per.n))
     capex_years = {}
     for i, p in enumerate(m.ids):
         for k in range(per.n):
             if m.allowed[i, k]:
                 cost[i, k] = m.pv_cost(p, k)
-                capex_years[(i, k)] = m.costs[p].flows(m.open_year(p, k), per.first_year, per.last_year)["capex"]
+                if m.forced[i] < 0:  # a built project's capital is spent: outside the budget
+                    capex_years[(i, k)] = m.costs[p].flows(m.open_year(p, k), per.first_year, per.last_year)["capex"]
+    capex_total = np.array([0.0 if m.forced[i] >= 0 else m.costs[p].capex for i, p in enumerate(m.ids)])
     return PortfolioProblem(projects=tuple(m.ids), allowed=m.allowed, forced=m.forced, value=prob_value, cost=cost,
-                            capex_years=capex_years, capex_total=np.array([m.costs[p].capex for p in m.ids]),
+                            capex_years=capex_years, capex_total=capex_total,
                             budget_total=m.st.budget_total_musd, budget_per_year=m.st.budget_per_year_musd)
 
 
@@ -189,7 +211,9 @@ def appraise(scenario: Scenario, *, network: Network | None = None, portfolio: b
             notes.append(f"{p}: cannot open within the horizon (earliest {c.earliest_open_year})")
             rows.append(row)
             continue
-        cf = m.cashflows({p: k}, p)
+        ref = m.reference()
+        with_, without = ({**ref, p: k}, ref) if p not in ref else (ref, {q: o for q, o in ref.items() if q != p})
+        cf = _difference(m.cashflows(with_, p), m.cashflows(without, p))
         flows.append(cf)
         row.update(_measures(cf, st))
         rows.append(row)
@@ -226,8 +250,10 @@ def appraise(scenario: Scenario, *, network: Network | None = None, portfolio: b
         kp, kq = m.earliest(p), m.earliest(q)
         if kp is None or kq is None:
             continue
-        pv = {key: sum(m.table.period_value({x for x, o in sched.items() if o <= k}, k) for k in range(m.periods.n))
-              for key, sched in (("p", {p: kp}), ("q", {q: kq}), ("both", {p: kp, q: kq}))}
+        ref = {x: o for x, o in m.reference().items() if x not in (p, q)}
+        pv = {key: m.pv_benefit(sched) for key, sched in (("ref", ref), ("p", {**ref, p: kp}), ("q", {**ref, q: kq}),
+                                                           ("both", {**ref, p: kp, q: kq}))}
+        pv = {key: v - pv["ref"] for key, v in pv.items()}
         gain = pv["both"] - pv["p"] - pv["q"]
         scale = max(abs(pv["p"]), abs(pv["q"]), 1.0)
         kind = "independent" if abs(gain) < 1e-6 * scale else "compete" if gain < 0 else "complement"

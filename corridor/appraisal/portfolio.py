@@ -95,11 +95,7 @@ def best_portfolio(prob: PortfolioProblem) -> Portfolio:
 
     start = time.perf_counter()
     n, n_k = len(prob.projects), prob.n_periods
-    z_keys: list[tuple[frozenset[int], int]] = []
-    for k in range(n_k):
-        avail = prob.available(k)
-        for r in range(len(avail) + 1):
-            z_keys.extend((frozenset(s), k) for s in itertools.combinations(avail, r))
+    z_keys = sorted(prob.value, key=lambda key: (key[1], sorted(key[0])))  # the sets that can be open, by period
     x_keys = [(i, k) for i in range(n) for k in range(n_k) if prob.allowed[i, k]]
     nz, nx = len(z_keys), len(x_keys)
     x_col = {key: nz + j for j, key in enumerate(x_keys)}

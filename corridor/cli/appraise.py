@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import math
+import textwrap
 from pathlib import Path
 
 from ..errors import InputError
 
-TABLE_COLUMNS = [("name", "project", 30), ("open_year", "opens", 5), ("capex_musd", "capex", 7),
-                 ("pv_benefit_musd", "PV ben", 7), ("npv_musd", "NPV", 7), ("bcr", "BCR", 5), ("irr", "IRR", 6),
-                 ("payback_year", "pays", 5)]
+TABLE_COLUMNS = [("id", "project", 21), ("open_year", "opens", 5), ("capex_musd", "capex", 6),
+                 ("pv_benefit_musd", "PV ben", 6), ("npv_musd", "NPV", 6), ("bcr", "BCR", 5), ("irr", "IRR", 6),
+                 ("payback_year", "pays", 5), ("npv_with_others_musd", "+others", 7)]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +32,7 @@ def _fmt(value, col: str) -> str:
         return f"{value:.1%}"
     if col == "bcr":
         return f"{value:.2f}"
-    if col in ("open_year", "payback_year"):
+    if col in ("open_year", "payback_year", "portfolio_open_year"):
         return str(int(value))
     if isinstance(value, float):
         return f"{value:,.0f}"
@@ -42,7 +43,9 @@ def text_report(ap) -> str:
     """The appraisal as text that fits 80 columns."""
     st = ap.settings
     lines = [f"Appraisal {st.first_year}–{st.last_year}: million USD of {st.price_year}, discounted at "
-             f"{st.discount_rate:.1%} to {st.first_year}", ""]
+             f"{st.discount_rate:.1%} to {st.first_year}.",
+             "Each project alone (against the built network) and, in +others, its NPV added to",
+             "(or taken from) the portfolio (*).", ""]
     lines.append(" ".join(f"{h:>{w}}" if i else f"{h:<{w}}" for i, (_, h, w) in enumerate(TABLE_COLUMNS)))
     for _, row in ap.projects.iterrows():
         cells = []
@@ -65,17 +68,20 @@ def text_report(ap) -> str:
             budget.append(f"total {port['budget_total_musd']:,.0f}")
         if port.get("budget_per_year_musd") is not None:
             budget.append(f"{port['budget_per_year_musd']:,.0f} a year")
-        lines += ["", f"Portfolio (*), budget {' and '.join(budget) or 'none'}: {opening}",
-                  f"  NPV {port['npv_musd']:,.0f} (the chosen projects alone add to "
-                  f"{port['sum_alone_npv_musd']:,.0f}); {port['binaries']} binaries, solved in "
-                  f"{port['seconds']:.2f} s"]
+        lines += ["", *textwrap.wrap(f"Portfolio (*), budget {' and '.join(budget) or 'none'}: {opening}", 80,
+                                     subsequent_indent="  "),
+                  *textwrap.wrap(f"NPV {port['npv_musd']:,.0f} (the chosen projects alone add to "
+                                 f"{port['sum_alone_npv_musd']:,.0f}); {port['binaries']} binaries, solved in "
+                                 f"{port['seconds']:.2f} s", 80, initial_indent="  ", subsequent_indent="  ")]
     if len(ap.interactions):
         inter = ap.interactions[ap.interactions["kind"] != "independent"]
         if len(inter):
             lines += ["", "Pairs that interact (PV of benefits together less alone):"]
             for _, r in inter.sort_values("interaction_musd").iterrows():
                 lines.append(f"  {r['project']} + {r['other']}: {r['interaction_musd']:+,.0f} ({r['kind']})")
-    lines += ["", *(f"note: {n}" for n in [*ap.notes, *notes])]
+    lines.append("")
+    for n in [*ap.notes, *notes]:
+        lines += textwrap.wrap(f"note: {n}", 80, subsequent_indent="  ")
     return "\n".join(lines)
 
 
