@@ -5,6 +5,8 @@ Each builds a plain :class:`matplotlib.figure.Figure` (no pyplot state).
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from ._style import new_figure
@@ -22,7 +24,7 @@ def npv_by_project(appraisal, *, title: str | None = None):
     to (or taken out of) the chosen portfolio; chosen projects are marked with a star."""
     t = appraisal.projects.dropna(subset=["npv_musd"]).sort_values("npv_musd")
     st = appraisal.settings
-    fig, ax = new_figure(8.0, 1.2 + 0.42 * max(len(t), 2))
+    fig, ax = new_figure(8.0, 1.4 + 0.5 * max(len(t), 2))
     pos = np.arange(len(t))
     has_port = "npv_with_others_musd" in t
     h = 0.38 if has_port else 0.6
@@ -30,12 +32,12 @@ def npv_by_project(appraisal, *, title: str | None = None):
     if has_port:
         ax.barh(pos - h / 2, t["npv_with_others_musd"], height=h, color=ADDED_COLOR,
                 label="with the portfolio's other projects")
-    names = [("★ " if has_port and chosen else "") + name
+    names = ["\n".join(textwrap.wrap(("★ " if has_port and chosen else "") + str(name), 34))
              for name, chosen in zip(t["name"], t.get("in_portfolio", [False] * len(t)))]
     ax.set_yticks(pos, names, fontsize=8.5)
     ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel(f"net present value, million USD of {st.price_year} (discounted at {st.discount_rate:.0%} "
-                  f"to {st.first_year})")
+    ax.set_xlabel(f"net present value, million USD of {st.price_year}\n(discounted at {st.discount_rate:.0%} "
+                  f"to {st.first_year})", fontsize=9)
     port = appraisal.portfolio
     sub = f"; portfolio (★) NPV {port['npv_musd']:,.0f}" if port else ""
     ax.set_title(title or f"NPV by project, {st.first_year}–{st.last_year}{sub}", fontsize=10)
@@ -97,5 +99,6 @@ def _align_zero(ax, ax2) -> None:
     lo1, hi1, lo2, hi2 = min(lo1, 0.0), max(hi1, 0.0), min(lo2, 0.0), max(hi2, 0.0)
     f = max(-lo1 / (hi1 - lo1) if hi1 > lo1 else 0.5, -lo2 / (hi2 - lo2) if hi2 > lo2 else 0.5)  # zero's height
     f = min(max(f, 0.05), 0.95)
+    lo1, hi1, lo2, hi2 = (1.05 * v for v in (lo1, hi1, lo2, hi2))  # a margin
     ax.set_ylim(min(lo1, -hi1 * f / (1 - f)), max(hi1, -lo1 * (1 - f) / f))
     ax2.set_ylim(min(lo2, -hi2 * f / (1 - f)), max(hi2, -lo2 * (1 - f) / f))
