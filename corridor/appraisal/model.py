@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,17 @@ class Appraisal:
     years: pd.DataFrame
     lp_solves: int = 0
     notes: list[str] = field(default_factory=list)
+    _model: _Model | None = field(default=None, repr=False, compare=False)
+
+    def portfolio_with_budget(self, total_musd: float | None = None, per_year_musd: float | None = None) -> dict:
+        """The best portfolio under another budget, from the allocations already solved (no new LP): opening year
+        of each chosen project and the NPV (million USD)."""
+        if self._model is None:
+            raise ValueError("this appraisal keeps no model to re-solve the portfolio with")
+        prob = _portfolio_problem(self._model)
+        best = best_portfolio(replace(prob, budget_total=total_musd, budget_per_year=per_year_musd))
+        return {"opening_year": {p: self._model.open_year(p, k) for p, k in best.opening.items()},
+                "npv_musd": best.npv, "seconds": best.seconds}
 
 
 def project_costs(net: Network, ids: list[str], price_year: int) -> dict[str, ProjectCosts]:
@@ -266,4 +277,4 @@ def appraise(scenario: Scenario, *, network: Network | None = None, portfolio: b
     years["base_unserved_mt"] = [float(o.unserved.sum()) for o in base]
     cash = pd.concat(flows, ignore_index=True) if flows else pd.DataFrame(columns=CASHFLOW_COLUMNS)
     return Appraisal(settings=st, projects=table, cashflows=cash, interactions=pd.DataFrame(inter), portfolio=port,
-                     years=years, lp_solves=m.lp.solves, notes=notes)
+                     years=years, lp_solves=m.lp.solves, notes=notes, _model=m)
