@@ -244,3 +244,43 @@ def test_charts(toy):
     assert_texts_inside(fig)
     with pytest.raises(KeyError, match="no cash flow"):
         cash_flows(toy, "tram")
+
+
+def test_rule_of_half_against_the_lp_objective():
+    # The LP's saving values a generated tonne at the full (penalty - cost); the rule of a half at half of it.
+    from corridor.appraisal import SwitchedLP
+    from corridor.appraisal.benefits import rule_of_half
+
+    s = corridor.load_scenario(TOY)
+    f = s.cases[0].require_flows()
+    lp = SwitchedLP(s.network, ["rail", "widen", "useless"], f.supply, f.demand, unserved_penalty_usd_per_t=50)
+    without, with_ = lp.solve([]), lp.solve(["rail"])
+    assert without.objective == pytest.approx(5 * 10 + 3 * 50) and with_.objective == pytest.approx(8 * 4)
+    b = rule_of_half(without, with_, 50.0)
+    assert without.objective - with_.objective - b.total == pytest.approx(0.5 * (50 - 4) * 3)
+    assert lp.solve([], factor=2.0).unserved.sum() == pytest.approx(11.0)  # demand 16, road 5
+
+
+def test_portfolio_npv_equals_its_cash_flows(toy):
+    cf = toy.cashflows[toy.cashflows["what"] == "portfolio"]
+    assert cf["discounted_musd"].sum() == pytest.approx(toy.portfolio["npv_musd"])
+
+
+@pytest.mark.slow
+def test_shipped_projects_2025():
+    s = corridor.load_scenario(Path(__file__).parent.parent / "scenarios" / "projects_2025.toml")
+    ap = appraise(s)
+    t = ap.projects.set_index("id")
+    assert set(t.index) == set(s.network.projects.ids)
+    # the Zuunbayan-Khangi line carries nothing to China without a rail link across the border
+    assert t.loc["zb_khangi_rail", "pv_benefit_musd"] == pytest.approx(0.0, abs=1e-6)
+    inter = ap.interactions.set_index(["project", "other"])
+    assert inter.loc[("zb_khangi_rail", "khangi_mandula_link"), "kind"] == "complement"
+    assert inter.loc[("gs_gqmd_rail", "ganquan_upgrade"), "kind"] == "complement"
+    # the budget holds for the candidates, and the portfolio's NPV is that of its cash flows
+    chosen = [p for p in ap.portfolio["opening_year"] if not t.loc[p, "built"]]
+    assert t.loc[chosen, "capex_musd"].sum() <= s.appraisal.budget_total_musd + 1e-6
+    cf = ap.cashflows[ap.cashflows["what"] == "portfolio"]
+    assert cf["discounted_musd"].sum() == pytest.approx(ap.portfolio["npv_musd"])
+    tighter = [ap.portfolio_with_budget(b)["npv_musd"] for b in (None, 1000, 600, 200, 0)]
+    assert all(a >= b - 1e-6 for a, b in itertools.pairwise(tighter))
