@@ -284,3 +284,14 @@ def test_shipped_projects_2025():
     assert cf["discounted_musd"].sum() == pytest.approx(ap.portfolio["npv_musd"])
     tighter = [ap.portfolio_with_budget(b)["npv_musd"] for b in (None, 1000, 600, 200, 0)]
     assert all(a >= b - 1e-6 for a, b in itertools.pairwise(tighter))
+
+
+def test_irr_says_when_there_is_none():
+    from corridor.appraisal.cashflow import irr, payback_year
+
+    years = np.arange(2025, 2030)
+    assert irr(years, np.array([5.0, 5, 5, 5, 5]), 2025) == (None, "no net cost in any year")
+    assert irr(years, np.array([-5.0, -1, -1, -1, -1]), 2025) == (None, "no net benefit in any year")
+    rate, why = irr(years, np.array([-100.0, 0, 0, 0, 121 * 1.1**2]), 2025)
+    assert rate == pytest.approx(0.10) and why == ""
+    assert payback_year(years, np.array([-100.0, 0, 0, 0, 50]), 0.1, 2025) is None
