@@ -1,5 +1,5 @@
-"""Checking the project tables of a network folder (projects.csv, project_capacity.csv, project_rates.csv and the
-``project`` column of nodes, links and transfers): every problem with its file, line and column.
+"""Checking the project tables of a network folder (projects.csv, project_capacity.csv and the ``project`` column of
+nodes, links and transfers): every problem with its file, line and column.
 
 The rules: a project's rows may use the network's nodes and its own; the network's rows (and those of built
 projects) may not use the nodes of a project that is not built; a capacity raise names a row that has a capacity;
@@ -7,8 +7,6 @@ capital costs in a currency other than USD have an exchange rate for their price
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,28 +18,12 @@ def _is_year(text: str) -> bool:
     return text.isdigit() and len(text) == 4
 
 
-def check_projects(folder: Path, tables: dict[str, pd.DataFrame], problems: list[str]) -> None:
-    """Check the project tables of ``tables`` (typed, with ``lineno``); add the ``id`` columns of
-    ``project_capacity`` (``project:table:element``) and ``project_rates`` (``currency:year``)."""
-    projects, capacity, rates = tables["projects"], tables["project_capacity"], tables["project_rates"]
-    capacity["id"] = [f"{p}:{t}:{e}" for p, t, e in zip(capacity["project"], capacity["table"], capacity["element"])]
-    rates["id"] = [f"{c}:{y}" for c, y in zip(rates["currency"], rates["year"])]
-    ppath, cpath, rpath = folder / "projects.csv", folder / "project_capacity.csv", folder / "project_rates.csv"
-    for value, group in capacity.groupby("id"):
-        if len(group) > 1:
-            problems.append(f"{cpath}: duplicate raise '{value}' on lines {', '.join(map(str, group['lineno']))}")
-    for value, group in rates.groupby("id"):
-        if len(group) > 1:
-            problems.append(f"{rpath}: duplicate rate '{value}' on lines {', '.join(map(str, group['lineno']))}")
+def check_projects(tables: dict[str, pd.DataFrame], problems: list[str]) -> None:
+    """Check the project tables of ``tables`` (typed, with ``id`` and ``at``, the row's file and line)."""
+    projects, capacity, rates = tables["projects"], tables["project_capacity"], tables["rates"]
     known_rates = set(rates["id"])
-    for row in rates.itertuples():
-        where = f"{rpath} line {row.lineno} (currency={row.currency})"
-        if not _is_year(row.year):
-            problems.append(f"{where}: year must be a year such as 2025, got '{row.year}'")
-        if row.currency == USD and row.units_per_usd != 1.0:
-            problems.append(f"{where}: units_per_usd of USD must be 1, got {row.units_per_usd:g}")
     for row in projects.itertuples():
-        where = f"{ppath} line {row.lineno} (id={row.id})"
+        where = f"{row.at} (id={row.id})"
         for col in ("price_year", "earliest_open_year", "opened_year"):
             value = getattr(row, col)
             if (value or col != "opened_year") and not _is_year(value):
@@ -49,33 +31,30 @@ def check_projects(folder: Path, tables: dict[str, pd.DataFrame], problems: list
         if float(row.build_years) != int(row.build_years):
             problems.append(f"{where}: build_years must be a whole number, got {row.build_years:g}")
         if row.currency != USD and f"{row.currency}:{row.price_year}" not in known_rates:
-            problems.append(f"{where}: currency {row.currency} needs a row for {row.price_year} in "
-                            f"project_rates.csv (units_per_usd)")
+            problems.append(f"{where}: currency {row.currency} needs a rate for {row.price_year} in rates.csv "
+                            f"(per_usd)")
     project_ids = set(projects["id"])
     built = set(projects.loc[projects["opened_year"] != "", "id"])
     node_project = dict(zip(tables["nodes"]["id"], tables["nodes"]["project"]))
     touched: set[str] = set()
     for table in ("nodes", "links", "transfers"):
-        df, path = tables[table], folder / f"{table}.csv"
-        for row in df.itertuples():
+        for row in tables[table].itertuples():
             if row.project == "":
                 continue
             touched.add(row.project)
             if row.project not in project_ids:
-                problems.append(f"{path} line {row.lineno} (id={row.id}): project '{row.project}' is not an id in "
-                                f"projects.csv")
+                problems.append(f"{row.at} (id={row.id}): project '{row.project}' is not an id in projects.csv")
     for table, ends in (("links", ("from", "to")), ("transfers", ("node",))):
-        df, path = tables[table], folder / f"{table}.csv"
-        for _, row in df.iterrows():
+        for _, row in tables[table].iterrows():
             own = row["project"]
             for end in ends:
                 other = node_project.get(row[end], "")
                 if other and other not in built and other != own:
                     who = f"project '{own}'" if own else "the network"
-                    problems.append(f"{path} line {row['lineno']} (id={row['id']}): node '{row[end]}' belongs to "
-                                    f"project '{other}', which is not built; a row of {who} cannot use it")
+                    problems.append(f"{row['at']} (id={row['id']}): node '{row[end]}' belongs to project '{other}', "
+                                    f"which is not built; a row of {who} cannot use it")
     for row in capacity.itertuples():
-        where = f"{cpath} line {row.lineno} (project={row.project})"
+        where = f"{row.at} (project={row.project})"
         touched.add(row.project)
         if row.project not in project_ids:
             problems.append(f"{where}: project '{row.project}' is not an id in projects.csv")
@@ -96,5 +75,5 @@ def check_projects(folder: Path, tables: dict[str, pd.DataFrame], problems: list
                             f"capacity {cap:g}")
     for row in projects.itertuples():
         if row.id not in touched:
-            problems.append(f"{ppath} line {row.lineno} (id={row.id}): the project has no rows in nodes, links or "
-                            f"transfers and no raise in project_capacity.csv, so it changes nothing")
+            problems.append(f"{row.at} (id={row.id}): the project has no rows in nodes, links or transfers and no "
+                            f"raise in project_capacity.csv, so it changes nothing")

@@ -6,7 +6,7 @@ kept aside in ``net.projects`` until :func:`open_projects` adds them. A built pr
 of the network; :func:`close_projects` takes it out, for an ex post appraisal.
 
 Money: a project's capital and operating costs are in its own currency and price year; :func:`usd_millions` converts
-them openly to USD of another price year (exchange rate of the cost's price year, then the USD price index).
+them openly to USD of another price year (rates.csv at the cost's price year, then the USD rows of price_index.csv).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class ProjectTables:
     """The project tables of a network folder.
 
     ``table``: projects.csv indexed by id; ``nodes``, ``links``, ``transfers``: the rows of projects not yet built
-    (same columns as the network's tables); ``capacity``: project_capacity.csv; ``rates``: project_rates.csv.
+    (same columns as the network's tables); ``capacity``: project_capacity.csv.
     """
 
     table: pd.DataFrame = field(default_factory=lambda: _empty("projects"))
@@ -44,7 +44,6 @@ class ProjectTables:
     links: pd.DataFrame = field(default_factory=lambda: _empty("links"))
     transfers: pd.DataFrame = field(default_factory=lambda: _empty("transfers", "id"))
     capacity: pd.DataFrame = field(default_factory=lambda: _empty("project_capacity", "id"))
-    rates: pd.DataFrame = field(default_factory=lambda: _empty("project_rates", "id"))
 
     @property
     def ids(self) -> list[str]:
@@ -63,14 +62,13 @@ def split_projects(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFr
     """The network's tables without the rows of projects not yet built, and the project tables."""
     projects = tables["projects"]
     built = set(projects.index[projects["opened_year"] != ""])
-    out = {k: v for k, v in tables.items() if k not in ("projects", "project_capacity", "project_rates")}
+    out = {k: v for k, v in tables.items() if k not in ("projects", "project_capacity")}
     aside = {}
     for t in ELEMENT_TABLES:
         df = tables[t]
         pending = (df["project"] != "") & ~df["project"].isin(built)
         out[t], aside[t] = df[~pending], df[pending]
-    return out, ProjectTables(table=projects, capacity=tables["project_capacity"], rates=tables["project_rates"],
-                              **aside)
+    return out, ProjectTables(table=projects, capacity=tables["project_capacity"], **aside)
 
 
 def _check_ids(net: Network, ids: Iterable[str]) -> list[str]:
@@ -133,19 +131,22 @@ def close_projects(net: Network, ids: Iterable[str]) -> Network:
 def usd_millions(net: Network, amount: float, currency: str, price_year: str, to_year: str) -> float:
     """``amount`` million ``currency`` at ``price_year`` prices, in million USD at ``to_year`` prices.
 
-    Converted at the annual average rate of ``price_year`` (project_rates.csv), then moved with the USD price index
-    (the ``usd_price_index`` of the USD rows) from ``price_year`` to ``to_year``.
+    A project's capital cost is converted at the annual average rate of its own price year (``rates.csv``), then
+    carried to ``to_year`` with the USD price index (the ``USD`` rows of ``price_index.csv``): the usual rule for a
+    capital cost published in its year's money. (Rows of the network tables follow :mod:`corridor.money`, which
+    indexes in the original currency first; that needs each currency's own price index.)
     """
-    rates = net.projects.rates
-    rate = 1.0 if currency == "USD" else _rate(rates, currency, price_year, "units_per_usd")
+    rate = 1.0 if currency == "USD" else _value(net.rates, currency, price_year, "per_usd", "rates.csv")
     usd = amount / rate
     if str(price_year) == str(to_year):
         return usd
-    return usd * _rate(rates, "USD", to_year, "usd_price_index") / _rate(rates, "USD", price_year, "usd_price_index")
+    index = net.price_index
+    return usd * _value(index, "USD", to_year, "index", "price_index.csv") / _value(index, "USD", price_year, "index",
+                                                                                    "price_index.csv")
 
 
-def _rate(rates: pd.DataFrame, currency: str, year: str, column: str) -> float:
-    key = f"{currency}:{year}"
-    if key not in rates.index or pd.isna(rates.loc[key, column]):
-        raise InputError(f"project_rates.csv has no {column} for {currency} in {year}")
-    return float(rates.loc[key, column])
+def _value(df: pd.DataFrame, currency: str, year: str, column: str, file: str) -> float:
+    key = schema.rate_id(currency, str(year))
+    if key not in df.index:
+        raise InputError(f"{file} has no {column} for {currency} in {year} (needed to convert a project's costs)")
+    return float(df.loc[key, column])

@@ -460,7 +460,7 @@ def test_shipment_and_flows_together(toy_scenario):
     res = corridor.run(s)
     assert len(res.routes.loc["baseline"]) == 2 and "baseline" in res.allocations
     entry = res.to_dict()["cases"][0]
-    assert list(entry) == ["name", "routes", "flows"]
+    assert list(entry) == ["name", "routes", "corridors", "flows"]
 
 
 BAD_FLOWS = [

@@ -183,7 +183,7 @@ def _toy_folder(tmp_path):
     ("links.csv", ",rail,estimate", ",tram,estimate", "project 'tram' is not an id in projects.csv"),
     ("project_capacity.csv", "widen,links,a_m_road", "widen,links,a_m_rail", "raise only rows of the network"),
     ("project_capacity.csv", "widen,links,a_m_road", "widen,nodes,a", "has no capacity"),
-    ("projects.csv", "350,CNY,2024", "350,CNY,2023", "needs a row for 2023 in project_rates.csv"),
+    ("projects.csv", "350,CNY,2024", "350,CNY,2023", "needs a rate for 2023 in rates.csv"),
     ("projects.csv", "1,2026,40", "1,20x6,40", "earliest_open_year must be a year"),
     ("links.csv", "a_z_rail,a,z,rail1520,MN,10,0.04,10000,,,false,useless",
      "a_z_rail,a,z,rail1520,MN,10,0.04,10000,,,false,", "node 'z' belongs to project 'useless'"),
