@@ -13,8 +13,8 @@ from . import schema
 from .errors import collect
 from .sea import fitting_classes
 
-FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
-OPTIONAL_FILES = ("transfers", "vessels", "prices")
+FILES = ("nodes", "links", "transfers", "vessels", "prices", "link_paths", "sources")
+OPTIONAL_FILES = ("transfers", "vessels", "prices", "link_paths")
 
 
 def _key(table: str) -> str:
@@ -46,7 +46,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         raw[table] = _read_csv(file, table, problems)
     collect(problems)
     tables = {t: _convert(raw[t], t, folder / f"{t}.csv", problems) for t in FILES}
-    nodes, links, transfers, vessels, prices, sources = (tables[t] for t in FILES)
+    nodes, links, transfers, vessels, prices, paths, sources = (tables[t] for t in FILES)
     for t, key in (("nodes", "id"), ("links", "id"), ("vessels", "id"), ("sources", "id")):
         _check_unique(tables[t], key, folder / f"{t}.csv", problems)
     transfers["id"] = [schema.transfer_id(n, a, b) for n, a, b in
@@ -55,7 +55,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     prices["id"] = [schema.price_id(m, c, y) for m, c, y in zip(prices["market"], prices["coal"], prices["year"])]
     _check_unique(prices, "id", folder / "prices.csv", problems)
     source_ids = set(sources["id"])
-    for t in ("nodes", "links", "transfers", "vessels", "prices"):
+    for t in ("nodes", "links", "transfers", "vessels", "prices", "link_paths"):
         _check_sources(tables[t], t, folder / f"{t}.csv", source_ids, problems)
     node_ids = set(nodes["id"])
     lpath, tpath = folder / "links.csv", folder / "transfers.csv"
@@ -73,8 +73,47 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         if row.from_mode == row.to_mode:
             problems.append(f"{where}: from_mode and to_mode are the same")
     _check_sea(folder, nodes, links, vessels, prices, problems)
+    _check_paths(folder / "link_paths.csv", paths, set(links["id"]), problems)
     collect(problems)
-    return {t: df.drop(columns="lineno").set_index("id") for t, df in tables.items()}
+    out = {t: df.drop(columns="lineno").set_index("id") for t, df in tables.items() if t != "link_paths"}
+    out["link_paths"] = paths.drop(columns="lineno").set_index("link")
+    return out
+
+
+def parse_points(text: str) -> list[tuple[float, float]]:
+    """The ``points`` of a ``link_paths.csv`` row: ``"lon lat; lon lat"`` -> [(lon, lat), ...].
+
+    Raises
+    ------
+    ValueError
+        naming the first pair that is not two numbers within the range of longitudes and latitudes.
+    """
+    out = []
+    for pair in (p.strip() for p in text.split(";")):
+        if not pair:
+            continue
+        parts = pair.split()
+        try:
+            lon, lat = (float(x) for x in parts)
+        except ValueError:
+            raise ValueError(f"'{pair}' is not 'lon lat' (two numbers in degrees)") from None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not all(np.isfinite((lon, lat))):
+            raise ValueError(f"'{pair}' is outside lon -180..180, lat -90..90")
+        out.append((lon, lat))
+    return out
+
+
+def _check_paths(path: Path, paths: pd.DataFrame, link_ids: set[str], problems: list[str]) -> None:
+    """Each row of ``link_paths.csv`` names a known link once and gives readable points."""
+    _check_unique(paths, "link", path, problems)
+    for link, points, line in zip(paths["link"], paths["points"], paths["lineno"]):
+        where = f"{path} line {line} (link={link})"
+        if link not in link_ids:
+            problems.append(f"{where}: link '{link}' is not in links.csv")
+        try:
+            parse_points(points)
+        except ValueError as err:
+            problems.append(f"{where}: points: {err}")
 
 
 def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | None:

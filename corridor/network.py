@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import schema
 from ._files import replace_together
-from ._netfiles import FILES, read_folder
+from ._netfiles import FILES, OPTIONAL_FILES, read_folder
+from ._provenance import folder_sha256
 from .errors import InputError, collect
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -52,8 +53,17 @@ class Network:
     vessels, prices : pandas.DataFrame
         Vessel classes (indexed by id; empty if the folder has no ``vessels.csv``) and market prices
         (indexed by ``market:coal:year``; empty without ``prices.csv``).
+    link_paths : pandas.DataFrame
+        The drawn course of links whose straight line would mislead on a map (indexed by link id; empty without
+        ``link_paths.csv``): sea legs along their maritime path, rail lines through intermediate points. Used for
+        drawing only; see :func:`link_points`.
     name : str
         Where the network came from (a folder name), for reports.
+    folder : str
+        The absolute path of the folder it was read from ("" for a network built in memory).
+    digest : str
+        SHA-256 of the folder's files as read (see :mod:`corridor._provenance`); a changed or closed copy keeps
+        it (the changes of a case are recorded beside it in a run's manifest).
     closed : tuple of str
         What has been closed, in words, for messages such as "no route ... with KP closed".
     """
@@ -66,6 +76,9 @@ class Network:
     closed: tuple[str, ...] = field(default=())
     vessels: pd.DataFrame = field(default_factory=lambda: _empty("vessels", "id"))
     prices: pd.DataFrame = field(default_factory=lambda: _empty("prices", "id"))
+    link_paths: pd.DataFrame = field(default_factory=lambda: _empty("link_paths", "link"))
+    folder: str = ""
+    digest: str = ""
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in schema.CHANGEABLE:
@@ -178,7 +191,8 @@ def load_network(path: str | Path = "baseline") -> Network:
     if not folder.is_dir():
         raise InputError(f"{folder}: network folder not found (shipped networks: {', '.join(shipped_networks())})")
     tables = read_folder(folder)
-    return Network(name=folder.name, **tables)
+    return Network(name=folder.name, folder=str(folder.resolve()),
+                   digest=folder_sha256(folder, [f"{t}.csv" for t in FILES]), **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -188,7 +202,7 @@ def write_network(net: Network, folder: str | Path) -> Path:
     files = {}
     for table in FILES:
         df = getattr(net, table).reset_index()
-        if table in ("vessels", "prices") and len(df) == 0:
+        if table in OPTIONAL_FILES and table != "transfers" and len(df) == 0:
             continue
         cols = [c.name for c in schema.TABLES[table]]
         files[folder / f"{table}.csv"] = df[cols].to_csv(index=False).encode("utf-8")

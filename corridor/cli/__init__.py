@@ -15,7 +15,10 @@ COMMANDS = (run, sensitivity, data)  # each registers its sub-commands and their
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
     p = argparse.ArgumentParser(prog="corridor", description="Compare coal export routes from Mongolia.")
+    p.add_argument("--version", action="version", version=f"corridor {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(sub)

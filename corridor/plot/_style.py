@@ -22,10 +22,11 @@ TIME_VALUE_COLOR = "#c8c8c8"
 COMPONENT_LABELS = {"rail": "rail", "road": "road", "sea": "sea freight", "transfer": "transfers and ports",
                     "border": "border and pass charges", "time_value": "value of time"}
 
-# Route colours: one per distinct route (its sequence of links), in the order routes first appear.
-# (no greys: the network is drawn in grey on the map)
-ROUTE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2", "#8c564b",
-                "#9a9b12", "#393b79", "#ad494a", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354")
+# Route colours: one per distinct route (its sequence of links), in the order routes first appear. No greys (the
+# network is drawn in grey on the map), and none near a component's colour above (no orange, green, sky blue or
+# brown), so that a route's label is never read as a cost component in the cost bars.
+ROUTE_COLORS = ("#1f4e9c", "#c2185b", "#7b3294", "#00838f", "#8c8c00", "#e377c2", "#3949ab", "#9e2a2b",
+                "#5e60ce", "#b5838d", "#2d6a4f", "#ff006e", "#14213d", "#bc6c25", "#6a4c93", "#1982c4")
 
 # Network links on the map, by mode (gauge): colour, line style, width, legend label.
 MODE_STYLES = {
