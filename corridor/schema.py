@@ -1,6 +1,7 @@
 """The network folder format: one table per file, each column with its type, unit, default and meaning.
 
-This is the single source of truth for loading, validation, defaults and the README's reference.
+This is the single source of truth for loading, validation, defaults and the reference page
+``docs/network-format.md`` (written by ``python -m corridor.tools.docs``).
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ def price_id(market: str, coal: str, year: str) -> str:
 
 
 def reference_markdown() -> str:
-    """The network-format reference as Markdown tables (pasted into the README)."""
+    """The network-format reference as Markdown tables (in ``docs/network-format.md``, see
+    :mod:`corridor.tools.docs`)."""
     out = []
     for table, cols in TABLES.items():
         out.append(f"#### `{table}.csv`\n\n| column | unit | required | default | meaning |\n|---|---|---|---|---|")

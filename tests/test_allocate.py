@@ -1,4 +1,4 @@
-"""Annual flows on a capacitated network (corridor.allocate).
+"""Annual flows on a capacitated network (corridor.flows).
 
 Hand-computed cases use the toy network (tests/data/toy; routes worked out in test_routes_toy.py):
 route via port P costs 31 USD/t, route via E and T costs 38.5 USD/t, both from mine ``a`` to market ``m``.

@@ -147,7 +147,7 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         raise InputError(f"seed must be a whole number of at least 0, got {seed!r}")
     if not scenario.uncertainty:
         raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
-                         "(add some, see the README's 'Uncertainty' section)")
+                         "(add some: see 'Uncertainty' in docs/scenario-format.md)")
     routes, legs, failures, per_case = [], [], {}, {}
     bar = Progress(draws * len(scenario.cases), "draws", enabled=progress)
     with bar:
