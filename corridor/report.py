@@ -40,7 +40,7 @@ def case_table(results: Results, case: str, *, top_components: int = 3, width: i
         big = comps.loc[rank].sort_values(ascending=False)
         return ", ".join(f"{k} {v:.1f}" for k, v in big.head(top_components).items() if v > 0)
 
-    cols = [Col("#", [str(r) for r in ranks]), col("route", lambda r: r["route"], left=True)]
+    cols = [Col("rank", [str(r) for r in ranks]), col("route", lambda r: r["route"], left=True)]
     drawn = "p_cheapest" in routes.columns
     if drawn:
         cols += [col("P10", lambda r: f"{r['p10_usd_per_t']:.2f}", drop=5),
@@ -55,13 +55,13 @@ def case_table(results: Results, case: str, *, top_components: int = 3, width: i
     if "vessel_class" in routes and (routes["vessel_class"] != "").any():
         cols.append(col("ship", lambda r: r["vessel_class"] or "-", left=True, drop=4))
     if "netback_usd_per_t" in routes and routes["netback_usd_per_t"].notna().any():
-        cols.append(col("netback", lambda r: "-" if pd.isna(r["netback_usd_per_t"])
+        cols.append(col("netback USD/t", lambda r: "-" if pd.isna(r["netback_usd_per_t"])
                         else f"{r['netback_usd_per_t']:.2f}", drop=7))
     cols.append(Col("biggest components (USD/t)", [biggest(r) for r in ranks], True, 1))
     if drawn:
         cols.append(col("P(cheapest)", lambda r: f"{r['p_cheapest']:.1%}", drop=11))
     shorter = [_via(results, case, r) for r in ranks]
-    return fit(cols, width, flex=1, shorter=shorter, indent="  ")
+    return fit(cols, width, flex=1, shorter=shorter)
 
 
 def _mt(x: float) -> str:
@@ -91,7 +91,9 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
         out.append(wrap("Capacity elements, binding first (shadow price: USD/t the total falls by per extra tonne a "
                         "year of capacity, relieved together with the elements named beside it; a cut costs the "
                         "same):", width, indent="  "))
-        status = ["binding" if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""
+        # in full (no width): who is relieved with whom in the table; fitted: below it, where it can wrap
+        status = [("binding" + (f" (with {e.relieve_with.replace(';', ', ')})" if e.relieve_with and width is None
+                                else "")) if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""
                   for e in shown.itertuples()]
         cols = [Col("kind", list(shown["kind"]), True), Col("id", list(shown["id"]), True),
                 Col("Mt/yr", [_mt(v) for v in shown["flow_mt_per_year"]]),
@@ -100,7 +102,8 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
                 Col("shadow USD/t", [f"{v:.2f}" for v in shown["shadow_price_usd_per_t"]]),
                 Col("", status, True)]
         out.append(fit(cols, width, indent="  "))
-        for e in shown[(shown["shadow_price_usd_per_t"] > 0) & (shown["relieve_with"] != "")].itertuples():
+        priced = shown[(shown["shadow_price_usd_per_t"] > 0) & (shown["relieve_with"] != "")]
+        for e in priced.itertuples() if width is not None else ():
             out.append(wrap(f"{e.id} is relieved together with {e.relieve_with.replace(';', ', ')}", width,
                             indent="  "))
         if len(shown) < len(el):
@@ -188,12 +191,11 @@ def text_report(results: Results, *, width: int | None = None) -> str:
                               if any(c.shipment is not None for c in scenario.cases)
                               else "what each case delivers, and the capacity that binds first") + ":",
             summary(results, width=width)]
-    nodes = scenario.network.nodes
     for case in scenario.cases:
         ship, s = case.shipment, case.settings
         out.append("")
-        lot = (f"{ship.tonnes:,.0f} t of {ship.coal} coal from {short_name(nodes.at[ship.origin, 'name'])} to "
-               f"{short_name(nodes.at[ship.destination, 'name'])}; " if ship is not None else "")
+        lot = (f"{ship.tonnes:,.0f} t of {ship.coal} coal from {ship.origin} to {ship.destination}; "
+               if ship is not None else "")
         out.append(wrap(f"Case: {case.name} — {lot}value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
                         + (f"; closed: {', '.join(case.closed)}" if case.closed else ""), width))
         if case.name in results.failures:
