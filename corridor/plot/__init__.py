@@ -144,14 +144,15 @@ def _stems(cases: list[str]) -> dict[str, str]:
     return out
 
 
-def save(fig, path: str | Path, fmt: str, *, dpi: int = 150) -> None:
-    """Write ``fig`` in ``fmt`` (png, svg or pdf) with no date, version or random id in the file, so that the
-    same chart gives the same bytes."""
+def save(fig, path, fmt: str, *, dpi: int = 150, text_as_text: bool = False) -> None:
+    """Write ``fig`` in ``fmt`` (png, svg or pdf) to ``path`` (a file name or a binary file object) with no date,
+    version or random id in the file, so that the same chart gives the same bytes. ``text_as_text`` keeps an SVG's
+    texts as text (smaller, selectable, drawn in the reader's sans-serif font) rather than as outlines."""
     import matplotlib
 
     meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else \
         {"CreationDate": None, "Producer": None} if fmt == "pdf" else {}
-    with matplotlib.rc_context({"svg.hashsalt": "corridor", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": "corridor", "svg.fonttype": "none" if text_as_text else "path"}):
         fig.savefig(path, format=fmt, dpi=dpi, metadata=meta)
 
 

@@ -68,6 +68,33 @@ def basemap() -> dict:
         return json.load(fh)
 
 
+def simplify(xy: np.ndarray, tol: float) -> np.ndarray:
+    """Douglas-Peucker: the vertices of ``xy`` (n x 2) that keep it within ``tol`` of its course; ends kept."""
+    n = len(xy)
+    if n <= 2 or tol <= 0:
+        return xy
+    keep = np.zeros(n, dtype=bool)
+    keep[0] = keep[-1] = True
+    stack = [(0, n - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j - i < 2:
+            continue
+        a, b = xy[i], xy[j]
+        d = b - a
+        length = math.hypot(d[0], d[1])
+        seg = xy[i + 1:j]
+        if length == 0:
+            dist = np.hypot(seg[:, 0] - a[0], seg[:, 1] - a[1])
+        else:
+            dist = np.abs(d[0] * (seg[:, 1] - a[1]) - d[1] * (seg[:, 0] - a[0])) / length
+        k = int(np.argmax(dist))
+        if dist[k] > tol:
+            keep[i + 1 + k] = True
+            stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return xy[keep]
+
+
 def _ring_path(rings: list[np.ndarray]):
     from matplotlib.path import Path as MplPath
 
@@ -79,11 +106,24 @@ def _ring_path(rings: list[np.ndarray]):
     return MplPath(np.vstack(rings), np.concatenate(codes))
 
 
-def draw_basemap(ax, proj: Projection) -> list:
+def draw_basemap(ax, proj: Projection, extent: tuple[float, float, float, float] | None = None) -> list:
     """Sea (the axes background), land, coastlines and borders; returns the country-name anchors as
-    ``[(code, x, y), ...]`` in map km."""
+    ``[(code, x, y), ...]`` in map km. With ``extent`` (x0, x1, y0, y1 in map km) only what lies on the map is
+    kept (smaller SVG files)."""
     from matplotlib.collections import LineCollection
     from matplotlib.patches import PathPatch
+    from matplotlib.transforms import Bbox
+
+    tol = 0.0
+    if extent is not None:
+        x0, x1, y0, y1 = extent
+        m = 0.05 * max(x1 - x0, y1 - y0)
+        box = Bbox([[x0 - m, y0 - m], [x1 + m, y1 + m]])
+        tol = (x1 - x0) / 1200  # about a pixel of a map 11 inches wide at 150 dpi
+
+    def on_map(a: np.ndarray) -> bool:
+        return extent is None or bool(a[:, 0].max() >= box.x0 and a[:, 0].min() <= box.x1
+                                      and a[:, 1].max() >= box.y0 and a[:, 1].min() <= box.y1)
 
     ax.set_facecolor(SEA_COLOR)
     anchors = []
@@ -96,14 +136,23 @@ def draw_basemap(ax, proj: Projection) -> list:
             for poly in geom["coordinates"]:
                 for ring in poly:
                     a = np.asarray(ring, dtype=float)
-                    rings.append(np.column_stack(proj(a[:, 0], a[:, 1])))
-            land = PathPatch(_ring_path(rings), facecolor=LAND_COLOR, edgecolor="none", zorder=0.1, gid="basemap:land")
+                    xy = np.column_stack(proj(a[:, 0], a[:, 1]))
+                    if on_map(xy):
+                        xy = simplify(xy, tol)
+                        if len(xy) >= 4:
+                            rings.append(xy)
+            path = _ring_path(rings)
+            if extent is not None:
+                path = path.clip_to_bbox(box, inside=True)
+            land = PathPatch(path, facecolor=LAND_COLOR, edgecolor="none", zorder=0.1, gid="basemap:land")
             land.set_clip_path(ax.patch)
             ax.add_artist(land)  # not add_patch: the land must not widen the data limits (and that is slow)
         elif layer in ("coast", "border"):
             for line in geom["coordinates"]:
                 a = np.asarray(line, dtype=float)
-                (coast if layer == "coast" else borders).append(np.column_stack(proj(a[:, 0], a[:, 1])))
+                xy = np.column_stack(proj(a[:, 0], a[:, 1]))
+                if on_map(xy):
+                    (coast if layer == "coast" else borders).append(simplify(xy, tol))
         elif layer == "label":
             x, y = proj(*geom["coordinates"])
             anchors.append((f["properties"]["iso_a2"], float(x), float(y)))

@@ -63,7 +63,7 @@ def map_axes(net, *, legend_rows: float = 0, width: float = 11.0, legend_width: 
                            + 0.19 * legend_rows))
     fig, ax = new_figure(width, height)
     ax.set_aspect("equal")
-    anchors = draw_basemap(ax, proj)
+    anchors = draw_basemap(ax, proj, extent)
     graticule(ax, proj, extent)
     scale_bar(ax, extent)
     ax.annotate(CREDIT, (1, 0), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points", ha="right",
