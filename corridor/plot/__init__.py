@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._style import route_colors
+from ._style import DPI, route_colors
 
 FORMATS = ("png",)  # what write_plots writes unless told: PNG opens everywhere; svg and pdf on request
 
@@ -144,7 +144,7 @@ def _stems(cases: list[str]) -> dict[str, str]:
     return out
 
 
-def save(fig, path, fmt: str, *, dpi: int = 150, text_as_text: bool = False) -> None:
+def save(fig, path, fmt: str, *, dpi: int = DPI, text_as_text: bool = False) -> None:
     """Write ``fig`` in ``fmt`` (png, svg or pdf) to ``path`` (a file name or a binary file object) with no date,
     version or random id in the file, so that the same chart gives the same bytes. ``text_as_text`` keeps an SVG's
     texts as text (smaller, selectable, drawn in the reader's sans-serif font) rather than as outlines."""
@@ -157,7 +157,7 @@ def save(fig, path, fmt: str, *, dpi: int = 150, text_as_text: bool = False) -> 
 
 
 def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
-                dpi: int = 150, progress: bool = False) -> list[Path]:
+                dpi: int = DPI, progress: bool = False) -> list[Path]:
     """Draw every standard chart of ``results`` (of ``cases`` only, if given; see :meth:`PlotAccessor.figures`)
     and write each in every format (``"png"``, ``"svg"``, ``"pdf"``) into ``folder``, all or nothing.
 

@@ -109,12 +109,33 @@ def _ring_path(rings: list[np.ndarray]):
 def draw_basemap(ax, proj: Projection, extent: tuple[float, float, float, float] | None = None) -> list:
     """Sea (the axes background), land, coastlines and borders; returns the country-name anchors as
     ``[(code, x, y), ...]`` in map km. With ``extent`` (x0, x1, y0, y1 in map km) only what lies on the map is
-    kept (smaller SVG files)."""
+    kept, simplified to about a pixel (smaller files, quicker drawing)."""
     from matplotlib.collections import LineCollection
     from matplotlib.patches import PathPatch
+
+    ax.set_facecolor(SEA_COLOR)
+    key = None if extent is None else tuple(round(v, 3) for v in extent)
+    land_path, coast, borders, anchors = _projected(proj.lon0, proj.n, proj.g, proj.rho0, key)
+    land = PathPatch(land_path, facecolor=LAND_COLOR, edgecolor="none", zorder=0.1, gid="basemap:land")
+    land.set_clip_path(ax.patch)
+    ax.add_artist(land)  # not add_patch: the land must not widen the data limits (and that is slow)
+    ax.add_collection(LineCollection(coast, colors=COAST_COLOR, linewidths=0.5, zorder=0.3, gid="basemap:coast"),
+                      autolim=False)
+    ax.add_collection(LineCollection(borders, colors=BORDER_COLOR, linewidths=0.8, linestyles=(0, (5, 2, 1, 2)),
+                                     zorder=0.35, gid="basemap:border"), autolim=False)
+    return list(anchors)
+
+
+@lru_cache(maxsize=8)
+def _projected(lon0: float, n: float, g: float, rho0: float, extent: tuple[float, float, float, float] | None):
+    """The basemap projected (the projection given by its constants), clipped to ``extent`` and simplified: the
+    land as one path, coast and border lines, label anchors. Cached: the maps of one network share an extent."""
     from matplotlib.transforms import Bbox
 
+    proj = Projection.__new__(Projection)
+    proj.lon0, proj.n, proj.g, proj.rho0 = lon0, n, g, rho0
     tol = 0.0
+    box = None
     if extent is not None:
         x0, x1, y0, y1 = extent
         m = 0.05 * max(x1 - x0, y1 - y0)
@@ -122,13 +143,13 @@ def draw_basemap(ax, proj: Projection, extent: tuple[float, float, float, float]
         tol = (x1 - x0) / 1200  # about a pixel of a map 11 inches wide at 150 dpi
 
     def on_map(a: np.ndarray) -> bool:
-        return extent is None or bool(a[:, 0].max() >= box.x0 and a[:, 0].min() <= box.x1
-                                      and a[:, 1].max() >= box.y0 and a[:, 1].min() <= box.y1)
+        return box is None or bool(a[:, 0].max() >= box.x0 and a[:, 0].min() <= box.x1
+                                   and a[:, 1].max() >= box.y0 and a[:, 1].min() <= box.y1)
 
-    ax.set_facecolor(SEA_COLOR)
-    anchors = []
+    land_path = None
     coast: list[np.ndarray] = []
     borders: list[np.ndarray] = []
+    anchors = []
     for f in basemap()["features"]:
         layer, geom = f["properties"]["layer"], f["geometry"]
         if layer == "land":
@@ -141,12 +162,9 @@ def draw_basemap(ax, proj: Projection, extent: tuple[float, float, float, float]
                         xy = simplify(xy, tol)
                         if len(xy) >= 4:
                             rings.append(xy)
-            path = _ring_path(rings)
-            if extent is not None:
-                path = path.clip_to_bbox(box, inside=True)
-            land = PathPatch(path, facecolor=LAND_COLOR, edgecolor="none", zorder=0.1, gid="basemap:land")
-            land.set_clip_path(ax.patch)
-            ax.add_artist(land)  # not add_patch: the land must not widen the data limits (and that is slow)
+            land_path = _ring_path(rings)
+            if box is not None:
+                land_path = land_path.clip_to_bbox(box, inside=True)
         elif layer in ("coast", "border"):
             for line in geom["coordinates"]:
                 a = np.asarray(line, dtype=float)
@@ -156,11 +174,7 @@ def draw_basemap(ax, proj: Projection, extent: tuple[float, float, float, float]
         elif layer == "label":
             x, y = proj(*geom["coordinates"])
             anchors.append((f["properties"]["iso_a2"], float(x), float(y)))
-    ax.add_collection(LineCollection(coast, colors=COAST_COLOR, linewidths=0.5, zorder=0.3, gid="basemap:coast"),
-                      autolim=False)
-    ax.add_collection(LineCollection(borders, colors=BORDER_COLOR, linewidths=0.8, linestyles=(0, (5, 2, 1, 2)),
-                                     zorder=0.35, gid="basemap:border"), autolim=False)
-    return anchors
+    return land_path, tuple(coast), tuple(borders), tuple(anchors)
 
 
 def graticule(ax, proj: Projection, extent: tuple[float, float, float, float], step: float = 5.0) -> None:

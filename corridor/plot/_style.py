@@ -45,6 +45,9 @@ KIND_STYLES = {
     "market": dict(marker="*", s=110, color="#cc79a7"),
 }
 
+DPI = 150  # of the figures and of the PNG files written
+
+
 def mpl():
     """Import matplotlib on first use; pick the Agg backend when there is no display.
 
@@ -88,7 +91,9 @@ def new_figure(width_in: float, height_in: float, **subplots):
     mpl()
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    # laid out at the dpi it is saved at: the layout is run once and kept (see _layout.freeze), and text drawn at
+    # another dpi is not exactly as wide, so a label laid out at 100 dpi could be cut at 150
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
     axes = fig.subplots(**subplots) if subplots else fig.subplots()
     return fig, axes
 
