@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ._netfiles import parse_points
+from ._netchecks import parse_points
 
 Coords = list[tuple[float, float]]  # (lon, lat) in degrees
 

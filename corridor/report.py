@@ -30,17 +30,23 @@ def case_table(results: Results, case: str, *, top_components: int = 3, width: i
     """
     routes = results.routes.loc[case]
     comps = results.components.loc[case]
-    ranks = list(routes.index)
-    rows = [routes.loc[r] for r in ranks]
+    ranks: list = []  # ranks in order, None for the blank line before the gateways' best routes beyond the k cheapest
+    for rank, r in routes.iterrows():
+        if not r.get("top", True) and ranks and None not in ranks:
+            ranks.append(None)
+        ranks.append(rank)
+    rows = [None if r is None else routes.loc[r] for r in ranks]
 
     def col(header, fmt, *, left=False, drop=0) -> Col:
-        return Col(header, [fmt(r) for r in rows], left, drop)
+        return Col(header, ["" if r is None else fmt(r) for r in rows], left, drop)
 
     def biggest(rank) -> str:
+        if rank is None:
+            return ""
         big = comps.loc[rank].sort_values(ascending=False)
         return ", ".join(f"{k} {v:.1f}" for k, v in big.head(top_components).items() if v > 0)
 
-    cols = [Col("rank", [str(r) for r in ranks]), col("route", lambda r: r["route"], left=True)]
+    cols = [Col("rank", ["" if r is None else _rank(r) for r in ranks]), col("route", lambda r: r["route"], left=True)]
     drawn = "p_cheapest" in routes.columns
     if drawn:
         cols += [col("P10", lambda r: f"{r['p10_usd_per_t']:.2f}", drop=5),
@@ -60,8 +66,51 @@ def case_table(results: Results, case: str, *, top_components: int = 3, width: i
     cols.append(Col("biggest components (USD/t)", [biggest(r) for r in ranks], True, 1))
     if drawn:
         cols.append(col("P(cheapest)", lambda r: f"{r['p_cheapest']:.1%}", drop=11))
-    shorter = [_via(results, case, r) for r in ranks]
+    shorter = ["" if r is None else _via(results, case, r) for r in ranks]
     return fit(cols, width, flex=1, shorter=shorter)
+
+
+def _rank(rank: int) -> str:
+    """A rank as shown: beyond the ranks looked for, ``>200``."""
+    from .corridors import RANK_LIMIT
+
+    return f">{RANK_LIMIT}" if rank > RANK_LIMIT else str(rank)
+
+
+def corridors_text(results: Results, case: str, *, width: int | None = None) -> str:
+    """The best route through each gateway of one case: rank, generalized cost, gap to the best, corridor."""
+    table = results.corridors.loc[case]
+    routes = results.routes.loc[case]
+    best = float(routes["generalized_usd_per_t"].min())
+    rows = []
+    for gateway, g in table.iterrows():
+        if g["status"] != "open":
+            rows.append([gateway, g["kind"], "-", "-", "-", "closed in this case" if g["status"] == "closed"
+                         else "no route"])
+            continue
+        r = routes.loc[int(g["rank"])]
+        rows.append([gateway, g["kind"], _rank(int(g["rank"])), f"{r['generalized_usd_per_t']:.2f}",
+                     f"{r['generalized_usd_per_t'] - best:+.2f}", r["corridor"]])
+    head = wrap("Corridors: the best route through each gateway (exit: crossing out of "
+                f"{_home(results, case)}; port: where it goes to sea)", width, indent="  ")
+    cols = [Col(h, [row[i] for row in rows], i in (0, 1, 5), drop) for i, (h, drop) in
+            enumerate([("gateway", 0), ("kind", 2), ("rank", 1), ("gen. USD/t", 0), ("vs best", 0), ("corridor", 0)])]
+    return head + "\n" + fit(cols, width, flex=5, indent="  ", min_flex=20)
+
+
+def _home(results: Results, case: str) -> str:
+    c = results.scenario.case(case)
+    return str(c.network.nodes.at[c.require_shipment().origin, "country"])
+
+
+def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str = "  ") -> str:
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
+
+    def line(cells):
+        text = "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return (indent + text).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
 def _mt(x: float) -> str:
@@ -121,9 +170,26 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
                     width, indent="  "))
     unserved = alloc.destinations["unserved_mt_per_year"]
     unserved = unserved[unserved > 1e-9]
-    out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
-                                 else "none"))
+    out.append(wrap("Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
+                                    else "none"), width, indent="  "))
+    ex = alloc.exposure
+    if len(ex):
+        out.append(wrap("Through each country (Mt/yr, share of the delivered tonnes, MUSD/yr charged there): "
+                        + ", ".join(f"{c} {_mt(e.mt_per_year)} ({100 * e.share_of_delivered:.0f}%, "
+                                    f"{e.usd_per_year / 1e6:,.1f})" for c, e in ex.iterrows()), width, indent="  "))
     return "\n".join(out)
+
+
+def _restriction(ship) -> str:
+    """``"via rajin; avoiding country CN"`` or ``"fixed path a › b › c"``."""
+    if ship.path:
+        return "fixed path " + " › ".join(ship.path)
+    parts = []
+    if ship.via:
+        parts.append("via " + ", ".join(e if k in ("node", "link") else f"{k} {e}" for k, e in ship.via))
+    if ship.avoid:
+        parts.append("avoiding " + ", ".join(e if k in ("node", "link") else f"{k} {e}" for k, e in ship.avoid))
+    return "; ".join(parts)
 
 
 def summary(results: Results, *, width: int | None = None) -> str:
@@ -197,6 +263,9 @@ def text_report(results: Results, *, width: int | None = None) -> str:
         lot = (f"{ship.tonnes:,.0f} t of {ship.coal} coal from {ship.origin} to {ship.destination}; "
                if ship is not None else "")
         out.append(wrap(f"Case: {case.name} — {lot}value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
+                        + (f"; carbon price {s.carbon_price_usd_per_t_co2:g} USD/t CO2"
+                           if s.carbon_price_usd_per_t_co2 else "")
+                        + (f"; {_restriction(ship)}" if ship is not None and ship.restricted else "")
                         + (f"; closed: {', '.join(case.closed)}" if case.closed else ""), width))
         if case.name in results.failures:
             out.append(wrap(results.failures[case.name], width, indent="  "))
@@ -207,6 +276,8 @@ def text_report(results: Results, *, width: int | None = None) -> str:
                             width, indent="  "))
         if ship is not None and case.name not in results.failures:
             out.append(case_table(results, case.name, width=width))
+            if case.name in results.corridors.index.get_level_values("case"):
+                out.append(corridors_text(results, case.name, width=width))
         if case.name in results.allocations:
             out.append(flows_text(results, case.name, width=width))
     return "\n".join(out)

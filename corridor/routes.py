@@ -1,9 +1,15 @@
-"""The k cheapest routes between two nodes.
+"""The k cheapest routes between two nodes, optionally through and around given parts of the network.
 
-Routes are ranked by generalized cost per tonne (money + value of time x transit days) with Yen's algorithm
-(``networkx.shortest_simple_paths``) on the routing graph (:mod:`corridor.graph`). A route may visit a node twice
-only to change mode there; it starts with a loading arc where its origin has one and ends with an unloading arc
-where its destination has one.
+Routes are ranked by generalized cost per tonne (money + value of time x transit days + carbon price x CO2) with
+Yen's algorithm (``networkx.shortest_simple_paths``) on the routing graph (:mod:`corridor.graph`). A route may visit a
+node twice only to change mode there; it starts with a loading arc where its origin has one and ends with an
+unloading arc where its destination has one.
+
+A :class:`~corridor.restrict.Restriction` makes the search direct: arcs to ``avoid`` are left out of the graph, and
+each ``via`` set (the arcs of a node, link, transfer, crossing or country the route must use) becomes a bit of a
+layer number. The search runs on the layered graph (each state once per layer, an arc of a via set lifting the route
+into the layers that have that bit), from layer 0 at the origin to the full layer at the destination, so the first
+route found is the cheapest route through every via set, in any order, however many cheaper routes miss them.
 """
 
 from __future__ import annotations
@@ -15,27 +21,43 @@ import numpy as np
 
 from .errors import NoRouteError
 from .graph import LOAD, UNLOAD, RoutingGraph
+from .restrict import Restriction
 
 SOURCE, SINK = "source", "sink"
-MAX_CANDIDATES_PER_ROUTE = 50  # how many simple paths Yen may yield per route kept, before giving up
+MAX_INVALID_IN_A_ROW = 100  # paths Yen may yield that are not valid routes, one after the other, before giving up
 
 
-def to_networkx(graph: RoutingGraph, weight: np.ndarray) -> nx.DiGraph:
+def to_networkx(graph: RoutingGraph, weight: np.ndarray, restriction: Restriction | None = None) -> nx.DiGraph:
     """A DiGraph of the states with arc numbers on the edges (``arc``) and ``weight`` as ``w``.
 
-    Parallel arcs (two links joining the same two states) are kept apart by a mid-point node.
+    Parallel arcs (two links joining the same two states) are kept apart by a mid-point node. With a
+    ``restriction``, avoided arcs are left out and the nodes are ``(state, layer)`` pairs (see the module docstring).
     """
     g = nx.DiGraph()
-    g.add_nodes_from(range(len(graph.states)))
-    for a, (t, h) in enumerate(zip(graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy())):
-        t, h = int(t), int(h)
-        if g.has_edge(t, h):
-            mid = ("mid", a)
-            g.add_edge(t, mid, w=float(weight[a]), arc=a)
-            g.add_edge(mid, h, w=0.0, arc=None)
-        else:
-            g.add_edge(t, h, w=float(weight[a]), arc=a)
+    tails, heads = graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy()
+    if restriction is None or restriction.empty:
+        g.add_nodes_from(range(len(graph.states)))
+        for a, (t, h) in enumerate(zip(tails, heads)):
+            _add_arc(g, int(t), int(h), a, float(weight[a]))
+        return g
+    keep = np.ones(len(tails), dtype=bool)
+    keep[restriction.avoid] = False
+    bits = restriction.bits(len(tails))
+    layers = range(restriction.layers)
+    for arc in np.flatnonzero(keep & np.isfinite(weight)).tolist():
+        t, h, b, w = int(tails[arc]), int(heads[arc]), int(bits[arc]), float(weight[arc])
+        for layer in layers:
+            _add_arc(g, (t, layer), (h, layer | b), arc, w)
     return g
+
+
+def _add_arc(g: nx.DiGraph, t, h, a: int, w: float) -> None:
+    if g.has_edge(t, h):
+        mid = ("mid", a, t)
+        g.add_edge(t, mid, w=w, arc=a)
+        g.add_edge(mid, h, w=0.0, arc=None)
+    else:
+        g.add_edge(t, h, w=w, arc=a)
 
 
 def _path_arcs(g: nx.DiGraph, path: list) -> list[int]:
@@ -63,36 +85,64 @@ def is_valid(graph: RoutingGraph, arcs: list[int]) -> bool:
     return len(nodes) == len(set(nodes))
 
 
-def no_route_message(graph: RoutingGraph, origin: str, destination: str) -> str:
+def no_route_message(graph: RoutingGraph, origin: str, destination: str,
+                     restriction: Restriction | None = None) -> str:
     closed = f" with {', '.join(graph.network.closed)} closed" if graph.network.closed else ""
-    return f"no route from {origin} to {destination}{closed}"
+    how = f" {restriction.describe()}" if restriction is not None and not restriction.empty else ""
+    return f"no route from {origin} to {destination}{how}{closed}"
+
+
+def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights: np.ndarray,
+                    restriction: Restriction | None = None):
+    """Valid routes (arc lists) from ``origin`` to ``destination``, cheapest first by ``weights``, one at a time.
+
+    The generator behind :func:`cheapest_routes`: take as many as needed (it stops after
+    ``MAX_INVALID_IN_A_ROW`` paths in a row that are not valid routes). Yields nothing if no route joins the two
+    nodes.
+    """
+    starts, ends = graph.origin_states(origin), graph.destination_states(destination)
+    if not starts or not ends or origin == destination:
+        return
+    g = to_networkx(graph, weights, restriction)
+    layered = restriction is not None and not restriction.empty
+    first = (lambda s: (s, 0)) if layered else (lambda s: s)
+    full = restriction.layers - 1 if layered and restriction is not None else 0
+    last = (lambda s: (s, full)) if layered else (lambda s: s)
+    g.add_edges_from(((SOURCE, first(s)) for s in starts if first(s) in g), w=0.0, arc=None)
+    g.add_edges_from(((last(e), SINK) for e in ends if last(e) in g), w=0.0, arc=None)
+    if SOURCE not in g or SINK not in g:
+        return
+    misses = 0
+    try:
+        for path in nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"):
+            arcs = _path_arcs(g, path)
+            if is_valid(graph, arcs):
+                misses = 0
+                yield arcs
+            else:
+                misses += 1
+                if misses >= MAX_INVALID_IN_A_ROW:
+                    return
+    except nx.NetworkXNoPath:
+        return
 
 
 def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
-                    value_of_time_usd_per_t_day: float) -> list[list[int]]:
+                    value_of_time_usd_per_t_day: float, *, carbon_price_usd_per_t_co2: float = 0.0,
+                    weights: np.ndarray | None = None, restriction: Restriction | None = None) -> list[list[int]]:
     """Arc lists of up to ``k`` cheapest routes by generalized cost, cheapest first.
+
+    ``weights`` (one per arc) replace the graph's generalized costs; a ``restriction`` keeps the routes through its
+    via sets and off its avoided arcs (:mod:`corridor.restrict`).
 
     Raises
     ------
     NoRouteError
-        if no route joins ``origin`` and ``destination``.
+        if no route joins ``origin`` and ``destination`` (under the restriction).
     """
-    g = to_networkx(graph, graph.weights(value_of_time_usd_per_t_day))
-    starts, ends = graph.origin_states(origin), graph.destination_states(destination)
-    if not starts or not ends or origin == destination:
-        raise NoRouteError(no_route_message(graph, origin, destination))
-    g.add_edges_from(((SOURCE, s) for s in starts), w=0.0, arc=None)
-    g.add_edges_from(((e, SINK) for e in ends), w=0.0, arc=None)
-    routes: list[list[int]] = []
-    try:
-        for path in islice(nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"), k * MAX_CANDIDATES_PER_ROUTE):
-            arcs = _path_arcs(g, path)
-            if is_valid(graph, arcs):
-                routes.append(arcs)
-                if len(routes) == k:
-                    break
-    except nx.NetworkXNoPath:
-        pass
+    if weights is None:
+        weights = graph.weights(value_of_time_usd_per_t_day, carbon_price_usd_per_t_co2)
+    routes = list(islice(routes_in_order(graph, origin, destination, weights, restriction), k))
     if not routes:
-        raise NoRouteError(no_route_message(graph, origin, destination))
+        raise NoRouteError(no_route_message(graph, origin, destination, restriction))
     return routes

@@ -200,7 +200,7 @@ def route_bands(frame: MapFrame, routes: list[tuple[int, list[str], list[str], s
                 solid_joinstyle="round", zorder=11 - 0.01 * i, label=label, gid=f"route:{rank}")
 
 
-def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str = "routes"):
+def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str = "routes", view: str | None = None):
     """The network on a longitude/latitude grid with the routes of one case drawn over it.
 
     Nodes are drawn by kind (mine, station, junction, border, port, market), links by mode and gauge; what
@@ -216,6 +216,8 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
         Which of the case's routes to overlay (default: all).
     label_nodes : {"routes", "all", "none"}
         Name the key nodes of the drawn routes, every node, or none.
+    view : {"top", "corridors"}, optional
+        Instead of ``ranks``: the k cheapest routes, or the best route through each gateway.
 
     Returns
     -------
@@ -224,7 +226,7 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
         ``"link:<mode>"``.
     """
     case = check_case(results, case)
-    ranks = check_ranks(results, case, ranks)
+    ranks = check_ranks(results, case, ranks, view)
     if label_nodes not in ("routes", "all", "none"):
         raise ValueError(f"label_nodes must be 'routes', 'all' or 'none', got {label_nodes!r}")
     from matplotlib.lines import Line2D

@@ -38,38 +38,51 @@ class CaseModel:
               extreme_candidates: int = EXTREME_CANDIDATES) -> CaseModel:
         """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
         ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
+        carbon = case.settings.carbon_price_usd_per_t_co2
         graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
         pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)
-        found = cheapest_routes(graph, ship.origin, ship.destination, k, vot)
+        found = cheapest_routes(graph, ship.origin, ship.destination, k, vot, carbon_price_usd_per_t_co2=carbon)
         n_det = len(found)
         seen = {tuple(r) for r in found}
         extra = []
         for x in _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []:
-            g2 = pricer.graph_with_weights(pricer.weights(x, vot)[:, 0])
+            g2 = pricer.graph_with_weights(pricer.weights(x, vot, carbon)[:, 0])
             for r in cheapest_routes(g2, ship.origin, ship.destination, extreme_candidates, 0.0):
                 if tuple(r) not in seen:
                     seen.add(tuple(r))
                     extra.append(r)
         legs = [route_legs(graph, r) for r in found + extra]
         totals = [costs.route_totals(lg) for lg in legs]
-        gen = [costs.generalized(m, d, vot) for m, d in totals]
+        co2s = [float(lg["co2_kg_per_t"].sum()) for lg in legs]
+        gen = [costs.generalized(m, d, vot, c, carbon) for (m, d), c in zip(totals, co2s)]
         order = list(range(n_det)) + sorted(range(n_det, len(legs)), key=lambda i: gen[i])
         arc_lists = [(found + extra)[i] for i in order]
         legs = [legs[i] for i in order]
         money = np.array([totals[i][0] for i in order])
         days = np.array([totals[i][1] for i in order])
+        co2 = np.array([co2s[i] for i in order])
         return cls(case=case, entries=entries, graph=graph, pricer=pricer,
-                   routes=RouteSet(pricer, arc_lists, money, days, vot), legs=legs, n_deterministic=n_det)
+                   routes=RouteSet(pricer, arc_lists, money, days, vot, co2=co2, carbon=carbon), legs=legs,
+                   n_deterministic=n_det)
 
     @property
     def vot(self) -> float:
         return self.case.settings.value_of_time_usd_per_t_day
 
+    @property
+    def carbon(self) -> float:
+        """The case's carbon price (USD/t CO2) at the file values."""
+        return self.case.settings.carbon_price_usd_per_t_co2
+
     def price(self, x: np.ndarray, metric: str = "generalized") -> np.ndarray:
         """Cost of every candidate (routes x columns of ``x``): ``generalized`` or ``cost`` (money) per tonne."""
         money, days = self.routes.price(x)
-        return money if metric == "cost" else costs.generalized(money, days, self.vot)
+        return money if metric == "cost" else self.routes.generalized(money, days, x)
+
+    def weights(self, x: np.ndarray) -> np.ndarray:
+        """Generalized cost of every arc of the case's graph (arcs x columns of ``x``)."""
+        return self.pricer.weights(x, self.vot, self.carbon)
 
     def label(self, i: int) -> str:
         nodes = self.case.network.nodes

@@ -21,6 +21,18 @@ Sea links priced by vessel class (blank tariff, see :mod:`corridor.sea`) move wi
 (hire, fuel price and rates, port days and dues, speed; ``where`` picks classes, ``{}`` all) and with link entries on
 their ``distance_km`` or ``fixed_usd_per_t``; a link entry on their tariff or speed is refused (they have none).
 
+The carbon price (USD per tonne of CO2, see :func:`corridor.costs.generalized`) is an entry on the pseudo-table
+``settings`` (no ``where``)::
+
+    [[uncertainty]]
+    name = "carbon price"
+    table = "settings"
+    column = "carbon_price_usd_per_t_co2"
+    distribution = "uniform"
+    low = 0
+    high = 100
+    as = "value"                   # "scale" multiplies each case's own carbon price
+
 A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
 positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribution needs a lower bound above 0.
 """
@@ -38,12 +50,14 @@ from .distributions import Distribution
 if TYPE_CHECKING:
     from ..network import Network
 
-# Columns an entry may make uncertain: those that enter a route's money or time.
+SETTINGS = "settings"  # the pseudo-table of a case's settings (the carbon price)
+# Columns an entry may make uncertain: those that enter a route's money or time (or its generalized cost).
 UNCERTAIN_COLUMNS = {
     "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t"),
     "nodes": ("pass_usd_per_t", "pass_hours"),
     "transfers": ("cost_usd_per_t", "dwell_hours"),
     "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
+    SETTINGS: ("carbon_price_usd_per_t_co2",),  # a case's settings, not a network table
 }
 POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots"}
 # On a sea link priced by vessel class (blank tariff) only these link columns enter its cost or time; the rest is in
@@ -99,15 +113,25 @@ def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[fl
     """The network of one draw: entry ``i`` scales or sets its cells to ``values[i]``.
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
-    entries that select no row of ``network`` (e.g. closed in a case) are skipped.
+    entries that select no row of ``network`` (e.g. closed in a case) are skipped, and so are entries on the
+    ``settings`` (see :func:`carbon_price`).
     """
     net = network
     for e, v in zip(entries, values):
-        if len(net.select(e.table, e.where)) == 0:
+        if e.table == SETTINGS or len(net.select(e.table, e.where)) == 0:
             continue
         op = {"scale": {e.column: float(v)}} if e.how == "scale" else {"set": {e.column: float(v)}}
         net = net.change(e.table, e.where, **op)
     return net
+
+
+def carbon_price(base: float, entries: Sequence[Entry], values: Sequence[float]) -> float:
+    """A case's carbon price in one draw: its own (``base``) as the ``settings`` entries set or scale it."""
+    out = float(base)
+    for e, v in zip(entries, values):
+        if e.table == SETTINGS and e.column == "carbon_price_usd_per_t_co2":
+            out = float(v) if e.how == "value" else out * float(v)
+    return out
 
 
 def parse_entries(ck: Checker, raw: Any, network: Network) -> tuple[Entry, ...]:
@@ -139,10 +163,16 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers or vessels)")
+        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers, vessels or settings)")
         return None
-    df = network.table(table)
-    sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
+    if table == SETTINGS:
+        if item.get("where"):
+            ck.fail(f"{where}.where", "an entry on the settings takes no where")
+        df = None
+        sel: dict = {}
+    else:
+        df = network.table(table)
+        sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
     column = item.get("column")
     if column not in UNCERTAIN_COLUMNS[table]:
         ck.fail(f"{where}.column", f"{column!r} is not a column of {table} that enters cost or time "
@@ -159,8 +189,8 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     dist = _parse_distribution(ck, item, where, positive=column in POSITIVE_COLUMNS)
     if len(ck.problems) > n_before:
         return None
-    ids = network.select(table, sel)
-    if len(ids) == 0:
+    ids = network.select(table, sel) if df is not None else [SETTINGS]
+    if len(ids) == 0 and df is not None:
         shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
         why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"
         ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table}{why}")
@@ -176,7 +206,7 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
             return None
     if name is None:
         shown = ",".join(f"{k}={v}" for k, v in sel.items())
-        name = f"{table}[{shown}].{column}"
+        name = f"{table}[{shown}].{column}" if df is not None else f"{table}.{column}"
     assert isinstance(column, str) and dist is not None  # no problem was found above
     return Entry(name=name, table=table, where=dict(sel), column=column, distribution=dist, how=how,
                  group=group, where_in_file=where)

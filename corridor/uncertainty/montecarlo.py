@@ -92,7 +92,7 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
         stop = min(start + chunk, draws)
         x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
         money, days = model.routes.price(x)
-        g = money + model.vot * days
+        g = model.routes.generalized(money, days, x)
         cost[:, start:stop] = money
         gen[:, start:stop] = g
         best = np.argmin(g, axis=0)
