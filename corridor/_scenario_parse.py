@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from . import schema
 from ._appraisal_parse import parse_appraisal
-from ._validate import Checker, type_name
+from ._validate import Checker, suggest, type_name
 from .appraisal.settings import AppraisalSettings
 from .case import Case, Flows, Settings, Shipment
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T, price_problems
@@ -50,19 +50,32 @@ class Parsed(NamedTuple):
     appraisal: AppraisalSettings | None = None
 
 
+def _node_names(net: Network) -> dict[str, str]:
+    return dict(zip(net.nodes.index, net.nodes["name"]))
+
+
+def _unknown_node(node: Any, net: Network) -> str:
+    hint = suggest(node, net.nodes.index, _node_names(net))
+    return f"unknown node '{node}'{hint or ' (see `corridor network` for node ids)'}"
+
+
 def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
+    """The shipment's keys; a key given but wrong is kept as None, so that it is not also reported missing."""
     raw = ck.table(raw, where, SHIPMENT_KEYS)
     out = dict(base or {})
     for key in ("origin", "destination"):
-        if key in raw and ck.text(raw[key], f"{where}.{key}") is not None:
-            if raw[key] not in net.nodes.index:
-                ck.fail(f"{where}.{key}", f"unknown node '{raw[key]}' (see `corridor network` for node ids)")
-            else:
-                out[key] = raw[key]
+        if key not in raw:
+            continue
+        if ck.text(raw[key], f"{where}.{key}") is None:
+            out[key] = None
+        elif raw[key] not in net.nodes.index:
+            ck.fail(f"{where}.{key}", _unknown_node(raw[key], net))
+            out[key] = None
+        else:
+            out[key] = raw[key]
     if "tonnes" in raw:
         value = ck.number(raw["tonnes"], f"{where}.tonnes", strict=True)
-        if value is not None:
-            out["tonnes"] = float(value)
+        out["tonnes"] = float(value) if value is not None else None
     if "coal" in raw and ck.text(raw["coal"], f"{where}.coal") is not None:
         kinds = sorted(set(net.prices["coal"])) if len(net.prices) else []
         if kinds and raw["coal"] not in kinds:
@@ -182,7 +195,7 @@ def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -
         values = {}
         for node, value in table.items():
             if node not in net.nodes.index:
-                ck.fail(f"{where}.{key}.{node}", f"unknown node '{node}' (see `corridor network` for node ids)")
+                ck.fail(f"{where}.{key}.{node}", _unknown_node(node, net))
             elif (v := ck.number(value, f"{where}.{key}.{node}")) is not None:
                 values[node] = float(v)
         if not table:
@@ -262,7 +275,9 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
         for key, items in lists.items():
             for item in items:
                 if item not in known[key]:
-                    hint = " (transfer ids look like 'erenhot:rail1520>rail1435')" if key == "transfers" else ""
+                    hint = suggest(item, known[key], _node_names(net) if key == "nodes" else None)
+                    if not hint and key == "transfers":
+                        hint = " (transfer ids look like 'erenhot:rail1520>rail1435')"
                     ck.fail(f"{where}.close.{key}", f"unknown {key[:-1] if key != 'countries' else 'country'} "
                                                     f"'{item}'{hint}")
         if len(ck.problems) == start:
@@ -281,7 +296,8 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
             continue
         table = change.get("table")
         if table not in schema.CHANGEABLE:
-            ck.fail(f"{cw}.table", f"unknown table {table!r} (expected {', '.join(schema.CHANGEABLE)})")
+            ck.fail(f"{cw}.table", f"unknown table {table!r}{suggest(table, schema.CHANGEABLE)} "
+                                   f"(expected {', '.join(schema.CHANGEABLE)})")
             continue
         df = net.table(table)
         where_ = ck.table(change.get("where", {}), f"{cw}.where", {"id", *df.columns})
@@ -297,13 +313,16 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
                 col = df.index if key == "id" else df[key]
                 for value in want:
                     if value not in set(col):
-                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table} (check the spelling)")
+                        hint = suggest(value, {str(v) for v in col}) or " (check the spelling)"
+                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table}{hint}")
         if len(ck.problems) > before:
             continue
         ids = net.select(table, where_)
         if len(ids) == 0:
             shown = ", ".join(f"{k} = {v!r}" for k, v in where_.items())
-            ck.fail(f"{cw}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
+            hints = "".join(suggest(v, {str(x) for x in (df.index if k == "id" else df[k])})
+                            for k, v in where_.items() if isinstance(v, str))
+            ck.fail(f"{cw}.where", f"{{{shown}}} selects no row of {table}{hints or ' (check the spelling)'}")
             continue
         try:
             net = net.change(table, where_, **ops)
@@ -374,7 +393,7 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
             for problem in price_problems(case_net, lot_t=ship.get("tonnes") if ship else None):
                 ck.fail(where, f"after its changes, {problem}")
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
-        complete = ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))
+        complete = ship is None or all(ship.get(k) is not None for k in ("origin", "destination", "tonnes"))
         if len(ck.problems) == n_before and complete:
             cases.append(Case(name=str(case_name), description=raw.get("description", ""),
                               shipment=None if ship is None else _make_shipment(ship),
