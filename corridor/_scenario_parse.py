@@ -3,7 +3,6 @@ table, column and selector against the network: the validation behind :func:`cor
 
 from __future__ import annotations
 
-import itertools
 import math
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -14,7 +13,7 @@ from .case import Case, Flows, Settings, Shipment
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T, price_problems
 from .errors import InputError
 from .network import Network, load_network, resolve_network_path
-from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_nodes
+from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_problems
 from .restrict import known as known_elements
 from .uncertainty.entries import Entry, parse_entries
 
@@ -118,25 +117,8 @@ def _path(ck: Checker, raw: Any, where: str, net: Network) -> tuple[tuple[str, .
     if len(ids) < (1 if by == "links" else 2):
         ck.fail(where, "a path needs at least two nodes (or one link)")
         return None
-    if by == "links":
-        try:
-            path_nodes(net, ids)
-        except ValueError as err:
-            ck.fail(f"{where}.links", str(err))
-            return None
-        return tuple(ids), by
-    lk = net.links
-    for node in ids:
-        if node not in net.nodes.index:
-            ck.fail(where, f"unknown node '{node}'")
-    if ck.since(mark):
-        return None
-    pairs = set(zip(lk["from"], lk["to"])) | set(zip(lk.loc[lk["both_ways"], "to"], lk.loc[lk["both_ways"], "from"]))
-    for a, b in itertools.pairwise(ids):
-        if (a, b) not in pairs:
-            ck.fail(where, f"no link from {a} to {b}")
-    if len(set(ids)) < len(ids):
-        ck.fail(where, "a path visits each node once")
+    for problem in path_problems(net, ids, by):
+        ck.fail(f"{where}.links" if by == "links" else where, problem)
     return None if ck.since(mark) else (tuple(ids), by)
 
 

@@ -263,3 +263,26 @@ def path_nodes(net: Network, links: list[str]) -> list[str]:
         else:
             raise ValueError(f"link {x!r} does not start where the path before it ends ({here})")
     return seq
+
+
+def path_problems(net: Network, ids: list[str], by: str = "nodes") -> list[str]:
+    """What is wrong with a path of node ids (``by = "nodes"``) or link ids: unknown ids, consecutive nodes no link
+    joins (in that direction), a node visited twice, links that do not chain. Empty when all is well."""
+    if by == "links":
+        try:
+            path_nodes(net, ids)
+        except ValueError as err:
+            return [str(err)]
+        return []
+    problems = [f"unknown node '{n}'" for n in ids if n not in net.nodes.index]
+    if problems:
+        return problems
+    if len(ids) < 2:
+        return ["a path needs at least two nodes (or one link)"]
+    lk = net.links
+    both = lk["both_ways"].astype(bool)
+    pairs = set(zip(lk["from"], lk["to"])) | set(zip(lk.loc[both, "to"], lk.loc[both, "from"]))
+    problems = [f"no link from {a} to {b}" for a, b in itertools.pairwise(ids) if (a, b) not in pairs]
+    if len(set(ids)) < len(ids):
+        problems.append("a path visits each node once")
+    return problems
