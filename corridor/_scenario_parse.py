@@ -17,7 +17,7 @@ from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_problems
 from .restrict import known as known_elements
 from .uncertainty.entries import Entry, parse_entries
 
-TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty"}
+TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty", "criticality"}
 SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal", "via", "avoid", "path"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
                  "carbon_price_usd_per_t_co2", "corridors"}
@@ -43,6 +43,7 @@ class Parsed(NamedTuple):
     network: Network
     cases: tuple[Case, ...]
     uncertainty: tuple[Entry, ...]
+    element_sets: tuple[tuple[str, dict], ...] = ()
 
 
 def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
@@ -358,7 +359,37 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
                               shipment=None if ship is None else _make_shipment(ship),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
     uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
+    element_sets = _element_sets(ck, data["criticality"], network) if "criticality" in data else ()
     if ck.problems:
         raise InputError(list(dict.fromkeys(ck.problems)))
     return Parsed(name=name, description=description, data=data, network=network, cases=tuple(cases),
-                  uncertainty=uncertainty)
+                  uncertainty=uncertainty, element_sets=element_sets)
+
+
+def _element_sets(ck: Checker, raw: Any, network: Network) -> tuple[tuple[str, dict], ...]:
+    """``[[criticality]]``: named sets of elements closed together (``name``, ``close = { ... }``)."""
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        ck.fail("criticality", "expected a list of [[criticality]] tables")
+        return ()
+    out: dict[str, dict] = {}
+    for i, item in enumerate(raw, start=1):
+        where = f"criticality[{i}]"
+        item = ck.table(item, where, {"name", "close"})
+        name = item.get("name")
+        if ck.text(name, f"{where}.name") is None:
+            continue
+        where = f"criticality[{i}] '{name}'"
+        if name in out:
+            ck.fail(where, "two [[criticality]] sets have this name")
+        if "close" not in item:
+            ck.fail(where, "missing close = { nodes = [...], countries = [...], ... }")
+            continue
+        items = _elements(ck, item["close"], f"{where}.close", network)
+        if items is not None:
+            spec: dict[str, list[str]] = {}
+            for kind, element in items:
+                spec.setdefault(next(k for k, v in SPEC_KEYS.items() if v == kind), []).append(element)
+            out[str(name)] = spec
+    return tuple(out.items())

@@ -39,6 +39,7 @@ class Scenario:
     source: str = "<scenario>"
     base_dir: Path | None = None
     uncertainty: tuple[Entry, ...] = ()  # the [[uncertainty]] entries (see corridor.uncertainty.entries)
+    element_sets: tuple[tuple[str, dict], ...] = ()  # the [[criticality]] sets: (name, {"nodes": [...], ...})
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,

@@ -162,14 +162,15 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
 
     # Capacity elements: flow, utilisation, shadow price (USD/t, >= 0).
     el = problem.elements.copy()
-    cap_block = problem.A_ub[n_orig:, :n_arcs]
+    n_el = len(el)  # rows after the capacity rows (limits, extra rows of a modification) are not elements
+    cap_block = problem.A_ub[n_orig:n_orig + n_el, :n_arcs]
     el["flow_mt_per_year"] = cap_block @ arc_flow if len(el) else np.zeros(0)
     cap = el["capacity_mt_per_year"].to_numpy(float)
     flow = el["flow_mt_per_year"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), np.where(flow > 0, np.inf, 1.0))
     el["utilisation"] = util
-    price = -sol.ub_marginals[n_orig:]
+    price = -sol.ub_marginals[n_orig:n_orig + n_el]
     el["shadow_price_usd_per_t"] = np.where(np.abs(price) < 1e-9, 0.0, price)
     el["binding"] = util >= 1.0 - 1e-7
     el["relieve_with"] = _partners(cap_block, routes["arcs"], el["id"].to_numpy(), el["binding"].to_numpy(),

@@ -41,6 +41,7 @@ class FlowProblem:
     unserved_penalty_usd_per_t: float
     value_of_time_usd_per_t_day: float
     carbon_price_usd_per_t_co2: float = 0.0
+    upper: np.ndarray | None = None  # upper bound of each variable (None: none; lower bounds are 0)
 
     @property
     def n_arcs(self) -> int:
