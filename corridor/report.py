@@ -125,7 +125,13 @@ def flows_text(results: Results, case: str) -> str:
                        "(e.g. a port's node and its terminal)")
     out.append("")
     time_value = t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]
-    out.append(f"  Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr = transport "
+    if t.get("sales_usd_per_year", 0.0):
+        out.append(f"  Sales at market prices {t['sales_usd_per_year'] / 1e6:,.1f} MUSD/yr; net earnings (sales less "
+                   f"the costs below) {-t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr")
+    total = (f"  Costs {(t['total_cost_usd_per_year'] + t['sales_usd_per_year']) / 1e6:,.1f} MUSD/yr"
+             if t.get("sales_usd_per_year", 0.0) else
+             f"  Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr")
+    out.append(f"{total} = transport "
                f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} + value of transit time {time_value / 1e6:,.1f} + "
                f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "
                f"{_mt(t['delivered_mt_per_year'])} Mt/yr delivered at an average {t['average_cost_usd_per_t']:.2f} "

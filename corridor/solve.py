@@ -239,4 +239,5 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
     return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
                     unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                     value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
-                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)
+                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2, markets=f.markets,
+                    limits=f.limits, sales_usd_per_t=f.sales_usd_per_t(case.network))

@@ -9,9 +9,9 @@ import argparse
 import sys
 
 from ..errors import InputError
-from . import criticality, data, run, sensitivity, sweep
+from . import criticality, data, diversify, run, sensitivity, sweep
 
-COMMANDS = (run, sensitivity, sweep, criticality, data)  # each registers its sub-commands and their handlers
+COMMANDS = (run, sensitivity, sweep, criticality, diversify, data)  # each registers its sub-commands and their handlers
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -130,7 +130,7 @@ def criticality(scenario: Scenario, *, case: str | None = None, of: str = "auto"
 
             prepared = prepare(c)
             f = c.require_flows()
-            items = _items(prepared.problem.graph, [*f.supply, *f.demand], kinds, all_sets)
+            items = _items(prepared.problem.graph, [*f.supply, *f.destination_nodes()], kinds, all_sets)
             frames.append(flow_criticality(c, items, derate=derate, prepared=prepared))
     if not frames:
         raise InputError(f"{scenario.source}: no case to measure" + (f" ({'; '.join(skipped)})" if skipped else ""))

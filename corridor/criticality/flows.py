@@ -45,7 +45,12 @@ def prepare(case: Case) -> Prepared:
     problem = flow_problem(build_graph(case.network), f.supply, f.demand,
                            unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                            value_of_time_usd_per_t_day=s.value_of_time_usd_per_t_day,
-                           carbon_price_usd_per_t_co2=s.carbon_price_usd_per_t_co2)
+                           carbon_price_usd_per_t_co2=s.carbon_price_usd_per_t_co2, markets=f.markets,
+                           sales_usd_per_t=f.sales_usd_per_t(case.network))
+    if f.limits:
+        from ..flows.diversify import with_limits
+
+        problem = with_limits(problem, f.limits)
     return Prepared(problem, solve_problem(problem))
 
 
