@@ -194,8 +194,13 @@ def text_report(results: Results) -> str:
 
 def network_report(net) -> str:
     """What a network holds: counts, nodes by country, kilometres by mode and country."""
+    from .netreport import money_text, regimes_text
+
     nodes, links = net.nodes, net.links
-    out = [repr(net), "", "Nodes by country and kind:"]
+    out = [repr(net)]
+    if net.year is not None:
+        out.append(f"Money in USD of {net.year}." + (f" {net.description}" if net.description else ""))
+    out += ["", "Nodes by country and kind:"]
     out.append(pd.crosstab(nodes["country"], nodes["kind"]).to_string())
     out += ["", "Link kilometres by country and mode:"]
     out.append(links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum",
@@ -204,4 +209,8 @@ def network_report(net) -> str:
     out.append(nodes[["name", "country", "kind"]].to_string())
     out += ["", "Transfers (where a route may change mode):"]
     out.append(net.transfers[["cost_usd_per_t", "dwell_hours", "capacity_mt_per_year"]].to_string())
+    out += ["", regimes_text(net)]
+    money = money_text(net)
+    if money:
+        out += ["", money]
     return "\n".join(out)

@@ -59,8 +59,19 @@ scenario names a shipped network (`network = "baseline"`) or a folder path relat
   with a tariff needs a `speed_km_per_day`; only a sea link may leave the tariff blank, to be priced by vessel
   class from `vessels.csv` (see [the model](model.md#sea-legs-by-vessel-class)). Where `co2_g_per_tkm` is blank
   the default of the mode applies (g CO2/t-km: {co2}).
-- **Sources**: every row of every table but `sources.csv` needs a `source`: ids of rows of `sources.csv`
-  separated by `;`, or `{schema.ESTIMATE}` with a `note` saying how the number was estimated.
+- **Sources**: every row of every table but `sources.csv` and `network.csv` needs a `source`: ids of rows of
+  `sources.csv` separated by `;`, or `{schema.ESTIMATE}` with a `note` saying how the number was estimated.
+- **Provenance**: `estimated` and `derived` name the numeric cells of a row that are estimates or derived from a
+  published figure with a material assumption (`{schema.ALL_COLUMNS}` = all); the other numeric cells rest on its
+  sources. A row that cites `{schema.ESTIMATE}` without naming its estimated cells counts as wholly estimated (see
+  [evidence-grade inputs](evidence.md#provenance-on-every-cell)).
+- **Money**: the columns named in USD hold US dollars of the network's year (`network.csv`). A figure as published
+  goes in the column of the same name without `usd` instead, with the row's `currency` and `price_year`; loading
+  indexes it in its own currency (`price_index.csv`) and converts it at the network year's rate (`rates.csv`;
+  ids `currency:year`), see [money in its own currency](evidence.md#money-in-its-own-currency).
+- **Transit regimes** (`regimes.csv`): without it any route may cross any country at the links' own tariffs; with
+  it a route ends in a country it enters or transits it under a regime to one of its exits (see
+  [transit regimes](evidence.md#transit-regimes-regimescsv)).
 
 {schema.reference_markdown().rstrip()}
 """
