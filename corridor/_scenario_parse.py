@@ -244,8 +244,8 @@ def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
         ck.fail(where, f"{', '.join(both)} in both supply and demand (a node is an origin or a destination, not both)")
         return None
     if values.get("unserved_penalty_usd_per_t") == 0 and values.get("sell") is None:
-        ck.fail(where, "unserved_penalty_usd_per_t must be greater than 0 (0 only with sell = ..., where a delivered "
-                       "tonne earns its market price)")
+        ck.fail(f"{where}.unserved_penalty_usd_per_t", "must be greater than 0 (0 only with sell = ..., where a "
+                                                        "delivered tonne earns its market price)")
         return None
     markets = dict(values.get("markets", {}))
     inside = {n for d in values["demand"] for n in markets.get(d, ())} & set(values["supply"])
