@@ -45,6 +45,7 @@ def test_notebook_is_stripped_and_starts_with_parameters(path):
         assert private not in text, f"{path.name} uses {private!r}: notebooks use the public API only"
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, kernel_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_path))

@@ -1,71 +1,37 @@
-"""The shipped network and scenarios: they load, every case has routes, and the cases move the way they must."""
+"""The shipped networks and scenarios are whole and consistent: every scenario runs every case, the JSON of a run has
+its documented fields, every source is cited, the stored sea distances are what the command computes.
+
+Figures of the shipped data (which nodes, which routes, how many Mt/yr) are pinned in test_data_pins.py.
+"""
 
 import json
-from pathlib import Path
 
 import pytest
 
 import corridor
 from corridor.cli import main
 
-ROOT = Path(__file__).parent.parent
+from .conftest import ROOT, copy_shipped_network
+
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
-REQUIRED_NODES = ["tavan_tolgoi", "ukhaa_khudag", "sharyn_gol", "darkhan", "ulaanbaatar", "sainshand", "zuunbayan",
-                  "zamyn_uud", "erenhot", "sukhbaatar", "naushki", "ulan_ude", "khabarovsk", "ussuriysk", "khasan",
-                  "tumangang", "rajin", "vostochny", "tianjin", "caofeidian", "gashuunsukhait", "ganqimaodu", "baotou",
-                  "choibalsan", "pohang", "gwangyang", "dangjin", "kashima"]
 ROUTE_KEYS = {"rank", "route", "corridor", "top", "best_for", "nodes", "links", "cost_usd_per_t",
               "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
               "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure"}
 
 
 @pytest.fixture(scope="module")
-def shipment():
-    s = corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml")
-    return s, corridor.run(s)
-
-
-def test_baseline_has_the_required_nodes_and_gauges():
-    net = corridor.load_network("baseline")
-    assert set(REQUIRED_NODES) <= set(net.nodes.index)
-    gauge = net.links.groupby("country")["mode"].agg(set)
-    assert gauge["MN"] <= {"rail1520", "road"} and gauge["RU"] <= {"rail1520"} and gauge["CN"] <= {"rail1435", "road"}
-    # Khasan–Tumangang–Rajin carries both gauges
-    kp = net.links[net.links["country"] == "KP"]
-    assert set(kp["mode"]) == {"rail1520", "rail1435"}
-    assert "erenhot:rail1520>rail1435" in net.transfers.index
+def shipment(shipped):
+    res = shipped("test_shipment_2015")
+    return res.scenario, res
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_every_shipped_scenario_runs_every_case(path):
-    res = corridor.run(corridor.load_scenario(path))
+def test_every_shipped_scenario_runs_every_case(path, shipped):
+    res = shipped(path.stem)
     assert res.failures == {}
     # every case has routes (a [shipment]) or an allocation ([flows]), or both
     assert set(res.routes.index.get_level_values("case")) | set(res.allocations) == set(res.cases)
     assert not ((res.components.sum(axis=1) - res.routes["cost_usd_per_t"]).abs() > 1e-9).any()
-
-
-def test_test_shipment_cases_move_as_they_must(shipment):
-    s, res = shipment
-    best = res.best()
-    nodes = res.routes["nodes"]
-    assert any("rajin" in n for n in nodes.loc["baseline"])
-    assert not any(set(n) & {"rajin", "tumangang"} for n in nodes.loc["Rajin closed"])
-    assert best.loc["Rajin closed", "generalized_usd_per_t"] >= best.loc["baseline", "generalized_usd_per_t"]
-    assert best.loc["Russian transit discount", "cost_usd_per_t"] <= best.loc["baseline", "cost_usd_per_t"]
-    assert best.loc["from Tavan Tolgoi", "nodes"][0] == "tavan_tolgoi"
-    # the Rajin route is cheaper with the Russian discount by exactly half its Russian rail charge
-    legs = res.legs
-    rajin = res.routes.loc["baseline"]
-    rank = next(r for r, n in rajin["nodes"].items() if "rajin" in n)
-    ru_rail = legs[(legs["case"] == "baseline") & (legs["rank"] == rank) & (legs["country"] == "RU")
-                   & (legs["kind"] == "link")]
-    ru_tariff = sum(s.network.links.at[i, "distance_km"] * s.network.links.at[i, "tariff_usd_per_tkm"]
-                    for i in ru_rail["id"])
-    discounted = res.routes.loc["Russian transit discount"]
-    same = discounted[discounted["links"].map(tuple) == tuple(rajin.loc[rank, "links"])]
-    assert len(same) == 1
-    assert same["cost_usd_per_t"].iloc[0] == pytest.approx(rajin.loc[rank, "cost_usd_per_t"] - ru_tariff / 2)
 
 
 def test_json_has_the_documented_fields(capsys):
@@ -104,6 +70,43 @@ def test_notebook_style_changes(shipment):
 
 
 def test_results_are_deterministic(shipment):
-    s, res = shipment
+    _s, res = shipment
     again = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml"))
     assert again.to_json() == res.to_json()
+
+
+# ----- the shipped sea distances and sources ---------------------------------------------------------
+
+def test_stored_sea_distances_are_the_computed_ones(computed_sea_distances):
+    """The shipped data is in step with the command (regenerate with `corridor sea-distances baseline`)."""
+    computed = computed_sea_distances
+    for network in ("baseline", "2025"):
+        links = corridor.load_network(network).links
+        for lid, row in computed.iterrows():
+            if not links.at[lid, "distance_fixed"]:
+                assert links.at[lid, "distance_km"] == row["computed_km"], (network, lid)
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, network, computed_sea_distances):
+    from corridor.tools.sea_distances import write
+
+    computed = computed_sea_distances
+    folder = copy_shipped_network(tmp_path, network)
+    # the 2025 sea links join the same ports as the 2015 ones (checked), so the computed table applies to both
+    links = corridor.load_network(folder).links
+    sea_links = links[links["mode"] == "sea"]
+    assert sea_links[["from", "to"]].equals(computed.loc[sea_links.index, ["from", "to"]])
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(write(folder, computed)) == len(sea_links)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("network", ["baseline", "2025"])
+def test_every_source_is_cited_by_some_row(network):
+    net = corridor.load_network(network)
+    cited = set()
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices):
+        cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
+    assert set(net.sources.index) - cited == set()
+    assert cited - set(net.sources.index) <= {"estimate"}
