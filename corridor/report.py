@@ -162,7 +162,14 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
                             "element (e.g. a port's node and its terminal)", width, indent="  "))
     out.append("")
     time_value = t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]
-    out.append(wrap(f"Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr = transport "
+    if t.get("sales_usd_per_year", 0.0):
+        out.append(wrap(f"Sales at market prices {t['sales_usd_per_year'] / 1e6:,.1f} MUSD/yr; net earnings (sales "
+                        f"less the costs below) {-t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr", width,
+                        indent="  "))
+    total = (f"Costs {(t['total_cost_usd_per_year'] + t['sales_usd_per_year']) / 1e6:,.1f} MUSD/yr"
+             if t.get("sales_usd_per_year", 0.0) else
+             f"Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr")
+    out.append(wrap(f"{total} = transport "
                     f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} + value of transit time {time_value / 1e6:,.1f} + "
                     f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "
                     f"{_mt(t['delivered_mt_per_year'])} Mt/yr delivered at an average "

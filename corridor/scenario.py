@@ -43,6 +43,7 @@ class Scenario:
     uncertainty: tuple[Entry, ...] = ()  # the [[uncertainty]] entries (see corridor.uncertainty.entries)
     appraisal: AppraisalSettings | None = None  # the [appraisal] table (see corridor.appraisal)
     source_sha256: str = ""  # SHA-256 of the file as read; "" for a scenario built or changed in memory
+    element_sets: tuple[tuple[str, dict], ...] = ()  # the [[criticality]] sets: (name, {"nodes": [...], ...})
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,

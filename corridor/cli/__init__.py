@@ -9,9 +9,10 @@ import argparse
 import sys
 
 from ..errors import InputError
-from . import appraise, data, report, run, sensitivity
+from . import appraise, criticality, data, diversify, report, run, sensitivity, sweep
 
-COMMANDS = (run, report, sensitivity, appraise, data)  # each registers its sub-commands and their handlers
+# each registers its sub-commands and their handlers
+COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, data)
 
 
 def _parser() -> argparse.ArgumentParser:
