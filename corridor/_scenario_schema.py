@@ -100,6 +100,29 @@ class Map:
 
 
 @dataclass(frozen=True)
+class ListOf:
+    """A list of values of one kind."""
+
+    item: Any
+    what: str = "a list"
+
+    def describe(self) -> str:
+        return self.what
+
+
+@dataclass(frozen=True)
+class Record:
+    """A table with some known keys (``keys``) and any others, each of kind ``other`` (a row of a network table
+    given in a scenario: ``table`` and the row's columns, checked against the file format afterwards)."""
+
+    keys: tuple
+    other: Any
+
+    def describe(self) -> str:
+        return "a table"
+
+
+@dataclass(frozen=True)
 class Key:
     name: str
     kind: Any
@@ -123,7 +146,7 @@ class Table:
 class Tables:
     """A list of tables (``[[name]]``); ``single``: one table alone is a list of one."""
 
-    table: Table
+    table: Table | Record
     nonempty: bool = False
     single: bool = True
     extra: dict = field(default_factory=dict)
@@ -147,11 +170,19 @@ SHIPMENT = Table((
     Key("avoid", ELEMENTS, "elements no route uses"),
     Key("path", PATH, "one fixed route"),
 ))
+LIMIT = Table((
+    Key("countries", Names()), Key("nodes", Names()),
+    Key("max_share", Number(0.0, 1.0, limit="a share"), "of the total demand"),
+    Key("max_mt_per_year", MT),
+))
 FLOWS = Table((
     Key("supply", Map(MT, nonempty=True, what="node = Mt/yr"), "what each origin can ship a year"),
-    Key("demand", Map(MT, nonempty=True, what="node = Mt/yr"), "what each destination wants a year"),
-    Key("unserved_penalty_usd_per_t", Number(0.0, limits.MAX_PENALTY_USD_PER_T, strict=True, unit="USD/t",
+    Key("demand", Map(MT, nonempty=True, what="node = Mt/yr"), "what each destination (or market group) wants"),
+    Key("unserved_penalty_usd_per_t", Number(0.0, limits.MAX_PENALTY_USD_PER_T, unit="USD/t",
                                              limit="MAX_PENALTY_USD_PER_T"), "cost of a tonne left undelivered"),
+    Key("markets", Map(Names(), what="name = [node ids]"), "market groups: demand met at any of their nodes"),
+    Key("limits", Tables(LIMIT), "caps on the tonnes through countries or nodes"),
+    Key("sell", Text(), "coal type sold at market prices (prices.csv)"),
 ))
 SETTINGS = Table((
     Key("routes", Number(1, limits.MAX_ROUTES, integer=True, limit="MAX_ROUTES"), "routes listed per case"),
@@ -174,10 +205,14 @@ CHANGE = Table((
     Key("set", CHANGE_VALUES, "set columns"),
     Key("add", CHANGE_VALUES, "add to columns"),
 ))
+ROW = Record((Key("table", Text(), "links, nodes, transfers or vessels", required=True),),
+             Either((Names(), Number(-limits.MAX_NUMBER, limits.MAX_NUMBER), Bool()),
+                    "text, a number, true/false or a list of names"))
 CASE = Table((
     Key("name", Text(), "the case's name", required=True),
     Key("description", Text(empty=True)),
     Key("close", CLOSE),
+    Key("add", Tables(ROW), "rows added to a network table"),
     Key("change", Tables(CHANGE)),
     Key("shipment", SHIPMENT, "keys given replace the scenario's"),
     Key("flows", FLOWS, "keys given replace the scenario's"),
@@ -186,7 +221,7 @@ CASE = Table((
 PARAMETER = Number(0.0, limits.MAX_NUMBER)
 ENTRY = Table((
     Key("name", Text()),
-    Key("table", Text(), "links, nodes, transfers or vessels", required=True),
+    Key("table", Text(), "links, nodes, transfers, vessels, regimes or settings", required=True),
     Key("where", Selector()),
     Key("column", Text(), "the column drawn", required=True),
     Key("distribution", Text(), "uniform, triangular, normal or lognormal", required=True),
@@ -195,6 +230,21 @@ ENTRY = Table((
     Key("note", Text(empty=True)),
     *(Key(k, PARAMETER) for k in ("low", "high", "mode", "mean", "sd")),
 ))
+YEAR = Number(1900, 2200, integer=True, limit="a year")
+APPRAISAL = Table((
+    Key("first_year", YEAR, required=True), Key("last_year", YEAR, required=True),
+    Key("discount_rate", Number(-1.0, 1.0, limit="a rate"), required=True), Key("price_year", YEAR),
+    Key("step_years", Number(1, 100, integer=True, limit="a horizon")),
+    Key("demand_growth_per_year", Number(-0.5, 1.0, limit="a growth rate")),
+    Key("demand_scale", Map(Number(0.0, limits.MAX_NUMBER), what="year = factor")),
+    Key("projects", Names()),
+    Key("budget_total_musd", Number(0.0, limits.MAX_NUMBER)),
+    Key("budget_per_year_musd", Number(0.0, limits.MAX_NUMBER)),
+    Key("generated_value_usd_per_t", Number(0.0, limits.MAX_NUMBER)),
+    Key("case", Text()),
+    Key("rates", ListOf(Number(-1.0, 1.0, limit="a rate"), "a list of discount rates")),
+))
+ELEMENT_SET = Table((Key("name", Text(), required=True), Key("close", ELEMENTS, required=True)))
 SCENARIO = Table((
     Key("name", Text()),
     Key("description", Text(empty=True)),
@@ -204,6 +254,8 @@ SCENARIO = Table((
     Key("settings", SETTINGS),
     Key("cases", Tables(CASE, nonempty=True, single=False)),
     Key("uncertainty", Tables(ENTRY)),
+    Key("appraisal", APPRAISAL, "see docs/appraisal.md"),
+    Key("criticality", Tables(ELEMENT_SET), "named sets of elements closed together"),
 ))
 
 
@@ -264,15 +316,39 @@ def check_types(ck: Checker, value: Any, kind: Any = SCENARIO, where: str = "") 
                                           isinstance(item, list) else ""))
     elif isinstance(kind, Number):
         _number(ck, value, kind, where)
+    elif isinstance(kind, Record):
+        if not isinstance(value, dict):
+            ck.fail(where, f"expected a table, got {type_name(value)}")
+            return
+        known = {k.name: k for k in kind.keys}
+        for key, item in value.items():
+            check_types(ck, item, known[key].kind if key in known else kind.other, f"{where}.{key}")
+        for k in kind.keys:
+            if k.required and k.name not in value:
+                ck.fail(where, f"missing {k.name}" + (f" ({k.description})" if k.description else ""))
     elif isinstance(kind, Bool):
         if not isinstance(value, bool):
             ck.fail(where, f"expected true or false, got {type_name(value)} {shown(value)}")
     elif isinstance(kind, Either):
-        for option in kind.kinds:  # the option of the value's shape reports its own problems (an unknown key ...)
-            if isinstance(value, dict) == isinstance(option, (Table, Map, Selector)):
-                check_types(ck, value, option, where)
+        tables = [o for o in kind.kinds if isinstance(o, (Table, Map, Selector, Record))]
+        if isinstance(value, dict) and tables:  # the table's own problems (an unknown key ...)
+            check_types(ck, value, tables[0], where)
+            return
+        for option in kind.kinds:
+            if option in tables:
+                continue
+            trial = Checker(ck.source)
+            check_types(trial, value, option, where)
+            if not trial.problems:
                 return
-        ck.fail(where, f"expected {kind.what}, got {type_name(value)}")
+        ck.fail(where, f"expected {kind.what}, got {type_name(value)}"
+                       + ("" if isinstance(value, (dict, list)) else f" {shown(value)}"))
+    elif isinstance(kind, ListOf):
+        if not isinstance(value, list):
+            ck.fail(where, f"expected {kind.describe()}, got {type_name(value)}")
+            return
+        for i, item in enumerate(value, start=1):
+            check_types(ck, item, kind.item, f"{where}[{i}]")
     else:  # pragma: no cover - a schema entry of an unknown kind is a bug of this module
         raise TypeError(kind)
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 ROUTE_COLUMNS = ["case", "rank", "route", "corridor", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
                  "transit_days", "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t",
-                 "key_nodes", "nodes", "links", "top", "best_for"]
+                 "estimated_share", "key_nodes", "nodes", "links", "regimes", "top", "best_for"]
 CORRIDOR_COLUMNS = ["gateway", "kind", "id", "name", "rank", "status"]
 # Numbers that may be blank (NaN): no price for the coal at the destination; no route through a gateway.
 OPTIONAL_NUMBERS = ("price_usd_per_t", "netback_usd_per_t", "rank")
@@ -40,7 +40,10 @@ class Results:
         One row per case and route (index ``case, rank``): cost (delivered to the destination), time value
         and generalized cost per tonne, cost of the lot, distance, transit days, CO2, the vessel class of its
         sea legs (empty without one), the market price at the destination and the netback (price - cost:
-        what a tonne is worth at the mine on this route; NaN without a price), and the nodes and links in order.
+        what a tonne is worth at the mine on this route; NaN without a price), ``estimated_share`` (the share of
+        its money resting on estimated cells, see :mod:`corridor.provenance`), the nodes and links in order, and
+        ``regimes``: the layer it crosses each country in (``{"MN": "export", "RU": "ru_mn_transit", "KP":
+        "import"}``; empty without transit regimes, see :mod:`corridor.layers`).
     legs : DataFrame
         One row per leg of each route (links, transfers, pass charges), in order (``seq``), with money,
         days, distance and CO2: the routes' totals are their sums.
@@ -107,7 +110,8 @@ class Results:
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
             columns=["case", "rank", "seq", "kind", "id", "from", "to", "node", "mode", "country", "component",
-                     "distance_km", "usd_per_t", "days", "co2_kg_per_t"])
+                     "distance_km", "usd_per_t", "days", "co2_kg_per_t", "vessel_class", "regime",
+                     "estimated_usd_per_t"])
         order = list(routes_df.index.get_level_values("case").unique())
 
         def pivot(column: str, categories) -> pd.DataFrame:
@@ -208,9 +212,11 @@ class Results:
                     "co2_kg_per_t": _num(r["co2_kg_per_t"]),
                     **({"vessel_class": r["vessel_class"]} if r["vessel_class"] else {}),
                     "price_usd_per_t": _opt(r["price_usd_per_t"]), "netback_usd_per_t": _opt(r["netback_usd_per_t"]),
+                    "estimated_share": _opt(r["estimated_share"]),
                     "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
+                    "regimes": dict(r["regimes"]),
                     "exposure": {c: {k: _num(v) for k, v in e.items()}
                                  for c, e in self.exposure.loc[(case, rank)].iterrows()},
                 })
@@ -227,7 +233,7 @@ class Results:
             if "flows" in entry:
                 entry["flows"] = entry.pop("flows")
             cases.append(entry)
-        out: dict[str, Any] = {"scenario": self.scenario.name, "cases": cases}
+        out: dict[str, Any] = {"scenario": self.scenario.name, "manifest": self.manifest(), "cases": cases}
         if self.uncertainty is not None:
             out["seed"] = next(iter(self.uncertainty.values())).seed if self.uncertainty else None
         return out
@@ -240,6 +246,7 @@ class Results:
         routes = self.routes.copy()
         for col in ("key_nodes", "nodes", "links"):
             routes[col] = routes[col].map(" ".join)
+        routes["regimes"] = routes["regimes"].map(_regimes_cell)
         routes["best_for"] = routes["best_for"].map(lambda x: "; ".join(x) if isinstance(x, list) else "")
         shipped = any(c.shipment is not None for c in self.scenario.cases)
         out = {"routes": routes.reset_index(), "components": self.components.reset_index(),
@@ -252,39 +259,69 @@ class Results:
             flow_routes = self.flow_routes.drop(columns=["arcs"])
             for col in ("key_nodes", "nodes", "links"):
                 flow_routes[col] = flow_routes[col].map(" ".join)
+            flow_routes["regimes"] = flow_routes["regimes"].map(_regimes_cell)
             out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
                     "flow_destinations": self.flow_destinations.reset_index(),
                     "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
         return out
 
-    def write_csv(self, folder: str | Path, *, stage: Staging | None = None) -> list[Path]:
-        """Write the tables as CSV files into ``folder``, all or nothing.
+    def manifest(self) -> dict:
+        """What this run read and with what software (see :mod:`corridor.manifest`): versions, the scenario file
+        and the network folder with their SHA-256, each case's inputs, draws and seed."""
+        from .manifest import build_manifest
 
-        With ``stage`` (a :class:`corridor._files.Staging` shared by every output of a run) the files are only added
-        to it, and written when it is committed. Returns their paths.
+        return build_manifest(self)
+
+    def write_csv(self, folder: str | Path, *, bom: bool = True, stage: Staging | None = None) -> list[Path]:
+        """Write the tables as CSV files into ``folder`` with the run's ``manifest.json``, all or nothing.
+
+        Numbers are plain decimals with every digit (``1672855.0586754``); ``bom`` starts each file with a UTF-8
+        byte-order mark, so that Excel reads the route names' '›' right (``bom=False`` for tools that do not
+        expect one; pandas and Excel read both). With ``stage`` (the :class:`corridor._files.Staging` of a run)
+        the files are only added to it, and written when it is committed. Returns their paths.
 
         Raises
         ------
         OutputError
             naming the file that cannot be written (nothing is written then).
         """
-        from ._files import Staging
+        from ._export import stage_csv
 
-        own = Staging() if stage is None else stage
-        paths = [own.add(Path(folder) / f"{stem}.csv", _csv_writer(df)) for stem, df in self.tables().items()]
-        if stage is None:
-            own.commit()
-        return paths
+        return _staged(stage, lambda s: stage_csv(self, Path(folder), s, bom=bom))
+
+    def write_xlsx(self, path: str | Path, *, stage: Staging | None = None) -> Path:
+        """Write one Excel workbook: a sheet per table, and the inputs, sources and estimates (needs openpyxl);
+        into ``stage`` if given."""
+        from ._export import write_xlsx
+
+        return write_xlsx(self, path, stage=stage)
+
+    def write_geojson(self, folder: str | Path, *, stage: Staging | None = None) -> list[Path]:
+        """Write ``nodes``, ``links``, ``routes`` and ``flows`` ``.geojson`` files into ``folder`` (for QGIS), all
+        or nothing; into ``stage`` if given."""
+        from ._geojson import stage_geojson
+
+        return _staged(stage, lambda s: stage_geojson(self, Path(folder), s))
 
     def __repr__(self) -> str:
         flows = f", {len(self.allocations)} allocations" if self.allocations else ""
         return f"<Results {self.scenario.name!r}: {len(self.cases)} cases, {len(self.routes)} routes{flows}>"
 
 
-def _csv_writer(df: pd.DataFrame):
-    def write(path: Path) -> None:
-        df.to_csv(path, index=False, float_format="%.6g")
-    return write
+def _staged(stage: Staging | None, add):
+    """``add(stage)`` into the given staging area, or into one of its own that is committed at once."""
+    from ._files import Staging
+
+    own = Staging() if stage is None else stage
+    out = add(own)
+    if stage is None:
+        own.commit()
+    return out
+
+
+def _regimes_cell(regimes: dict) -> str:
+    """A route's regimes in one CSV cell: ``MN:export RU:ru_mn_transit KP:import``."""
+    return " ".join(f"{c}:{r}" for c, r in regimes.items())
 
 
 def _num(x) -> float:
@@ -331,12 +368,14 @@ def _flows_dict(alloc) -> dict:
         "average_cost_usd_per_t": _num(t["average_cost_usd_per_t"]),
         "average_generalized_usd_per_t": _num(t["average_generalized_usd_per_t"]),
         "routes": [{"origin": r.origin, "destination": r.destination, "route": r.route, "nodes": list(r.nodes),
-                    "links": list(r.links), "mt_per_year": _num(r.mt_per_year),
+                    "links": list(r.links), "regimes": dict(r.regimes), "mt_per_year": _num(r.mt_per_year),
+                    "estimated_share": _opt(r.estimated_share),
                     "cost_usd_per_t": _num(r.cost_usd_per_t), "generalized_usd_per_t": _num(r.generalized_usd_per_t)}
                    for r in alloc.routes.itertuples()],
         "elements": [{"kind": e.kind, "id": e.id, "name": e.name, "flow_mt_per_year": _num(e.flow_mt_per_year),
                       "capacity_mt_per_year": _num(e.capacity_mt_per_year), "utilisation": _num(e.utilisation),
                       "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding),
+                      "capacity_estimated": bool(e.capacity_estimated),
                       "relieve_with": [x for x in e.relieve_with.split(";") if x]}
                      for e in alloc.elements.itertuples()],
         "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._provenance import bytes_sha256
 from ._scenario_parse import parse_scenario
 from ._validate import MAX_DEPTH, file_problem, too_deep
+from .appraisal.settings import AppraisalSettings
 from .case import Case, Flows, Settings, Shipment
 from .errors import InputError, unknown_case
 from .network import Network
@@ -40,6 +42,9 @@ class Scenario:
     source: str = "<scenario>"
     base_dir: Path | None = None
     uncertainty: tuple[Entry, ...] = ()  # the [[uncertainty]] entries (see corridor.uncertainty.entries)
+    appraisal: AppraisalSettings | None = None  # the [appraisal] table (see corridor.appraisal)
+    source_sha256: str = ""  # SHA-256 of the file as read; "" for a scenario built or changed in memory
+    element_sets: tuple[tuple[str, dict], ...] = ()  # the [[criticality]] sets: (name, {"nodes": [...], ...})
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,
@@ -132,7 +137,7 @@ def load_scenario(path: str | Path) -> Scenario:
     except RecursionError:
         raise InputError(f"{path}: not valid TOML: arrays or tables nested too deeply "
                          f"(a scenario needs at most {MAX_DEPTH} levels)") from None
-    return _build(data, str(path), path.parent, None)
+    return _build(data, str(path), path.parent, None, sha256=bytes_sha256(text))
 
 
 def _copy(value: Any, source: str) -> Any:
@@ -142,6 +147,6 @@ def _copy(value: Any, source: str) -> Any:
     return copy.deepcopy(value)
 
 
-def _build(data: Any, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
+def _build(data: Any, source: str, base_dir: Path | None, network: Network | None, *, sha256: str = "") -> Scenario:
     parsed = parse_scenario(data, source, base_dir, network)
-    return Scenario(**parsed._asdict(), source=source, base_dir=base_dir)
+    return Scenario(**parsed._asdict(), source=source, base_dir=base_dir, source_sha256=sha256)

@@ -917,7 +917,7 @@ def _run_in(spec: Spec, work: Path, time_limit: float) -> Outcome:
             outcome.warning = ln[:120]
             break
     for ln in lines:
-        if not ln.startswith(("error: ", "warning: ", "note: ", "usage: ", "corridor: error:", "  ")) \
+        if not ln.startswith(("error: ", "warning: ", "note: ", "wrote ", "usage: ", "corridor: error:", "  ")) \
                 and not outcome.warning and not outcome.traceback:
             outcome.multiline = ln[:120]
             break

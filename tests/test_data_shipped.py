@@ -16,7 +16,8 @@ from .conftest import ROOT, copy_shipped_network
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 ROUTE_KEYS = {"rank", "route", "corridor", "top", "best_for", "nodes", "links", "cost_usd_per_t",
               "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
-              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure"}
+              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure",
+              "estimated_share", "regimes"}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,13 @@ def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, networ
 def test_every_source_is_cited_by_some_row(network):
     net = corridor.load_network(network)
     cited = set()
-    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices):
+    pt = net.projects
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.rates, net.price_index, pt.table,
+                  pt.nodes, pt.links, pt.transfers, pt.capacity):
         cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
+    # a shipped scenario on this network may cite a source for its flows or appraisal settings
+    scenarios = [p.read_text(encoding="utf-8") for p in (ROOT / "scenarios").glob("*.toml")
+                 if f'network = "{network}"' in p.read_text(encoding="utf-8")]
+    cited |= {s for s in net.sources.index if any(s in text for text in scenarios)}
     assert set(net.sources.index) - cited == set()
     assert cited - set(net.sources.index) <= {"estimate"}

@@ -456,10 +456,10 @@ def test_other_warnings_are_one_line_without_a_file_name(monkeypatch):
 
     real = corridor.report.text_report
 
-    def warning_report(results):
+    def warning_report(results, **kw):
         warnings.warn("constrained_layout not applied\nbecause axes sizes collapsed", UserWarning, stacklevel=1)
         warnings.warn("overflow encountered in reduce", RuntimeWarning, stacklevel=1)
-        return real(results)
+        return real(results, **kw)
 
     monkeypatch.setattr(corridor.report, "text_report", warning_report)
     code, out, err = cli("run", DATA / "toy.toml")

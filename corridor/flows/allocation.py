@@ -3,25 +3,27 @@ prices, destinations, origins and totals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .. import costs
+from ..case import Limit
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..exposure import flow_exposure
 from ..graph import RoutingGraph
-from ..legs import key_nodes, route_label, route_nodes, unique_labels
+from ..legs import key_nodes, route_label, route_nodes, route_regimes, unique_labels
 from .problem import FlowProblem, flow_problem
-from .solution import FlowSolution, decompose, solve_problem
+from .solution import FlowSolution, paths_of, solve_problem
 
 USD_PER_MUSD = 1e6
 ROUTE_COLUMNS = ["origin", "destination", "route", "mt_per_year", "cost_usd_per_t", "generalized_usd_per_t",
-                 "cost_usd_per_year", "nodes", "key_nodes", "links", "arcs"]
-ELEMENT_COLUMNS = ["kind", "id", "name", "flow_mt_per_year", "capacity_mt_per_year", "utilisation",
-                   "shadow_price_usd_per_t", "binding", "relieve_with"]
+                 "cost_usd_per_year", "estimated_share", "nodes", "key_nodes", "links", "regimes", "arcs"]
+LIMIT_COLUMNS = ["through", "through_mt_per_year", "cap_mt_per_year", "binding", "marginal_usd_per_t"]
+ELEMENT_COLUMNS = ["kind", "id", "name", "flow_mt_per_year", "capacity_mt_per_year", "capacity_estimated",
+                   "utilisation", "shadow_price_usd_per_t", "binding", "relieve_with"]
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,21 @@ class Allocation:
     ----------
     routes : DataFrame
         The flow decomposed into origin-to-destination routes, largest first: Mt/yr, money and generalized
-        cost per tonne, money per year, nodes, key nodes, links and arcs (routing-graph arc numbers).
+        cost per tonne, money per year, the share of the money resting on estimates, nodes, key nodes, links,
+        regimes (the layer it crosses each country in, see :func:`corridor.legs.route_regimes`) and arcs
+        (routing-graph arc numbers).
     elements : DataFrame
-        Every element with a capacity (kind link, transfer or node): flow, capacity, utilisation and shadow
-        price (USD per tonne of extra annual capacity), binding ones first.
+        Every element with a capacity (kind link, transfer or node): flow, capacity, whether that capacity is an
+        estimate (``capacity_estimated``, see :mod:`corridor.provenance`), utilisation and shadow price (USD per
+        tonne of extra annual capacity), binding ones first.
     destinations : DataFrame
         Demand, delivered and unserved Mt/yr per destination, and the marginal cost of one more tonne of
         demand there (USD/t; equal to the penalty where demand is unserved).
     origins : DataFrame
         Supply and shipped Mt/yr per origin, and the value of one more tonne of supply there (USD/t).
     totals : dict
-        ``total_cost_usd_per_year`` (the minimised objective: generalized transport cost plus unserved penalty),
+        ``total_cost_usd_per_year`` (the minimised objective: generalized transport cost plus unserved penalty, less
+        ``sales_usd_per_year`` where the flows sell at market prices),
         ``transport_cost_usd_per_year`` (money paid for the delivered tonnes), ``generalized_cost_usd_per_year``,
         ``unserved_penalty_usd_per_year``, ``delivered_mt_per_year``, ``unserved_mt_per_year``,
         ``average_cost_usd_per_t`` and ``average_generalized_usd_per_t`` (per delivered tonne).
@@ -50,6 +56,9 @@ class Allocation:
         Mt/yr on each arc of ``graph.arcs``.
     lp_size : dict
         Variables, rows and non-zeros of the LP.
+    limits : DataFrame
+        Each diversification limit (:mod:`corridor.flows.diversify`): what passes through its countries or nodes, the
+        cap, whether it binds, and its dual, the marginal cost of diversification (USD per tonne a year kept out).
     exposure : DataFrame
         The flow by country it passes through (:func:`corridor.exposure.flow_exposure`): Mt/yr, share of the
         delivered tonnes, million tonne-km, USD/yr, days per tonne and kt CO2 a year.
@@ -63,11 +72,14 @@ class Allocation:
     arc_flow: np.ndarray
     lp_size: dict = field(default_factory=dict)
     exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
              unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-             value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> Allocation:
+             value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0,
+             markets: Mapping[str, Sequence[str]] | None = None, limits: Sequence[Limit] = (),
+             sales_usd_per_t: Mapping[str, float] | None = None) -> Allocation:
     """Allocate annual supply to demand at least total generalized cost on the capacitated ``graph``.
 
     Parameters
@@ -82,6 +94,13 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
         Adds value of time x transit days to every tonne's cost (keyword-only).
     carbon_price_usd_per_t_co2 : float
         Adds carbon price x CO2 to every tonne's cost (keyword-only).
+    markets : mapping, optional
+        Groups of nodes any of which may take a demand named after the group.
+    limits : sequence of Limit
+        At most a share of the exported tonnes through a country or a set of nodes (:mod:`corridor.flows.diversify`).
+    sales_usd_per_t : mapping, optional
+        The value of a tonne delivered at each destination node (its market price): the allocation then maximises
+        sales less transport (see :func:`~corridor.flows.flow_problem`).
 
     Returns
     -------
@@ -95,8 +114,27 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     """
     problem = flow_problem(graph, supply, demand, unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
                            value_of_time_usd_per_t_day=value_of_time_usd_per_t_day,
-                           carbon_price_usd_per_t_co2=carbon_price_usd_per_t_co2)
-    return read_solution(problem, solve_problem(problem))
+                           carbon_price_usd_per_t_co2=carbon_price_usd_per_t_co2, markets=markets,
+                           sales_usd_per_t=sales_usd_per_t)
+    if limits:
+        from .diversify import with_limits
+
+        problem = with_limits(problem, limits)
+    return read_solution(problem, solve_problem(problem), limits)
+
+
+def _merge_same_routes(routes: pd.DataFrame) -> pd.DataFrame:
+    """One row per route and demand: paths that end in different demand entries of one destination (its states)
+    but take the same arcs are one route."""
+    if routes.empty:
+        return routes
+    key = [tuple(a) for a in routes["arcs"]]
+    routes = routes.assign(_key=key)
+    first = routes.drop_duplicates(["origin", "_demand", "_key"]).set_index(["origin", "_demand", "_key"])
+    sums = routes.groupby(["origin", "_demand", "_key"], sort=False)[["mt_per_year", "_sales"]].sum()
+    first[["mt_per_year", "_sales"]] = sums
+    first["cost_usd_per_year"] = first["cost_usd_per_t"] * first["mt_per_year"] * USD_PER_MUSD
+    return first.reset_index().drop(columns="_key")
 
 
 def _unserved(demand: np.ndarray, delivered: np.ndarray, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,8 +166,9 @@ def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price
     return out
 
 
-def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
-    """The tables of an :class:`Allocation` from a solved :class:`FlowProblem`."""
+def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limit] = ()) -> Allocation:
+    """The tables of an :class:`Allocation` from a solved :class:`FlowProblem` (whose last inequality rows are the
+    ``limits``, if any)."""
     graph = problem.graph
     arcs, net = graph.arcs, graph.network
     n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
@@ -141,12 +180,15 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
 
     # Routes: path decomposition, each priced exactly as the LP prices it.
     money, days, co2 = graph.money(), graph.days(), graph.co2()
+    est = arcs["estimated_usd_per_t"].to_numpy()
     nodes = net.nodes
     kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
     rows = []
-    for o, d, path, amount in decompose(problem, x):
+    sink_cost = problem.c[n_arcs + n_sup:n_arcs + n_sup + n_snk]  # minus the market price where coal is sold
+    for o, k, path, amount in paths_of(problem, x):
+        d = int(problem.sink_dest[k])
         p = list(path)
-        dnode = problem.destinations[d]
+        dnode = str(entered[p[-1]]) if p else problem.destinations[d]  # the node reached (of a market group)
         cost = float(money[p].sum())
         gen = costs.generalized(cost, float(days[p].sum()), vot, float(co2[p].sum()), carbon)
         legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
@@ -155,18 +197,20 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         rows.append(dict(origin=problem.origins[o], destination=dnode,
                          route=route_label(keys, nodes), mt_per_year=amount,
                          cost_usd_per_t=cost, generalized_usd_per_t=gen, cost_usd_per_year=cost * amount * USD_PER_MUSD,
+                         estimated_share=costs.estimated_share(cost, float(est[p].sum())),
                          nodes=route_nodes(legs) if p else [dnode], key_nodes=keys,
-                         links=list(arcs["ref"].to_numpy()[p][is_link]), arcs=p))
-    routes = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+                         links=list(arcs["ref"].to_numpy()[p][is_link]), regimes=route_regimes(graph, p), arcs=p,
+                         _demand=d, _sales=-float(sink_cost[k]) * amount * USD_PER_MUSD))
+    routes = pd.DataFrame(rows, columns=[*ROUTE_COLUMNS, "_demand", "_sales"])
+    routes = _merge_same_routes(routes)
     routes = routes.sort_values(["mt_per_year", "generalized_usd_per_t"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)
     routes["route"] = unique_labels(list(routes["route"]), list(routes["nodes"]), list(routes["links"]), nodes)
 
     # Destinations and origins: what the routes deliver and ship, so every table adds up to the same tonnes.
-    dest_index = {d: j for j, d in enumerate(problem.destinations)}
     orig_index = {o: j for j, o in enumerate(problem.origins)}
     delivered = np.zeros(n_dest)
-    np.add.at(delivered, routes["destination"].map(dest_index).to_numpy(dtype=np.int64), routes["mt_per_year"])
+    np.add.at(delivered, routes["_demand"].to_numpy(dtype=np.int64), routes["mt_per_year"].to_numpy(dtype=float))
     shipped = np.zeros(n_orig)
     np.add.at(shipped, routes["origin"].map(orig_index).to_numpy(dtype=np.int64), routes["mt_per_year"])
     unserved, unrouted = _unserved(problem.demand, delivered, unserved_lp)
@@ -183,14 +227,15 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
 
     # Capacity elements: flow, utilisation, shadow price (USD/t, >= 0).
     el = problem.elements.copy()
-    cap_block = problem.A_ub[n_orig:, :n_arcs]
+    n_el = len(el)  # rows after the capacity rows (limits, extra rows of a modification) are not elements
+    cap_block = problem.A_ub[n_orig:n_orig + n_el, :n_arcs]
     el["flow_mt_per_year"] = cap_block @ arc_flow if len(el) else np.zeros(0)
     cap = el["capacity_mt_per_year"].to_numpy(float)
     flow = el["flow_mt_per_year"].to_numpy(float)
     # an element of capacity 0 is full (its flow is 0, or solver noise)
     util = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), 1.0)
     el["utilisation"] = util
-    price = -sol.ub_marginals[n_orig:]
+    price = -sol.ub_marginals[n_orig:n_orig + n_el]
     el["shadow_price_usd_per_t"] = np.where(np.abs(price) < 1e-9, 0.0, price)
     el["binding"] = util >= 1.0 - 1e-7
     el["relieve_with"] = _partners(cap_block, routes["arcs"], el["id"].to_numpy(), el["binding"].to_numpy(),
@@ -203,10 +248,14 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     transport = float((routes["cost_usd_per_t"] * routes["mt_per_year"]).sum()) * USD_PER_MUSD
     generalized = float((routes["generalized_usd_per_t"] * routes["mt_per_year"]).sum()) * USD_PER_MUSD
     penalty = float(unserved.sum()) * problem.unserved_penalty_usd_per_t * USD_PER_MUSD
+    sales = float(routes["_sales"].sum())
+    routes = routes[ROUTE_COLUMNS]
     per_t = (lambda usd: usd / (delivered_total * USD_PER_MUSD)) if delivered_total > 0 else (lambda usd: 0.0)
     totals = {
-        # the minimised objective, from its parts (it equals HiGHS's objective to the solver's precision)
-        "total_cost_usd_per_year": generalized + penalty,
+        # the minimised objective from its parts, each from the routes (it equals HiGHS's objective to the
+        # solver's precision): generalized cost + unserved penalty - sales at market prices
+        "total_cost_usd_per_year": generalized + penalty - sales,
+        "sales_usd_per_year": sales,
         "transport_cost_usd_per_year": transport,
         "generalized_cost_usd_per_year": generalized,
         "unserved_penalty_usd_per_year": penalty,
@@ -220,6 +269,11 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     }
     if unrouted.any():
         totals["unrouted_mt_per_year"] = float(unrouted.sum())
+    limit_table = pd.DataFrame(columns=LIMIT_COLUMNS)
+    if limits:
+        from .diversify import limit_table as _limit_table
+
+        limit_table = _limit_table(problem, sol, limits)
     return Allocation(routes=routes, elements=el, destinations=dest, origins=orig, totals=totals,
                       arc_flow=arc_flow, lp_size=problem.size(),
-                      exposure=flow_exposure(graph, routes, delivered_total))
+                      exposure=flow_exposure(graph, routes, delivered_total), limits=limit_table)

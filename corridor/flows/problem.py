@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from .. import limits
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..errors import InputError, shown
 from ..graph import RoutingGraph
+from ..provenance import estimated
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class FlowProblem:
     unserved_penalty_usd_per_t: float
     value_of_time_usd_per_t_day: float
     carbon_price_usd_per_t_co2: float = 0.0
+    upper: np.ndarray | None = None  # upper bound of each variable (None: none; lower bounds are 0)
 
     @property
     def n_arcs(self) -> int:
@@ -56,15 +58,17 @@ class FlowProblem:
 
 # ----- building the LP -----------------------------------------------------------------------------
 
-def _end_entries(graph: RoutingGraph, places: list[str], which: str) -> tuple[np.ndarray, np.ndarray]:
+def _end_entries(graph: RoutingGraph, places: list[str], which: str,
+                 groups: Mapping[str, Sequence[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     present = set(graph.network.nodes.index)
     states, owners = [], []
     for i, place in enumerate(places):
-        if place not in present:  # closed in this case: nothing can start or end there
-            continue
-        found = graph.origin_states(place) if which == "origin" else graph.destination_states(place)
-        states += found
-        owners += [i] * len(found)
+        for node in (groups or {}).get(place, (place,)):
+            if node not in present:  # closed in this case: nothing can start or end there
+                continue
+            found = graph.origin_states(node) if which == "origin" else graph.destination_states(node)
+            states += found
+            owners += [i] * len(found)
     return np.asarray(states, dtype=np.int64), np.asarray(owners, dtype=np.int64)
 
 
@@ -74,8 +78,8 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
     Returns
     -------
     elements : DataFrame
-        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``; row ``r`` of the capacity
-        block is ``elements.iloc[r]``.
+        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``, ``capacity_estimated`` (an
+        estimate, see :mod:`corridor.provenance`); row ``r`` of the capacity block is ``elements.iloc[r]``.
     rows, cols : ndarray
         Each arc counted in a row: ``rows[j]`` is the element, ``cols[j]`` the arc.
     """
@@ -97,13 +101,15 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
                     + df.index.str.split(":").str[1].to_numpy(dtype=object))
         return df["name"].to_numpy(dtype=object)
 
+    estimated_cap = {t: estimated(net, t)["capacity_mt_per_year"] for t in ("links", "transfers", "nodes")}
     for table in ("links", "transfers", "nodes"):
         df = net.table(table)
         capped = df[df["capacity_mt_per_year"].notna()]
         ids = pd.Index(capped.index)
         kind_name = table[:-1]
         parts.append(pd.DataFrame({"kind": kind_name, "id": ids, "name": name_of(table, capped) if len(capped) else [],
-                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float)}))
+                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float),
+                                   "capacity_estimated": estimated_cap[table].reindex(ids).to_numpy(bool)}))
         if table == "links":
             member, key = is_link, ref
         elif table == "transfers":
@@ -121,11 +127,15 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
 
 def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> FlowProblem:
+                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0,
+                 markets: Mapping[str, Sequence[str]] | None = None,
+                 sales_usd_per_t: Mapping[str, float] | None = None) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
-    ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
-    simply supply nothing and receive nothing.
+    ``supply`` and ``demand`` map node ids to Mt/yr; a demand may name a group of ``markets`` instead, met at any of
+    its nodes. Nodes absent from the graph's network (closed in a case) simply supply nothing and receive nothing.
+    ``sales_usd_per_t`` credits each tonne delivered at a node with its value there (a market price): the objective
+    is then the transport cost less the sales, so the allocation maximises the net earnings (netback).
     """
     from scipy import sparse
 
@@ -135,7 +145,7 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
     vot = float(value_of_time_usd_per_t_day)
     n_arcs, n_states = len(arcs), len(graph.states)
     sup_state, sup_origin = _end_entries(graph, origins, "origin")
-    snk_state, snk_dest = _end_entries(graph, destinations, "destination")
+    snk_state, snk_dest = _end_entries(graph, destinations, "destination", markets)
     n_sup, n_snk, n_dest, n_orig = len(sup_state), len(snk_state), len(destinations), len(origins)
     n_var = n_arcs + n_sup + n_snk + n_dest
     a_idx = np.arange(n_arcs)
@@ -160,7 +170,10 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
     carbon = float(carbon_price_usd_per_t_co2)
-    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk),
+    sales = np.zeros(n_snk)
+    if sales_usd_per_t:
+        sales = np.array([float(sales_usd_per_t.get(graph.states[int(s)].node, 0.0)) for s in snk_state])
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), -sales,
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
     _check_coefficients(graph, c[:n_arcs], b_ub[n_orig:], elements)
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
@@ -196,9 +209,8 @@ def _check_inputs(supply: Mapping[str, float], demand: Mapping[str, float], pena
                                ("value_of_time_usd_per_t_day", vot, 0.0, 1000.0),
                                ("carbon_price_usd_per_t_co2", carbon, 0.0, 10_000.0)):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) \
-                or not low <= v <= high or (name.startswith("unserved") and v == 0):
-            problems.append(f"{name} must be a number {'above' if name.startswith('unserved') else 'from'} {low:g} "
-                            f"{'and at most' if name.startswith('unserved') else 'to'} {high:g}, got {shown(v)}")
+                or not low <= v <= high:
+            problems.append(f"{name} must be a number from {low:g} to {high:g} (corridor.limits), got {shown(v)}")
     if not problems and set(supply) & set(demand):
         both = ", ".join(sorted(map(str, set(supply) & set(demand))))
         problems.append(f"a node cannot be both an origin and a destination: {both}")

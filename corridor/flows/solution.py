@@ -31,8 +31,9 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
     """
     from scipy.optimize import linprog
 
+    bounds = (0, None) if problem.upper is None else np.column_stack([np.zeros(len(problem.c)), problem.upper])
     res = linprog(problem.c, A_ub=problem.A_ub, b_ub=problem.b_ub, A_eq=problem.A_eq, b_eq=problem.b_eq,
-                  bounds=(0, None), method="highs")
+                  bounds=bounds, method="highs")
     if res.status != 0 or res.x is None or not np.isfinite(res.x).all() or not np.isfinite(res.fun):
         raise InputError(f"the allocation LP could not be solved (HiGHS status {res.status}: {res.message}); "
                          "check that supply, demand, capacities and costs are of sensible sizes")
@@ -41,7 +42,16 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
 
 
 def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple[int, ...], float]]:
-    """Decompose a flow into paths: ``(origin index, destination index, arcs, Mt/yr)``.
+    """Decompose a flow into paths: ``(origin index, destination index, arcs, Mt/yr)`` (see :func:`paths_of`)."""
+    merged: dict[tuple[int, int, tuple[int, ...]], float] = {}
+    for o, k, arcs, amount in paths_of(problem, x):
+        key = (o, int(problem.sink_dest[k]), arcs)
+        merged[key] = merged.get(key, 0.0) + amount
+    return [(o, d, arcs, amount) for (o, d, arcs), amount in merged.items()]
+
+
+def paths_of(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple[int, ...], float]]:
+    """Decompose a flow into paths: ``(origin index, demand entry (of ``problem.sink_state``), arcs, Mt/yr)``.
 
     Standard path decomposition: from a super-source entry with flow left, walk along arcs with flow left (the first
     in arc order) until a state with a demand entry with flow left is reached, take the smallest of them off every
@@ -108,6 +118,6 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
             if k is None:  # left out: read_solution reports what the paths do not deliver
                 continue
             zsnk[k] = 0.0 if zsnk[k] - amount <= eps else zsnk[k] - amount
-            key = (int(problem.supply_origin[i]), int(problem.sink_dest[k]), tuple(path))
+            key = (int(problem.supply_origin[i]), int(k), tuple(path))
             paths[key] = paths.get(key, 0.0) + float(amount)
     return [(o, d, arcs, amt) for (o, d, arcs), amt in paths.items() if amt > eps]

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import unknown_case
-from ._style import route_colors
+from ._style import DPI, route_colors
 
-FORMATS = ("png", "svg")
+FORMATS = ("png",)  # what write_plots writes unless told: PNG opens everywhere; svg and pdf on request
 
 
 class PlotAccessor:
@@ -103,10 +103,10 @@ class PlotAccessor:
         """Every standard chart, by file stem: ``cost_bars``, ``cost_distance_<case>`` and ``map_<case>`` (cases with
         shipment routes); ``cost_distribution_<case>`` and ``p_cheapest_<case>`` (cases with draws);
         ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows). ``cases`` limits them to those cases."""
-        return {stem: make() for stem, make in self.figure_makers(cases).items()}
+        return {stem: make() for stem, make in self.makers(cases).items()}
 
-    def figure_makers(self, cases: list[str] | None = None) -> dict[str, Callable[[], Any]]:
-        """The charts of :meth:`figures`, by file stem, each as a function that draws it (nothing drawn yet)."""
+    def makers(self, cases: list[str] | None = None) -> dict[str, Callable[[], Any]]:
+        """What :meth:`figures` draws, not drawn yet: file stem -> a function of no argument that draws it."""
         res = self._results
         keep = (lambda names: names) if cases is None else (lambda names: [c for c in names if c in cases])
         if cases is not None:
@@ -146,10 +146,24 @@ def _stems(cases: list[str]) -> dict[str, str]:
     return out
 
 
+def save(fig, path, fmt: str, *, dpi: int = DPI, text_as_text: bool = False) -> None:
+    """Write ``fig`` in ``fmt`` (png, svg or pdf) to ``path`` (a file name or a binary file object) with no date,
+    version or random id in the file, so that the same chart gives the same bytes. ``text_as_text`` keeps an SVG's
+    texts as text (smaller, selectable, drawn in the reader's sans-serif font) rather than as outlines."""
+    import matplotlib
+
+    meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else \
+        {"CreationDate": None, "Producer": None} if fmt == "pdf" else {}
+    with matplotlib.rc_context({"svg.hashsalt": "corridor", "svg.fonttype": "none" if text_as_text else "path"}):
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=meta)
+
+
 def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
-                dpi: int = 150, stage=None) -> list[Path]:
+                dpi: int = DPI, progress: bool = False, stage=None) -> list[Path]:
     """Draw every standard chart of ``results`` (of ``cases`` only, if given; see :meth:`PlotAccessor.figures`)
-    and write each in every format into ``folder``, all or nothing.
+    and write each in every format (``"png"``, ``"svg"``, ``"pdf"``) into ``folder``, all or nothing.
+
+    ``progress`` draws a progress bar on stderr when it is a terminal (one step per chart).
 
     With ``stage`` (a :class:`corridor._files.Staging` shared by every output of a run) the files are only added to
     it, and the charts drawn and written when it is committed.
@@ -159,7 +173,10 @@ def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, 
     list of Path
         The files (to be) written; empty (and ``folder`` untouched) when there is nothing to draw.
     """
-    makers = PlotAccessor(results).figure_makers(cases)
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad:
+        raise ValueError(f"unknown plot format {bad[0]!r} (png, svg or pdf)")
+    makers = PlotAccessor(results).makers(cases)
     if not makers:
         return []
     import importlib
@@ -172,36 +189,38 @@ def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, 
         importlib.import_module(module)
 
     own = Staging() if stage is None else stage
-    paths = []
-    for stem, make in makers.items():
-        drawn = _Drawn(make, len(formats))
-        for fmt in formats:
-            paths.append(own.add(Path(folder) / f"{stem}.{fmt}", drawn.writer(fmt, dpi)))
+    charts = _Charts(makers, len(formats), progress)
+    paths = [own.add(Path(folder) / f"{stem}.{fmt}", charts.writer(stem, fmt, dpi))
+             for stem in makers for fmt in formats]
     if stage is None:
         own.commit()
     return paths
 
 
-class _Drawn:
-    """One chart, drawn when its first file is written and let go after its last."""
+class _Charts:
+    """The charts of :func:`write_plots`, each drawn when its first file is written and let go after its last,
+    with a progress bar (one step per chart) while the staging area writes them."""
 
-    def __init__(self, make, uses: int):
-        self.make, self.uses, self.fig = make, uses, None
+    def __init__(self, makers: dict, n_formats: int, progress: bool):
+        from .._progress import Progress
 
-    def writer(self, fmt: str, dpi: int):
+        self.makers, self.n_formats = makers, n_formats
+        self.left = dict.fromkeys(makers, n_formats)
+        self.figs: dict = {}
+        self.bar = Progress(len(makers), "charts", enabled=None if progress else False)
+
+    def writer(self, stem: str, fmt: str, dpi: int):
         def write(path: Path) -> None:
-            import matplotlib
-
-            fig = self.fig if self.fig is not None else self.make()
-            self.fig = fig
-            # no dates, versions or random ids in the files, so re-running gives identical images
-            meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
-            with matplotlib.rc_context({"svg.hashsalt": "corridor"}):
-                fig.savefig(path, dpi=dpi, metadata=meta, format=fmt)
-            self.uses -= 1
-            if self.uses == 0:
-                self.fig = None
+            if stem not in self.figs:
+                self.figs[stem] = self.makers[stem]()
+            save(self.figs[stem], path, fmt, dpi=dpi)
+            self.left[stem] -= 1
+            if self.left[stem] == 0:
+                del self.figs[stem]
+                self.bar.update(1)
+                if not any(self.left.values()):
+                    self.bar.close()
         return write
 
 
-__all__ = ["FORMATS", "PlotAccessor", "write_plots"]
+__all__ = ["FORMATS", "PlotAccessor", "save", "write_plots"]
