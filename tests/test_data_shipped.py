@@ -107,7 +107,8 @@ def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, networ
 def test_every_source_is_cited_by_some_row(network):
     net = corridor.load_network(network)
     cited = set()
-    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices):
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.regimes, net.rates,
+                  net.price_index):
         cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
     assert set(net.sources.index) - cited == set()
     assert cited - set(net.sources.index) <= {"estimate"}
