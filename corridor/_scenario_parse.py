@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import schema
+from ._appraisal_parse import parse_appraisal
 from ._validate import Checker, type_name
+from .appraisal.settings import AppraisalSettings
 from .case import Case, Flows, Settings, Shipment
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T, price_problems
 from .errors import InputError
@@ -18,7 +20,8 @@ from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_nodes
 from .restrict import known as known_elements
 from .uncertainty.entries import Entry, parse_entries
 
-TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty"}
+TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty",
+            "appraisal"}
 SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal", "via", "avoid", "path"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
                  "carbon_price_usd_per_t_co2", "corridors"}
@@ -44,6 +47,7 @@ class Parsed(NamedTuple):
     network: Network
     cases: tuple[Case, ...]
     uncertainty: tuple[Entry, ...]
+    appraisal: AppraisalSettings | None = None
 
 
 def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
@@ -402,7 +406,12 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
                               shipment=None if ship is None else _make_shipment(ship),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
     uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
+    appraisal = parse_appraisal(ck, data["appraisal"], network, [str(r.get("name")) for r in raw_cases
+                                                                if isinstance(r, dict)]) \
+        if "appraisal" in data else None
+    if appraisal is not None and flows is None:
+        ck.fail("appraisal", "an appraisal allocates annual flows: the scenario needs [flows] (supply, demand)")
     if ck.problems:
         raise InputError(list(dict.fromkeys(ck.problems)))
     return Parsed(name=name, description=description, data=data, network=network, cases=tuple(cases),
-                  uncertainty=uncertainty)
+                  uncertainty=uncertainty, appraisal=appraisal)

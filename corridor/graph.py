@@ -124,13 +124,19 @@ class RoutingGraph:
 
     def destination_states(self, node: str) -> list[int]:
         """States a route to ``node`` may end in: its unload state if it has unloading rows, else its in states
-        (with regimes: in the import layer of the node's country, or the export layer for cargo from that country;
-        one set for each origin country the graph holds)."""
+        (with regimes: in the import layer of the node's country, or the export layer for cargo from that country,
+        and in the layer of each transit regime that lists the node as an exit; for each origin country the graph
+        holds)."""
         if not self.cargos:
             return self._end_states(node, UNLOAD, IN, "", "")
         country = self.network.nodes.at[node, "country"]
-        return [i for cargo in self.cargos for i in
-                self._end_states(node, UNLOAD, IN, layers.EXPORT if cargo == country else layers.IMPORT, cargo)]
+        out = []
+        for cargo in self.cargos:
+            ends = [layers.EXPORT] if cargo == country else [layers.IMPORT, *layers.exit_regimes(self.network, cargo,
+                                                                                                   node)]
+            for regime in ends:
+                out += self._end_states(node, UNLOAD, IN, regime, cargo)
+        return out
 
     def _end_states(self, node: str, stock_side: str, side: str, regime: str, cargo: str) -> list[int]:
         idx = self.state_index

@@ -17,8 +17,10 @@ transits it to a permitted exit, and one link can carry two prices: the graph te
 A link is charged by its ``country``; its price follows that country's layer at the link (the tail's layer if the
 tail node is in that country, else the head's). A transit layer whose basis is ``flat`` is entered through a
 **regime** arc at the entry node that carries the charge per tonne, once (and the links of its modes then cost no
-tariff). Loading happens only in the ``export`` layer and unloading only in ``export`` and ``import`` layers, so a
-route starts in its origin country and ends where it is imported.
+tariff). Loading happens only in the ``export`` layer, so a route starts in its origin country. A route ends where
+it is imported (the ``import`` layer; ``export`` for a destination in the origin country) or at an exit of a transit
+layer: a port of a transit country taken as the destination (delivered free on board there) may be reached in either,
+and the cheaper is taken. Unloading happens only in those layers.
 
 One graph may hold the layers of several origin countries (a ``[flows]`` with supply in more than one country): each
 origin country has its own copy of the layered states, and capacities count all copies together.
@@ -56,6 +58,12 @@ def admitted(net, cargo: str) -> pd.DataFrame:
     out["exit_set"] = [frozenset(schema.split_list(e)) for e in out["exits"]]
     out["mode_set"] = [frozenset(schema.split_list(m) or LAND_MODES) for m in out["modes"]]
     return out
+
+
+def exit_regimes(net, cargo: str, node: str) -> list[str]:
+    """The regimes that admit cargo of ``cargo`` and list ``node`` as an exit."""
+    reg = admitted(net, cargo)
+    return [rid for rid, exits in reg["exit_set"].items() if node in exits]
 
 
 def _country_layers(countries, cargo: str, regimes: pd.DataFrame) -> pd.DataFrame:
@@ -101,8 +109,10 @@ def expand(net, arcs: pd.DataFrame, cargos: list[str]) -> pd.DataFrame:
         at_node = at_node.drop(columns="layer")
         loading = at_node["tail_side"].eq("load")
         unloading = at_node["head_side"].eq("unload")
-        at_node = at_node[(~loading | at_node["tail_layer"].eq(EXPORT))
-                          & (~unloading | at_node["tail_layer"].isin([EXPORT, IMPORT]))]
+        exit_pairs = set(zip(*(_exit_layers(net, cargo, regimes)[c] for c in ("from_node", "tail_layer"))))
+        may_end = np.array([lay in (EXPORT, IMPORT) or (n, lay) in exit_pairs
+                            for n, lay in zip(at_node["node"], at_node["tail_layer"])], dtype=bool)
+        at_node = at_node[(~loading | at_node["tail_layer"].eq(EXPORT)) & (~unloading | may_end)]
         # links inside one country stay in its layers; links that leave a country start only where that is allowed
         links = arcs[kind.eq("link")].assign(tail_country=lambda d: country.reindex(d["from_node"]).to_numpy(),
                                              head_country=lambda d: country.reindex(d["node"]).to_numpy())

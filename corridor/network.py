@@ -18,6 +18,7 @@ from ._files import replace_together
 from ._netchecks import network_context
 from ._netfiles import FILES, read_folder, typed_rows
 from .errors import InputError, collect
+from .projects import ELEMENT_TABLES, ProjectTables, split_projects
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -67,6 +68,8 @@ class Network:
         Where the network came from (a folder name), for reports.
     closed : tuple of str
         What has been closed, in words, for messages such as "no route ... with KP closed".
+    projects : ProjectTables
+        projects.csv, the rows of projects not yet built and the capacity raises (see :mod:`corridor.projects`).
     """
 
     nodes: pd.DataFrame
@@ -82,6 +85,7 @@ class Network:
     price_index: pd.DataFrame = field(default_factory=lambda: _empty("price_index", "id"))
     year: str | None = None
     description: str = ""
+    projects: ProjectTables = field(default_factory=ProjectTables)
     # what is derived from the tables once (e.g. the provenance flags of corridor.provenance); a changed copy
     # starts empty
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -274,7 +278,8 @@ def load_network(path: str | Path = "baseline") -> Network:
     meta = tables.pop("network")
     year = str(meta["year"].iloc[0]) if len(meta) else None
     description = str(meta["description"].iloc[0]) if len(meta) else ""
-    return Network(name=folder.name, year=year, description=description, **tables)
+    tables, projects = split_projects(tables)
+    return Network(name=folder.name, year=year, description=description, projects=projects, **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -287,6 +292,11 @@ def write_network(net: Network, folder: str | Path) -> Path:
             if net.year is None:
                 continue
             df = pd.DataFrame({"year": [net.year], "description": [net.description], "note": [""]})
+        elif table in ELEMENT_TABLES:  # the network's rows and those of projects not yet built
+            df = _as_file(pd.concat([getattr(net, table), getattr(net.projects, table)]).reset_index(), table,
+                          net.year)
+        elif table in ("projects", "project_capacity"):
+            df = (net.projects.table if table == "projects" else net.projects.capacity).reset_index()
         else:
             df = _as_file(getattr(net, table).reset_index(), table, net.year)
         if table not in ("nodes", "links", "sources") and len(df) == 0:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ._scenario_parse import parse_scenario
+from .appraisal.settings import AppraisalSettings
 from .case import Case, Flows, Settings, Shipment
 from .errors import InputError
 from .network import Network
@@ -39,6 +40,7 @@ class Scenario:
     source: str = "<scenario>"
     base_dir: Path | None = None
     uncertainty: tuple[Entry, ...] = ()  # the [[uncertainty]] entries (see corridor.uncertainty.entries)
+    appraisal: AppraisalSettings | None = None  # the [appraisal] table (see corridor.appraisal)
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,

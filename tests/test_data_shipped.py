@@ -107,8 +107,13 @@ def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, networ
 def test_every_source_is_cited_by_some_row(network):
     net = corridor.load_network(network)
     cited = set()
-    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.regimes, net.rates,
-                  net.price_index):
+    pt = net.projects
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.regimes, net.rates, net.price_index,
+                  pt.table, pt.nodes, pt.links, pt.transfers, pt.capacity):
         cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
+    # a shipped scenario on this network may cite a source for its flows or appraisal settings
+    scenarios = [p.read_text(encoding="utf-8") for p in (ROOT / "scenarios").glob("*.toml")
+                 if f'network = "{network}"' in p.read_text(encoding="utf-8")]
+    cited |= {s for s in net.sources.index if any(s in text for text in scenarios)}
     assert set(net.sources.index) - cited == set()
     assert cited - set(net.sources.index) <= {"estimate"}

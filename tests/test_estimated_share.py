@@ -26,8 +26,8 @@ def test_estimated_share_by_hand(res):
     # indexed to 2015 (100 km x 0.02 x 0.5 = 1): 6 / 27
     assert r.loc[("baseline", 1), "estimated_share"] == pytest.approx(6 / 27)
     assert r.loc[("baseline", 2), "estimated_share"] == 0.0  # via CN: every cell published
-    # the added regime cites only 'estimate' and names no cell: its tariff is an estimate (e_h 3 + h_q 0.5 of 18.5)
-    assert r.loc[("to P, B-R closed, CN lets MN cargo transit to H", 1), "estimated_share"] == pytest.approx(3.5 / 18.5)
+    # the added regime cites only 'estimate' and names no cell: its tariff is an estimate (e_h 3 + h_q 0.5 of 18)
+    assert r.loc[("to P, B-R closed, CN lets MN cargo transit to H", 1), "estimated_share"] == pytest.approx(3.5 / 18)
     # a coefficient the scenario sets is its assumption: b_r 6.4 + r_p 1.6 + p_m 5 = 13 of 30
     assert r.loc[("RU coefficient 0.8", 1), "estimated_share"] == pytest.approx(13 / 30)
     legs = res.legs[(res.legs["case"] == "baseline") & (res.legs["rank"] == 1)].set_index("id")

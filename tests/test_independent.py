@@ -23,8 +23,14 @@ BASELINE = Path(corridor.__file__).parent / "data" / "baseline"
 
 
 def _rows(folder, name):
+    """The rows of a network file, without those of projects not yet built (projects.csv, blank opened_year)."""
     with open(folder / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    pending = set()
+    if (folder / "projects.csv").exists():
+        with open(folder / "projects.csv", newline="", encoding="utf-8") as fh:
+            pending = {r["id"] for r in csv.DictReader(fh) if not r["opened_year"].strip()}
+    return [r for r in rows if r.get("project", "").strip() not in pending]
 
 
 def _num(text, default=0.0):
@@ -86,7 +92,8 @@ def independent_best(folder: Path, origin: str, destination: str, vot: float, lo
     country is one layer (export, left anywhere); any other country has an import layer (never left) and one transit
     layer per regime admitting the cargo's origin country (left only at its exits; the links of its modes priced by
     its basis). A link is priced in the layer of its country at the link (the tail's if the tail is in it, else the
-    head's); loading happens in the export layer, unloading in export or import.
+    head's); loading happens in the export layer, unloading in export or import, or in a transit layer at one of
+    its exits (a port taken free on board).
     """
     usd = _money_reader(folder)
     nodes = {r["id"]: r for r in _rows(folder, "nodes")}
@@ -186,8 +193,8 @@ def independent_best(folder: Path, origin: str, destination: str, vot: float, lo
                 add("SRC", (n, m, "out", "export"), 0.0)
         if n == destination:
             for layer in layers_of(country[n]):
-                if layer not in ("export", "import"):
-                    continue
+                if layer not in ("export", "import") and not may_leave(n, layer):
+                    continue  # a route ends imported, or delivered at an exit of its transit regime
                 if destination in unload:
                     if m in unload[destination]:
                         add((n, m, "in", layer), "SNK", unload[destination][m])

@@ -3,7 +3,8 @@
 
 The toy: MN cargo from mine a reaches market m (KR) through RU (regime ru_transit: 0.5 x the link tariff, exit port
 p) or through CN (regime cn_transit: CNY 60/t = USD 10/t flat on entering, rail1435 links free, exit port t); CN
-market c and RU port p are imports at the links' own tariffs; CN lets no cargo leave through h (to RU's q).
+market c is an import at the links' own tariffs; a route to a port that is a regime's exit (p, t) ends in the cheaper
+of import and transit; CN lets no cargo leave through h (to RU's q).
 """
 
 from dataclasses import replace
@@ -56,6 +57,21 @@ def test_import_prices_by_hand(res):
     assert r.loc[1, "regimes"] == {"MN": "export", "CN": "import"}
 
 
+def test_a_port_of_a_transit_country_as_destination_takes_the_cheaper_of_transit_and_import(net):
+    g = build_graph(net, origins=["a"])
+    # to port t (free on board there): transit 1 + 9 + flat 10 + 4 + 0 = 24, import 1 + 9 + 4 + 12.5 = 26.5; the same
+    # links and transfers, so one route, in the cheaper layer
+    routes = cheapest_routes(g, "a", "t", 5, 0.0)
+    assert len(routes) == 1
+    assert route_legs(g, routes[0])["usd_per_t"].sum() == pytest.approx(24.0)
+    from corridor.legs import route_regimes
+
+    assert route_regimes(g, routes[0]) == {"MN": "export", "CN": "cn_transit"}
+    dear = net.change("regimes", {"id": "cn_transit"}, set={"flat_usd_per_t": 20.0})
+    g2 = build_graph(dear, origins=["a"])
+    assert route_legs(g2, cheapest_routes(g2, "a", "t", 5, 0.0)[0])["usd_per_t"].sum() == pytest.approx(26.5)
+
+
 def test_legs_name_their_regime(res):
     legs = res.legs[(res.legs["case"] == "baseline") & (res.legs["rank"] == 2)].set_index("id")
     assert legs.loc["cn_transit", "kind"] == "regime"
@@ -85,10 +101,11 @@ def test_a_route_no_regime_permits_is_not_found(net, res):
 
 
 def test_a_scenario_adds_a_regime(res):
-    # a hypothetical CN transit for MN cargo to h at USD 0.01/t-km: 1 + 9 + 4 + 300 x 0.01 + 50 x 0.01 + q_p 1 = 18.5
+    # a hypothetical CN transit for MN cargo to h at USD 0.01/t-km: 1 + 9 + 4 + 300 x 0.01 + 50 x 0.01, then q_p to
+    # port p, an exit of RU's transit regime (delivered there, the cheaper of transit and import): 50 x 0.02 x 0.5
     r = res.routes.loc["to P, B-R closed, CN lets MN cargo transit to H"]
-    assert r.loc[1, "cost_usd_per_t"] == pytest.approx(18.5)
-    assert r.loc[1, "regimes"] == {"MN": "export", "CN": "cn_ru_transit", "RU": "import"}
+    assert r.loc[1, "cost_usd_per_t"] == pytest.approx(18.0)
+    assert r.loc[1, "regimes"] == {"MN": "export", "CN": "cn_ru_transit", "RU": "ru_transit"}
 
 
 def test_a_scenario_changes_a_regime(res):

@@ -48,12 +48,12 @@ def violations(net, origin: str, nodes: list[str], links: list[str], regimes: di
     for j, (c, ns) in enumerate(visits):
         if c == cargo:
             continue
-        if j == len(visits) - 1:  # where the route ends: an import
-            if regimes.get(c) != "import":
-                found.append(f"ends in {c} but reports {regimes.get(c)!r}")
-            continue
         ok = [rid for rid, r in regs.iterrows() if r["country"] == c and cargo in split_list(r["origin_country"])
               and ns[-1] in split_list(r["exits"])]
+        if j == len(visits) - 1:  # where the route ends: an import, or delivered at an exit of a transit regime
+            if regimes.get(c) not in ["import", *ok]:
+                found.append(f"ends in {c} but reports {regimes.get(c)!r}")
+            continue
         if not ok:
             found.append(f"leaves {c} at {ns[-1]}, which no regime of {c} lets {cargo} cargo leave from")
         elif regimes.get(c) not in ok:
