@@ -19,7 +19,7 @@ from ._projfiles import check_projects
 from .errors import collect
 
 FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index", "projects",
-         "project_capacity", "sources")
+         "project_capacity", "link_paths", "sources")
 REQUIRED_FILES = ("nodes", "links", "sources")
 OPTIONAL_FILES = tuple(f for f in FILES if f not in REQUIRED_FILES)
 AT = "at"  # the column that says where a row comes from, for messages ("links.csv line 4")
@@ -42,6 +42,8 @@ def row_ids(table: str, df: pd.DataFrame) -> list[str]:
         return ["network"] * len(df)
     if table == "project_capacity":
         return [f"{p}:{t}:{e}" for p, t, e in zip(df["project"], df["table"], df["element"])]
+    if table == "link_paths":
+        return list(df["link"])
     return list(df["id"])
 
 

@@ -17,6 +17,7 @@ from . import schema
 from ._files import replace_together
 from ._netchecks import network_context
 from ._netfiles import FILES, read_folder, typed_rows
+from ._provenance import folder_sha256
 from .errors import InputError, collect
 from .projects import ELEMENT_TABLES, ProjectTables, split_projects
 
@@ -64,6 +65,15 @@ class Network:
         The network's year (``network.csv``): its money is in USD of this year. None if the folder does not say.
     description : str
         What the network describes (``network.csv``).
+    link_paths : pandas.DataFrame
+        The drawn course of links whose straight line would mislead on a map (indexed by link id; empty without
+        ``link_paths.csv``): sea legs along their maritime path, rail lines through intermediate points. For drawing
+        only (:mod:`corridor.geometry`): distances are in ``links``.
+    folder : str
+        The absolute path of the folder it was read from ("" for a network built in memory).
+    digest : str
+        SHA-256 of the folder's files as read (see :mod:`corridor._provenance`); a changed or closed copy keeps
+        it (the changes of a case are recorded beside it in a run's manifest).
     name : str
         Where the network came from (a folder name), for reports.
     closed : tuple of str
@@ -86,6 +96,9 @@ class Network:
     year: str | None = None
     description: str = ""
     projects: ProjectTables = field(default_factory=ProjectTables)
+    link_paths: pd.DataFrame = field(default_factory=lambda: _empty("link_paths", "link"))
+    folder: str = ""
+    digest: str = ""
     # what is derived from the tables once (e.g. the provenance flags of corridor.provenance); a changed copy
     # starts empty
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -279,7 +292,9 @@ def load_network(path: str | Path = "baseline") -> Network:
     year = str(meta["year"].iloc[0]) if len(meta) else None
     description = str(meta["description"].iloc[0]) if len(meta) else ""
     tables, projects = split_projects(tables)
-    return Network(name=folder.name, year=year, description=description, projects=projects, **tables)
+    return Network(name=folder.name, year=year, description=description, projects=projects,
+                   folder=str(folder.resolve()), digest=folder_sha256(folder, [f"{t}.csv" for t in FILES]),
+                   **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:

@@ -267,6 +267,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
            "the row)", required=True, positive=True),
         *PROVENANCE,
     ),
+    "link_paths": (
+        Column("link", "str", True, description="link id (links.csv)"),
+        Column("points", "str", True, description="the link's course between its end nodes, for maps only: "
+               "'lon lat' pairs in degrees separated by ';', in order from the link's `from` node to its `to` node, "
+               "the end nodes left out"),
+        SOURCE,
+        NOTE,
+    ),
     "sources": (
         Column("id", "id", True, description="source id"),
         Column("title", "str", True, description="title of the document or page"),

@@ -14,7 +14,7 @@ from .corridors import RANK_LIMIT, Gateway, best_per_gateway, shipment_gateways
 from .errors import InputError, NoRouteError
 from .graph import RoutingGraph, build_graph
 from .legs import describe_routes
-from .restrict import Restriction, path_nodes, path_restriction
+from .restrict import Restriction, path_problems, path_restriction
 from .results import Results
 from .routes import no_route_message, routes_in_order
 from .scenario import Scenario
@@ -208,13 +208,9 @@ def _path_spec(path, net) -> tuple[str, list[str]]:
         ids = list(path)
         by = "nodes" if all(i in net.nodes.index for i in ids) else "links"
     ids = [str(i) for i in ids]
-    if by == "links":
-        try:
-            path_nodes(net, ids)
-        except ValueError as err:
-            raise InputError(f"path: {err}") from None
-    elif len(ids) < 2:
-        raise InputError("a path needs at least two nodes")
+    problems = path_problems(net, ids, by)
+    if problems:
+        raise InputError([f"path: {p}" for p in problems])
     return by, ids
 
 
@@ -246,4 +242,5 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
     return allocate(graph, f.supply, f.demand,
                     unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                     value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
-                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)
+                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2, markets=f.markets,
+                    limits=f.limits, sales_usd_per_t=f.sales_usd_per_t(case.network))

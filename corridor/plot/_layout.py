@@ -4,19 +4,40 @@ and moving map labels to the first free place around their point."""
 from __future__ import annotations
 
 
+def freeze(fig) -> None:
+    """Lay the figure out once and keep that layout: one draw runs the constrained layout (axes, legends, titles);
+    after it the layout engine is switched off, so placing labels and saving the figure in every format draw it
+    without laying it out again. Call it once everything that takes room around the axes is in place. The texts
+    inside the axes (labels, annotations) take no part in the layout: they are moved inside afterwards, and one
+    that starts outside would otherwise widen a margin for nothing."""
+    if getattr(fig, "_corridor_frozen", False):
+        return
+    for ax in fig.axes:  # labels inside the axes are placed by declutter or fit_texts, not by the layout
+        for text in ax.texts:
+            text.set_in_layout(False)
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    fig._corridor_frozen = True
+
+
 def fit_texts(fig, ax, texts, *, margin: float = 0.01) -> None:
-    """Widen the x-range of ``ax`` until every text in ``texts`` ends inside it (labels at bar ends)."""
+    """Widen the x-range of ``ax`` until every text in ``texts`` (annotations anchored at data points, e.g. labels at
+    bar ends) ends inside it. Freezes the layout first (:func:`freeze`). A text of ``w`` pixels anchored at ``x`` ends
+    inside an axes ``W`` pixels wide when the range spans at least ``(x - lo) W / (W - w)``: solved directly."""
     if not texts:
         return
-    for _ in range(3):
-        fig.draw_without_rendering()  # runs the layout, so positions are final
-        right = max(t.get_window_extent().x1 for t in texts)
-        inv = ax.transData.inverted()
-        x_right = inv.transform((right, 0))[0]
-        lo, hi = ax.get_xlim()
-        if x_right <= hi:
-            return
-        ax.set_xlim(lo, x_right + margin * (x_right - lo))
+    freeze(fig)
+    lo, hi = ax.get_xlim()
+    box = ax.get_window_extent()
+    span = hi - lo
+    for t in texts:
+        anchor_px = ax.transData.transform((t.xy[0], 0))[0]
+        w = t.get_window_extent().x1 - anchor_px  # the offset and the text, in pixels
+        if w >= box.width:
+            continue  # cannot fit at any range; leave it to the figure's own checks
+        span = max(span, (t.xy[0] - lo) * box.width / (box.width - w))
+    if span > hi - lo:
+        ax.set_xlim(lo, lo + span * (1 + margin))
 
 
 # Where a label may go relative to its point, in points: (dx, dy, horizontal alignment, vertical alignment).
@@ -50,7 +71,7 @@ def declutter(fig, ax, annotations, *, candidates=LEFT_FIRST, fixed=(), points=N
     """
     if not annotations:
         return
-    fig.draw_without_rendering()
+    freeze(fig)  # positions are final from here on, so no further draw is needed to measure the labels
     frame = ax.get_window_extent()
     placed = [(t.get_text(), t.get_window_extent()) for t in fixed if t.get_visible()]
     marks = ax.transData.transform(points) if points is not None and len(points) else None
