@@ -5,8 +5,9 @@
 Runs ``corridor.cli.main`` in-process on each input (and the API on ``--api`` more) and prints how many ended in a
 traceback, a hang, an exit other than 0/2/130/143, a partial output, a non-finite result, a leaked warning or a
 message broken over lines, with the first examples of each. A run stopped at the time limit (30 s; 240 s with
---plots) counts as a hang if it used less than a fifth of that in CPU (blocked, e.g. on a FIFO), else as slow (the
-machine may be loaded; not a failure). The inputs depend only on ``--seed``, so two versions of
+--plots) counts as a hang if it used less than a fifth of that in CPU (blocked, e.g. on a FIFO) and is blocked again
+when run once more with twice the time (a run starved of CPU on a loaded machine is not), else as slow (not a
+failure). The inputs depend only on ``--seed``, so two versions of
 the code are compared on the same inputs. This is a record, not a test: ``tests/test_fuzz.py`` asserts.
 """
 

@@ -854,7 +854,21 @@ def materialise(spec: Spec, work: Path) -> tuple[Path, Path, Path, Path]:
 
 
 def run_spec(spec: Spec, *, time_limit: float = TIME_LIMIT_S) -> Outcome:
-    """Run one input in a fresh temporary folder and classify what happened."""
+    """Run one input in a fresh temporary folder and classify what happened.
+
+    A run that looks blocked (stopped at the time limit having used little CPU) is run once more with twice the time:
+    a process starved of CPU on a loaded machine (or under ``nice``) also uses little, but finishes or computes the
+    second time. Only a run blocked twice is a hang; otherwise the second run's verdict stands (a result, a failure,
+    or slow)."""
+    outcome = _run_once(spec, time_limit)
+    if outcome.hang:
+        again = _run_once(spec, 2 * time_limit)
+        if not again.hang:
+            return again
+    return outcome
+
+
+def _run_once(spec: Spec, time_limit: float) -> Outcome:
     work = Path(tempfile.mkdtemp(prefix="corridor-fuzz-"))
     try:
         return _run_in(spec, work, time_limit)

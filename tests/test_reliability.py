@@ -488,3 +488,22 @@ def test_flows_add_up_for_generated_magnitudes(supply, demand, capacity, vot):
 
 
 TOY_NET = corridor.load_network(DATA / "toy")
+
+
+def test_a_range_that_draws_would_refuse_is_refused_for_the_tornado_and_breakeven_too(work):
+    """The issue's tornado with infinite swings: a range whose largest draw makes a tariff the network could not hold
+    is refused at load, so ``run --draws``, ``tornado`` and ``breakeven`` all stop on the same one line."""
+    text = (DATA / "toy_uncertainty.toml").read_text().replace('network = "toy"', 'network = "net"')
+    path = work / "u.toml"
+    path.write_text(text.replace("low = 0.5\nhigh = 2.5", "low = 0.5\nhigh = 1e300", 1))
+    for args in (["run", path, "--draws", "50"], ["tornado", path],
+                 ["breakeven", path, "--param", "RU tariff", "--routes", "1", "2"]):
+        assert_one_line_error(*cli(*args), str(path), "uncertainty[1] 'RU tariff'", "MAX_NUMBER")
+    # a range the file can hold, however wide: finite swings (1e10 x the tariff: 31 -> 1e11 USD/t on the RU route)
+    path.write_text(text.replace("low = 0.5\nhigh = 2.5", "low = 0.5\nhigh = 1e10", 1))
+    code, out, err = cli("tornado", path, "--json")
+    assert code == 0, err
+    rows = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+    ru = next(r for r in rows if r["case"] == "baseline" and r["parameter"] == "RU tariff")
+    # RU rail is 10 of the 31 USD/t via P: at 1e10 x the tariff that route costs 21 + 1e11; via T stays 38.5
+    assert ru["gap_high"] == pytest.approx(38.5 - (21 + 10 * 1e10)) and ru["cheapest_high"] == 2
