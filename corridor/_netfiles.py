@@ -17,7 +17,8 @@ from . import schema
 from ._netchecks import Context, check_rows, check_sea, check_unique, context
 from .errors import collect
 
-FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index", "sources")
+FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index",
+         "observations", "sources")
 REQUIRED_FILES = ("nodes", "links", "sources")
 OPTIONAL_FILES = tuple(f for f in FILES if f not in REQUIRED_FILES)
 AT = "at"  # the column that says where a row comes from, for messages ("links.csv line 4")

@@ -38,12 +38,19 @@ class Flows:
     """Annual volumes to allocate on the capacitated network (see :mod:`corridor.flows`).
 
     ``supply`` and ``demand`` map node ids to Mt/yr; a tonne of demand left undelivered costs
-    ``unserved_penalty_usd_per_t``.
+    ``unserved_penalty_usd_per_t``. ``assignment`` is ``"least-cost"`` (the LP) or ``"logit"``: route choice with
+    ``dispersion_usd_per_t`` over the ``paths`` cheapest routes of each origin-destination pair
+    (:mod:`corridor.flows.logit`). ``year`` is the year the volumes describe: flow observations of that year are
+    held against the allocation (:mod:`corridor.validation`).
     """
 
     supply: dict[str, float]
     demand: dict[str, float]
     unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T
+    assignment: str = "least-cost"
+    dispersion_usd_per_t: float | None = None
+    paths: int = 5
+    year: str = ""
 
 
 @dataclass(frozen=True)

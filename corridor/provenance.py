@@ -9,6 +9,9 @@ The rule, for each numeric cell of a row (coordinates aside):
   scenario's assumption, see :meth:`corridor.Network.change`);
 - **derived** if the row's ``derived`` column names it (derived from a published figure with a material
   assumption, said in the note);
+- **calibrated** if the row's ``calibrated`` column names it: fitted to observations within the range of its evidence
+  by ``corridor calibrate`` (:mod:`corridor.validation.calibration`), in a calibrated copy of a network (the note says
+  from what and to what); this comes before the other statuses;
 - **published** otherwise: it rests on the row's cited ``source`` ids.
 
 :func:`tally` counts the cells by table and by kind of quantity (money, time, capacity, distance, other);
@@ -22,8 +25,8 @@ import pandas as pd
 
 from . import schema
 
-PUBLISHED, DERIVED, ESTIMATED = "published", "derived", "estimated"
-STATUSES = (PUBLISHED, DERIVED, ESTIMATED)
+PUBLISHED, DERIVED, ESTIMATED, CALIBRATED = "published", "derived", "estimated", "calibrated"
+STATUSES = (PUBLISHED, DERIVED, ESTIMATED, CALIBRATED)
 TABLES = ("nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index")
 
 
@@ -52,6 +55,11 @@ def status(net, table: str) -> pd.DataFrame:
             out.loc[rid, [c for c in estimated if c in out.columns]] = ESTIMATED
     if money and indexed is not None and indexed.any():
         out.loc[indexed, sorted(money)] = ESTIMATED
+    if "calibrated" in df:
+        for rid, cal in zip(df.index, df["calibrated"]):
+            fitted = [c for c in schema.split_list(cal) if c in out.columns]
+            if fitted:
+                out.loc[rid, fitted] = CALIBRATED
     return out
 
 
@@ -77,8 +85,8 @@ def tally(net) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by (table, quantity) — with ``all`` rows per table and an ``all`` table — and columns
-    ``cells``, ``published``, ``derived``, ``estimated`` (counts) and ``published_share``, ``derived_share``,
-    ``estimated_share``. Only cells that hold a figure count; coordinates are left out.
+    ``cells``, ``published``, ``derived``, ``estimated``, ``calibrated`` (counts) and their shares
+    (``published_share``, ...). Only cells that hold a figure count; coordinates are left out.
     """
     rows = []
     for table in TABLES:

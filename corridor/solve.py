@@ -236,11 +236,18 @@ def _ranks_after(ordered, start: int, targets: list[tuple], weights) -> list[int
 
 
 def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
-    """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships)."""
+    """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships): the
+    least-cost LP, or the logit allocation with ``assignment = "logit"``."""
     from .flows import allocate  # scipy is imported only when a scenario has flows
 
     f = case.require_flows()
-    return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
-                    unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
-                    value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
-                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)
+    graph = build_graph(case.network) if graph is None else graph
+    options = dict(unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
+                   value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
+                   carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)
+    if f.assignment == "logit":
+        from .flows.logit import allocate_logit
+
+        return allocate_logit(graph, f.supply, f.demand, dispersion_usd_per_t=float(f.dispersion_usd_per_t or 0.0),
+                              paths=f.paths, **options)
+    return allocate(graph, f.supply, f.demand, **options)

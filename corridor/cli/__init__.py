@@ -9,9 +9,9 @@ import argparse
 import sys
 
 from ..errors import InputError
-from . import data, run, sensitivity
+from . import check, data, run, sensitivity
 
-COMMANDS = (run, sensitivity, data)  # each registers its sub-commands and their handlers
+COMMANDS = (run, sensitivity, data, check)  # each registers its sub-commands and their handlers
 
 
 def _parser() -> argparse.ArgumentParser:

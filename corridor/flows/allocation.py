@@ -113,8 +113,13 @@ def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price
     return out
 
 
-def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
-    """The tables of an :class:`Allocation` from a solved :class:`FlowProblem`."""
+def read_solution(problem: FlowProblem, sol: FlowSolution,
+                  paths: list[tuple[int, int, tuple[int, ...], float]] | None = None) -> Allocation:
+    """The tables of an :class:`Allocation` from a solved :class:`FlowProblem`.
+
+    ``paths`` are the routes of the flow as ``(origin index, destination index, arcs, Mt/yr)`` where the solver knows
+    them (the logit allocation, :mod:`corridor.flows.logit`); by default the flow is decomposed into routes.
+    """
     graph = problem.graph
     arcs, net = graph.arcs, graph.network
     n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
@@ -143,7 +148,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     nodes = net.nodes
     kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
     rows = []
-    for o, d, path, amount in decompose(problem, x):
+    for o, d, path, amount in (decompose(problem, x) if paths is None else paths):
         p = list(path)
         dnode = problem.destinations[d]
         cost = float(money[p].sum())

@@ -38,7 +38,7 @@ from .. import costs
 from ..graph import RoutingGraph
 from ..schema import DEFAULT_CO2_G_PER_TKM
 from ..sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
-from .entries import SETTINGS, Entry
+from .entries import FLOWS, SETTINGS, Entry
 
 # The table cells an arc's money and time read, by arc kind: column -> table. Every arc names its row by ``ref``.
 ARC_INPUTS = {
@@ -75,6 +75,8 @@ class ArcPricer:
         for i, e in enumerate(entries):
             if e.table == SETTINGS:
                 self.carbon_actions.append((i, e.how))
+                continue
+            if e.table == FLOWS:  # moves the logit allocation only
                 continue
             ids = list(net.select(e.table, e.where))
             if not ids:
