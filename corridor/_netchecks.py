@@ -26,6 +26,7 @@ class Context:
     source_ids: frozenset[str]
     converter: Converter
     vessels: pd.DataFrame
+    link_ids: frozenset[str] = frozenset()
     links: pd.DataFrame | None = None
     transfers: pd.DataFrame | None = None
 
@@ -47,14 +48,14 @@ def context(tables: dict[str, pd.DataFrame], problems: list[str]) -> Context:
              for t in ("nodes", "rates", "price_index", "vessels", "links", "transfers")}
     return Context(nodes=by_id["nodes"], source_ids=frozenset(tables["sources"]["id"]),
                    converter=Converter(year, by_id["rates"], by_id["price_index"]), vessels=by_id["vessels"],
-                   links=by_id["links"], transfers=by_id["transfers"])
+                   link_ids=frozenset(tables["links"]["id"]), links=by_id["links"], transfers=by_id["transfers"])
 
 
 def network_context(net) -> Context:
     """The context of a loaded :class:`corridor.Network` (for rows a scenario adds)."""
     return Context(nodes=net.nodes, source_ids=frozenset(net.sources.index),
-                   converter=Converter(net.year, net.rates, net.price_index), vessels=net.vessels, links=net.links,
-                   transfers=net.transfers)
+                   converter=Converter(net.year, net.rates, net.price_index), vessels=net.vessels,
+                   link_ids=frozenset(net.links.index), links=net.links, transfers=net.transfers)
 
 
 def check_unique(df: pd.DataFrame, table: str, path: Path | None, problems: list[str]) -> None:
@@ -262,6 +263,40 @@ def _rates(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]
                 problems.append(f"{w}: the rate of USD per USD is 1, got {rate:g}")
 
 
+def parse_points(text: str) -> list[tuple[float, float]]:
+    """The ``points`` of a ``link_paths.csv`` row: ``"lon lat; lon lat"`` -> [(lon, lat), ...].
+
+    Raises
+    ------
+    ValueError
+        naming the first pair that is not two numbers within the range of longitudes and latitudes.
+    """
+    out = []
+    for pair in (p.strip() for p in text.split(";")):
+        if not pair:
+            continue
+        try:
+            lon, lat = (float(x) for x in pair.split())
+        except ValueError:
+            raise ValueError(f"'{pair}' is not 'lon lat' (two numbers in degrees)") from None
+        if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError(f"'{pair}' is outside lon -180..180, lat -90..90")
+        out.append((lon, lat))
+    return out
+
+
+def _link_paths(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    """Each row names a link of links.csv and gives readable points."""
+    for w, link, points in zip(where, df["link"], df["points"]):
+        if ctx.link_ids and link not in ctx.link_ids:
+            problems.append(f"{w}: link '{link}' is not in links.csv")
+        try:
+            parse_points(points)
+        except ValueError as err:
+            problems.append(f"{w}: points: {err}")
+
+
+
 def element_kind(ident: str, nodes: pd.DataFrame, links: pd.DataFrame, transfers: pd.Index) -> str | None:
     """What an element id of an observation names: ``node``, ``link``, ``transfer`` or ``crossing`` (``a/b``: two
     nodes of different countries joined by a land link, either order); None if nothing of the network."""
@@ -333,7 +368,7 @@ def _observations(df: pd.DataFrame, where: list[str], ctx: Context, problems: li
 
 
 _RULES = {"links": _links, "transfers": _transfers, "vessels": _vessels, "prices": _prices, "regimes": _regimes,
-          "rates": _rates, "price_index": _rates, "observations": _observations}
+          "rates": _rates, "price_index": _rates, "link_paths": _link_paths, "observations": _observations}
 
 
 def check_sea(links: pd.DataFrame, ctx: Context, problems: list[str]) -> None:

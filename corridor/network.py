@@ -17,7 +17,9 @@ from . import schema
 from ._files import replace_together
 from ._netchecks import network_context
 from ._netfiles import FILES, read_folder, typed_rows
+from ._provenance import folder_sha256
 from .errors import InputError, collect
+from .projects import ELEMENT_TABLES, ProjectTables, split_projects
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -66,10 +68,21 @@ class Network:
         The network's year (``network.csv``): its money is in USD of this year. None if the folder does not say.
     description : str
         What the network describes (``network.csv``).
+    link_paths : pandas.DataFrame
+        The drawn course of links whose straight line would mislead on a map (indexed by link id; empty without
+        ``link_paths.csv``): sea legs along their maritime path, rail lines through intermediate points. For drawing
+        only (:mod:`corridor.geometry`): distances are in ``links``.
+    folder : str
+        The absolute path of the folder it was read from ("" for a network built in memory).
+    digest : str
+        SHA-256 of the folder's files as read (see :mod:`corridor._provenance`); a changed or closed copy keeps
+        it (the changes of a case are recorded beside it in a run's manifest).
     name : str
         Where the network came from (a folder name), for reports.
     closed : tuple of str
         What has been closed, in words, for messages such as "no route ... with KP closed".
+    projects : ProjectTables
+        projects.csv, the rows of projects not yet built and the capacity raises (see :mod:`corridor.projects`).
     """
 
     nodes: pd.DataFrame
@@ -86,6 +99,10 @@ class Network:
     observations: pd.DataFrame = field(default_factory=lambda: _empty("observations", "id"))
     year: str | None = None
     description: str = ""
+    projects: ProjectTables = field(default_factory=ProjectTables)
+    link_paths: pd.DataFrame = field(default_factory=lambda: _empty("link_paths", "link"))
+    folder: str = ""
+    digest: str = ""
 
     @property
     def has_regimes(self) -> bool:
@@ -270,7 +287,10 @@ def load_network(path: str | Path = "baseline") -> Network:
     meta = tables.pop("network")
     year = str(meta["year"].iloc[0]) if len(meta) else None
     description = str(meta["description"].iloc[0]) if len(meta) else ""
-    return Network(name=folder.name, year=year, description=description, **tables)
+    tables, projects = split_projects(tables)
+    return Network(name=folder.name, year=year, description=description, projects=projects,
+                   folder=str(folder.resolve()), digest=folder_sha256(folder, [f"{t}.csv" for t in FILES]),
+                   **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -283,6 +303,11 @@ def write_network(net: Network, folder: str | Path) -> Path:
             if net.year is None:
                 continue
             df = pd.DataFrame({"year": [net.year], "description": [net.description], "note": [""]})
+        elif table in ELEMENT_TABLES:  # the network's rows and those of projects not yet built
+            df = _as_file(pd.concat([getattr(net, table), getattr(net.projects, table)]).reset_index(), table,
+                          net.year)
+        elif table in ("projects", "project_capacity"):
+            df = (net.projects.table if table == "projects" else net.projects.capacity).reset_index()
         else:
             df = _as_file(getattr(net, table).reset_index(), table, net.year)
         if table not in ("nodes", "links", "sources") and len(df) == 0:

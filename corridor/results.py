@@ -203,7 +203,7 @@ class Results:
             if "flows" in entry:
                 entry["flows"] = entry.pop("flows")
             cases.append(entry)
-        out: dict[str, Any] = {"scenario": self.scenario.name, "cases": cases}
+        out: dict[str, Any] = {"scenario": self.scenario.name, "manifest": self.manifest(), "cases": cases}
         if self.uncertainty is not None:
             out["seed"] = next(iter(self.uncertainty.values())).seed if self.uncertainty else None
         return out
@@ -233,15 +233,37 @@ class Results:
                     "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
         return out
 
-    def write_csv(self, folder: str | Path) -> list[Path]:
-        """Write the tables as CSV files into ``folder``, all or nothing."""
+    def manifest(self) -> dict:
+        """What this run read and with what software (see :mod:`corridor.manifest`): versions, the scenario file
+        and the network folder with their SHA-256, each case's inputs, draws and seed."""
+        from .manifest import build_manifest
+
+        return build_manifest(self)
+
+    def write_csv(self, folder: str | Path, *, bom: bool = True) -> list[Path]:
+        """Write the tables as CSV files into ``folder`` with the run's ``manifest.json``, all or nothing.
+
+        Numbers are plain decimals with every digit (``1672855.0586754``); ``bom`` starts each file with a UTF-8
+        byte-order mark, so that Excel reads the route names' '›' right (``bom=False`` for tools that do not
+        expect one; pandas and Excel read both).
+        """
+        from ._export import fill_csv
         from ._files import write_all
 
-        def fill(tmp: Path) -> None:
-            for stem, df in self.tables().items():
-                df.to_csv(tmp / f"{stem}.csv", index=False, float_format="%.6g")
+        return write_all(folder, lambda tmp: fill_csv(self, tmp, bom=bom))
 
-        return write_all(folder, fill)
+    def write_xlsx(self, path: str | Path) -> Path:
+        """Write one Excel workbook: a sheet per table, and the inputs, sources and estimates (needs openpyxl)."""
+        from ._export import write_xlsx
+
+        return write_xlsx(self, path)
+
+    def write_geojson(self, folder: str | Path) -> list[Path]:
+        """Write ``nodes``, ``links``, ``routes`` and ``flows`` ``.geojson`` files into ``folder`` (for QGIS)."""
+        from ._files import write_all
+        from ._geojson import fill_geojson
+
+        return write_all(folder, lambda tmp: fill_geojson(self, tmp))
 
     def __repr__(self) -> str:
         flows = f", {len(self.allocations)} allocations" if self.allocations else ""

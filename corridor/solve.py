@@ -14,7 +14,7 @@ from .corridors import RANK_LIMIT, Gateway, best_per_gateway, shipment_gateways
 from .errors import InputError, NoRouteError
 from .graph import RoutingGraph, build_graph
 from .legs import describe_routes
-from .restrict import Restriction, path_nodes, path_restriction
+from .restrict import Restriction, path_problems, path_restriction
 from .results import Results
 from .routes import no_route_message, routes_in_order
 from .scenario import Scenario
@@ -207,13 +207,9 @@ def _path_spec(path, net) -> tuple[str, list[str]]:
         ids = list(path)
         by = "nodes" if all(i in net.nodes.index for i in ids) else "links"
     ids = [str(i) for i in ids]
-    if by == "links":
-        try:
-            path_nodes(net, ids)
-        except ValueError as err:
-            raise InputError(f"path: {err}") from None
-    elif len(ids) < 2:
-        raise InputError("a path needs at least two nodes")
+    problems = path_problems(net, ids, by)
+    if problems:
+        raise InputError([f"path: {p}" for p in problems])
     return by, ids
 
 
@@ -250,4 +246,5 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
 
         return allocate_logit(graph, f.supply, f.demand, dispersion_usd_per_t=float(f.dispersion_usd_per_t or 0.0),
                               paths=f.paths, **options)
-    return allocate(graph, f.supply, f.demand, **options)
+    return allocate(graph, f.supply, f.demand, markets=f.markets, limits=f.limits,
+                    sales_usd_per_t=f.sales_usd_per_t(case.network), **options)

@@ -187,8 +187,10 @@ def test_cli_run_json_and_out(toy_copy, capsys):
     assert sum(first["components_usd_per_t"].values()) == pytest.approx(first["cost_usd_per_t"])
     assert sum(first["by_country_usd_per_t"].values()) == pytest.approx(first["cost_usd_per_t"])
     assert sorted(p.name for p in out_dir.iterdir()) == ["components.csv", "corridors.csv", "countries.csv",
-                                                         "exposure.csv", "legs.csv", "routes.csv"]
+                                                          "exposure.csv", "legs.csv", "manifest.json", "routes.csv"]
     assert not [p for p in toy_copy.iterdir() if p.name.startswith(".corridor-")]
+    assert data["manifest"]["cases"][1]["close"] == {"countries": ["RU"]}
+    assert json.loads((out_dir / "manifest.json").read_text()) == data["manifest"]
 
 
 def test_cli_validate_and_network(toy_copy, capsys):

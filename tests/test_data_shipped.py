@@ -5,7 +5,6 @@ Figures of the shipped data (which nodes, which routes, how many Mt/yr) are pinn
 """
 
 import json
-import tomllib
 
 import pytest
 
@@ -107,12 +106,13 @@ def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, networ
 def test_every_source_is_cited_by_some_row(network):
     net = corridor.load_network(network)
     cited = set()
-    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.observations):
+    pt = net.projects
+    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.rates, net.price_index, pt.table,
+                  pt.nodes, pt.links, pt.transfers, pt.capacity, net.observations):
         cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
-    # a shipped scenario on this network may cite a source for its supply and demand (in its text)
-    for path in (ROOT / "scenarios").glob("*.toml"):
-        text = path.read_text(encoding="utf-8")
-        if tomllib.loads(text).get("network", "baseline") == network:
-            cited |= {sid for sid in net.sources.index if sid in text}
+    # a shipped scenario on this network may cite a source for its flows or appraisal settings
+    scenarios = [p.read_text(encoding="utf-8") for p in (ROOT / "scenarios").glob("*.toml")
+                 if f'network = "{network}"' in p.read_text(encoding="utf-8")]
+    cited |= {s for s in net.sources.index if any(s in text for text in scenarios)}
     assert set(net.sources.index) - cited == set()
     assert cited - set(net.sources.index) <= {"estimate"}

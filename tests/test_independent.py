@@ -22,8 +22,14 @@ BASELINE = Path(corridor.__file__).parent / "data" / "baseline"
 
 
 def _rows(folder, name):
+    """The rows of a network file, without those of projects not yet built (projects.csv, blank opened_year)."""
     with open(folder / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    pending = set()
+    if (folder / "projects.csv").exists():
+        with open(folder / "projects.csv", newline="", encoding="utf-8") as fh:
+            pending = {r["id"] for r in csv.DictReader(fh) if not r["opened_year"].strip()}
+    return [r for r in rows if r.get("project", "").strip() not in pending]
 
 
 def _num(text, default=0.0):

@@ -16,6 +16,7 @@ from matplotlib.container import BarContainer
 import corridor
 from corridor.cli import main
 from corridor.plot import write_plots
+from corridor.plot._geo import Projection
 from corridor.plot.distance import route_profile
 
 from .conftest import DATA, ROOT, assert_texts_inside
@@ -129,22 +130,29 @@ def test_a_route_keeps_its_colour_in_every_chart(toy):
 def test_map_draws_routes_links_nodes_and_what_is_closed(toy, toy_net):
     fig = toy.plot.map("RU closed")
     ax = fig.axes[0]
-    assert "RU closed" in fig.get_suptitle() and "longitude" in ax.get_xlabel() and "latitude" in ax.get_ylabel()
+    assert "RU closed" in fig.get_suptitle()
+    assert all(t.get_text().endswith("°E") for t in ax.get_xticklabels())
+    assert all(t.get_text().endswith("°N") for t in ax.get_yticklabels())
     bands = _lines(ax)
     assert list(bands) == ["route:1"]
     nodes = toy_net.nodes
-    assert list(bands["route:1"].get_xdata()) == list(nodes.loc[["a", "e", "t", "m"], "lon"])
+    x, y = Projection()(nodes.loc[["a", "e", "t", "m"], "lon"], nodes.loc[["a", "e", "t", "m"], "lat"])
+    # the toy links have no drawn course, and a single route is not moved sideways: it runs through its nodes
+    assert bands["route:1"].get_xdata() == pytest.approx(x) and bands["route:1"].get_ydata() == pytest.approx(y)
     by_gid = {}
     for ln in ax.get_lines():
         if (ln.get_gid() or "").startswith("link:"):
             by_gid[ln.get_gid()] = by_gid.get(ln.get_gid(), 0) + 1
     # RU closed: b-r, r-p (RU rail) and p-m (sea from the closed port P) are faint; a-b and a-e stay
     assert by_gid == {"link:rail1520": 2, "link:rail1435": 1, "link:sea": 1, "link:closed": 3}
-    kinds = {c.get_gid(): len(c.get_offsets()) for c in ax.collections}
+    def node_marks(ax):
+        return {c.get_gid(): len(c.get_offsets()) for c in ax.collections if c.get_gid().startswith("nodes:")}
+
     # station R and port P are in Russia: drawn as closed nodes
-    assert kinds == {"nodes:mine": 1, "nodes:border": 2, "nodes:port": 1, "nodes:market": 1, "nodes:closed": 2}
-    kinds = {c.get_gid(): len(c.get_offsets()) for c in toy.plot.map("baseline").axes[0].collections}
-    assert kinds == {"nodes:mine": 1, "nodes:station": 1, "nodes:border": 2, "nodes:port": 2, "nodes:market": 1}
+    assert node_marks(ax) == {"nodes:mine": 1, "nodes:border": 2, "nodes:port": 1, "nodes:market": 1,
+                              "nodes:closed": 2}
+    assert node_marks(toy.plot.map("baseline").axes[0]) == {"nodes:mine": 1, "nodes:station": 1, "nodes:border": 2,
+                                                            "nodes:port": 2, "nodes:market": 1}
     countries = {t.get_text() for t in ax.texts if t.get_gid() == "country"}
     assert countries == {"MONGOLIA", "CHINA", "RUSSIA", "KOREA"}
 
@@ -179,15 +187,14 @@ def test_unknown_or_failed_case_is_a_clear_error(toy_scenario, blank_charts):
 
 @pytest.mark.slow
 def test_write_plots_writes_every_chart_in_both_formats(toy, tmp_path):
-    written = write_plots(toy, tmp_path / "plots")
+    written = write_plots(toy, tmp_path / "plots", formats=("png", "svg"))
     stems = {p.stem for p in written}
     assert stems == {"cost_bars", *(f"{k}_{c}" for k in ("cost_distance", "map")
                                     for c in ("baseline", "ru_closed", "ru_tariff_doubled", "time_is_money"))}
     assert {p.suffix for p in written} == {".png", ".svg"} and len(written) == 2 * len(stems)
     assert (tmp_path / "plots" / "map_baseline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "plots" / "cost_bars.svg").read_text().lstrip().startswith("<?xml")
-    # drawn anew, in both formats: a map's SVG drawn after its PNG differs (by layout) from one drawn alone
-    again = write_plots(toy, tmp_path / "again")
+    again = write_plots(toy, tmp_path / "again", formats=("png", "svg"))
     assert [p.read_bytes() for p in again if p.suffix == ".svg"] == [p.read_bytes() for p in written
                                                                     if p.suffix == ".svg"]
 
@@ -227,7 +234,7 @@ def test_cli_plots(tmp_path, capsys, blank_charts):
     blank_charts()  # the charts themselves are drawn and written in test_write_plots_writes_every_chart_in_both_formats
     assert main(["run", str(DATA / "toy.toml"), "--plots", str(tmp_path / "p")]) == 0
     assert "Case: baseline" in capsys.readouterr().out
-    assert len(list((tmp_path / "p").glob("*.png"))) == len(list((tmp_path / "p").glob("*.svg"))) == 9
+    assert len(list((tmp_path / "p").glob("*.png"))) == 9 and not list((tmp_path / "p").glob("*.svg"))
 
 
 def test_gallery_images_exist_and_are_what_the_documented_command_writes(shipped):
@@ -247,8 +254,7 @@ def test_gallery_images_exist_and_are_what_the_documented_command_writes(shipped
 
     solved = list(dict.fromkeys(res.routes.index.get_level_values("case")))
     stems = {"cost_bars", *(f"{k}_{s}" for s in _stems(solved).values() for k in ("cost_distance", "map"))}
-    assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.{f}" for s in stems
-                                                                       for f in ("png", "svg")}
+    assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.png" for s in stems}
 
 
 def test_plots_of_a_run_with_nothing_to_draw_write_nothing(toy_scenario, tmp_path):

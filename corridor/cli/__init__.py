@@ -9,13 +9,17 @@ import argparse
 import sys
 
 from ..errors import InputError
-from . import check, data, run, sensitivity
+from . import appraise, check, criticality, data, diversify, report, run, sensitivity, sweep
 
-COMMANDS = (run, sensitivity, data, check)  # each registers its sub-commands and their handlers
+# each registers its sub-commands and their handlers
+COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, check, data)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
     p = argparse.ArgumentParser(prog="corridor", description="Compare coal export routes from Mongolia.")
+    p.add_argument("--version", action="version", version=f"corridor {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(sub)

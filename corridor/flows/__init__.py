@@ -46,9 +46,11 @@ cost within capacities, ``assignment = "logit"``).
 
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from .allocation import Allocation, allocate, read_solution
+from .diversify import DiversificationCurve, diversification
 from .logit import allocate_logit
 from .problem import FlowProblem, capacity_rows, flow_problem
 from .solution import FlowSolution, decompose, solve_problem
 
-__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "FlowProblem", "FlowSolution", "allocate",
-           "allocate_logit", "capacity_rows", "decompose", "flow_problem", "read_solution", "solve_problem"]
+__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "DiversificationCurve", "FlowProblem", "FlowSolution",
+           "allocate", "allocate_logit", "capacity_rows", "decompose", "diversification", "flow_problem",
+           "read_solution", "solve_problem"]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ class FlowProblem:
     unserved_penalty_usd_per_t: float
     value_of_time_usd_per_t_day: float
     carbon_price_usd_per_t_co2: float = 0.0
+    upper: np.ndarray | None = None  # upper bound of each variable (None: none; lower bounds are 0)
 
     @property
     def n_arcs(self) -> int:
@@ -54,15 +55,17 @@ class FlowProblem:
 
 # ----- building the LP -----------------------------------------------------------------------------
 
-def _end_entries(graph: RoutingGraph, places: list[str], which: str) -> tuple[np.ndarray, np.ndarray]:
+def _end_entries(graph: RoutingGraph, places: list[str], which: str,
+                 groups: Mapping[str, Sequence[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     present = set(graph.network.nodes.index)
     states, owners = [], []
     for i, place in enumerate(places):
-        if place not in present:  # closed in this case: nothing can start or end there
-            continue
-        found = graph.origin_states(place) if which == "origin" else graph.destination_states(place)
-        states += found
-        owners += [i] * len(found)
+        for node in (groups or {}).get(place, (place,)):
+            if node not in present:  # closed in this case: nothing can start or end there
+                continue
+            found = graph.origin_states(node) if which == "origin" else graph.destination_states(node)
+            states += found
+            owners += [i] * len(found)
     return np.asarray(states, dtype=np.int64), np.asarray(owners, dtype=np.int64)
 
 
@@ -119,11 +122,15 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
 
 def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> FlowProblem:
+                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0,
+                 markets: Mapping[str, Sequence[str]] | None = None,
+                 sales_usd_per_t: Mapping[str, float] | None = None) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
-    ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
-    simply supply nothing and receive nothing.
+    ``supply`` and ``demand`` map node ids to Mt/yr; a demand may name a group of ``markets`` instead, met at any of
+    its nodes. Nodes absent from the graph's network (closed in a case) simply supply nothing and receive nothing.
+    ``sales_usd_per_t`` credits each tonne delivered at a node with its value there (a market price): the objective
+    is then the transport cost less the sales, so the allocation maximises the net earnings (netback).
     """
     from scipy import sparse
 
@@ -135,7 +142,7 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
     vot = float(value_of_time_usd_per_t_day)
     n_arcs, n_states = len(arcs), len(graph.states)
     sup_state, sup_origin = _end_entries(graph, origins, "origin")
-    snk_state, snk_dest = _end_entries(graph, destinations, "destination")
+    snk_state, snk_dest = _end_entries(graph, destinations, "destination", markets)
     n_sup, n_snk, n_dest, n_orig = len(sup_state), len(snk_state), len(destinations), len(origins)
     n_var = n_arcs + n_sup + n_snk + n_dest
     a_idx = np.arange(n_arcs)
@@ -160,7 +167,10 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
     carbon = float(carbon_price_usd_per_t_co2)
-    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk),
+    sales = np.zeros(n_snk)
+    if sales_usd_per_t:
+        sales = np.array([float(sales_usd_per_t.get(graph.states[int(s)].node, 0.0)) for s in snk_state])
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), -sales,
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
                        supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(), supply_state=sup_state,

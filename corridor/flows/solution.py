@@ -29,8 +29,9 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
     """
     from scipy.optimize import linprog
 
+    bounds = (0, None) if problem.upper is None else np.column_stack([np.zeros(len(problem.c)), problem.upper])
     res = linprog(problem.c, A_ub=problem.A_ub, b_ub=problem.b_ub, A_eq=problem.A_eq, b_eq=problem.b_eq,
-                  bounds=(0, None), method="highs")
+                  bounds=bounds, method="highs")
     if res.status != 0:
         raise RuntimeError(f"the allocation LP failed (HiGHS status {res.status}): {res.message}")
     return FlowSolution(x=res.x, objective=float(res.fun), eq_marginals=np.asarray(res.eqlin.marginals),

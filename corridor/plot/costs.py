@@ -10,6 +10,9 @@ from ._layout import fit_texts
 from ._style import COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, new_figure, route_colors
 
 DESC_WRAP = 100  # characters per line of a case description
+ROW_IN, ROW_MIN_IN = 0.36, 0.25  # height of a route's bar and label (inches), and the least it is squeezed to
+MAX_HEIGHT_IN = 14.0             # a taller chart squeezes its rows (down to ROW_MIN_IN)
+LABEL_WRAP = 56                  # characters per line of a route label
 
 
 def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time_value: bool = True,
@@ -51,7 +54,10 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
         (results.routes.loc[c].loc[picked[c], "time_value_usd_per_t"] > 0).any() for c in cases)
 
     n_rows = sum(len(r) for r in picked.values())
-    height = 1.5 + 0.75 * len(cases) + 0.55 * n_rows
+    # rows of about a third of an inch, each case's title on top; many cases and routes squeeze the rows down to
+    # a quarter inch rather than make a chart taller than a printed page (it was 4,000 px for the 2025 scenario)
+    row = max(ROW_MIN_IN, min(ROW_IN, (MAX_HEIGHT_IN - 1.4 - 0.62 * len(cases)) / max(n_rows, 1)))
+    height = 1.4 + 0.62 * len(cases) + row * n_rows
     fig, axes = new_figure(11.0, height, nrows=len(cases), sharex=True, squeeze=False,
                            gridspec_kw={"height_ratios": [len(picked[c]) + 0.8 for c in cases]})
     axes = axes[:, 0]
@@ -82,7 +88,8 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
             totals_text.append(ax.annotate(text, (end, yi), xytext=(4, 0), textcoords="offset points",
                                            va="center", fontsize=8.5, gid="total"))
             xmax = max(xmax, end)
-        ax.set_yticks(y, [route_tick(results, case, r) for r in ranks_], fontsize=8.5)
+        ax.set_yticks(y, [route_tick(results, case, r, wrap=LABEL_WRAP) for r in ranks_],
+                      fontsize=8.5 if row >= ROW_IN - 1e-9 else 7.5)
         for tick, r in zip(ax.get_yticklabels(), ranks_):
             tick.set_color(colors[(case, r)])
             tick.set_fontweight("bold")

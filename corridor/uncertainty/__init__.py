@@ -9,7 +9,9 @@ Modules, one job each:
 - :mod:`~corridor.uncertainty.candidates`: the candidate routes of a case;
 - :mod:`~corridor.uncertainty.coverage`: the exact check that no other route was cheaper;
 - :mod:`~corridor.uncertainty.montecarlo`: :func:`run_draws` (``corridor.run(s, draws=N)``);
-- :mod:`~corridor.uncertainty.sensitivity`: :func:`tornado` and :func:`breakeven`.
+- :mod:`~corridor.uncertainty.sensitivity`: :func:`tornado` and :func:`breakeven`;
+- :mod:`~corridor.uncertainty.sweeps`: :func:`sweep` (one input over a range, the best route per corridor and the
+  break-evens) and :func:`sweep_map` (the cheapest corridor over two inputs).
 
 The solvers are imported on first use, so reading a scenario (which checks its entries) loads only the first two.
 """
@@ -21,7 +23,8 @@ from .distributions import Distribution
 from .entries import Entry, apply_values
 
 _LAZY = {"CaseDraws": "montecarlo", "run_draws": "montecarlo", "BreakEven": "sensitivity",
-         "BreakEvens": "sensitivity", "breakeven": "sensitivity", "tornado": "sensitivity"}
+         "BreakEvens": "sensitivity", "breakeven": "sensitivity", "tornado": "sensitivity", "sweep": "sweeps",
+         "sweep_map": "sweeps", "Sweep": "sweeps", "SweepMap": "sweeps"}
 
 __all__ = ["Distribution", "Entry", "apply_values", *_LAZY]
 
