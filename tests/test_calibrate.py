@@ -222,3 +222,32 @@ def test_the_logit_dispersion_is_calibrated(tmp_path):
     p = cal.parameters.iloc[0]
     assert (p["before"], p["fitted"]) == (1.0, pytest.approx(4.0, rel=1e-3))
     assert cal.after.table["inside"].all() and not cal.before.table["inside"].all()
+
+
+def test_the_fast_prediction_equals_a_check_on_the_changed_network(synthetic):
+    """Predictor.predict (arcs repriced in place) against the obvious way: apply the values, rebuild, check."""
+    folder, _, _ = synthetic
+    s = corridor.load_scenario(folder / "cal.toml")
+    case = s.cases[0]
+    predictor = corridor.validation.Predictor.build(case, corridor.validation.read_observations(case.network),
+                                                    s.uncertainty)
+    for x in ([1.7, 0.015, 0.6], [0.6, 0.055, 2.8]):
+        fast = predictor.predict(np.array(x))
+        changed = corridor.uncertainty.apply_values(s.network, s.uncertainty, x)
+        slow = corridor.validation.check(changed).table["modelled"].to_numpy()
+        assert fast == pytest.approx(slow, rel=1e-9)
+
+
+def test_why_names_the_observations_that_moved_each_input(tmp_path):
+    folder = tmp_path / "toy"
+    shutil.copytree(DATA / "toy", folder)
+    _write(folder, [("cost_usd_per_t", "", "", "", "b_r", 10.0, 9.0, 11.0),
+                    ("cost_usd_per_t", "", "", "", "r_p", 2.5, 2.25, 2.75),
+                    ("border_hours", "", "", "", "b", 24.0, 20.0, 28.0)])
+    (tmp_path / "cal.toml").write_text('name = "why"\nnetwork = "toy"\n' + SHIPMENT + "[[uncertainty]]"
+                                       + ENTRIES.split("[[uncertainty]]")[1])
+    cal = calibrate(tmp_path / "cal.toml", leave_one_out=False)
+    why = cal.why().set_index("parameter")
+    assert why.at["RU tariff", "fitted"] == pytest.approx(1.25, rel=1e-5)
+    assert why.at["RU tariff", "pulled_by"].startswith(("o1 (", "o2 ("))  # both links' costs pulled it up
+    assert "o3" not in why.at["RU tariff", "pulled_by"] and why.at["RU tariff", "net"] < 0

@@ -167,6 +167,39 @@ class Calibration:
     network: Any = field(repr=False)
     entries: tuple[Entry, ...] = field(default=(), repr=False)
     fitted_values: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    predictor: Any = field(default=None, repr=False)
+    groups: tuple = field(default=(), repr=False)
+    fitted_quantiles: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    def why(self, top: int = 3) -> pd.DataFrame:
+        """What moved each parameter: for each one the fit moved, the observations whose squared residual falls (or
+        rises) most when it alone goes from its file value to its fitted value, the others left at theirs.
+
+        Returns
+        -------
+        DataFrame with ``parameter``, ``before``, ``fitted``, ``pulled_by`` (observations whose residual falls, with
+        the fall), ``against`` (those whose residual rises) and ``net`` (the change of the sum of squares).
+        """
+        if self.predictor is None:
+            return pd.DataFrame()
+        compared = self.predictor.compared
+        base = self.predictor.predict(None)
+        r0 = np.array([float(residual(o, v)) for o, v in zip(compared, base)]) ** 2
+        rows = []
+        table = self.parameters.set_index("parameter")
+        for g, u in zip(self.groups, self.fitted_quantiles):
+            p = table.loc[g.label]
+            if not p["moved"]:
+                continue
+            alone = _values(self.entries, [g], np.array([u]))
+            values = self.predictor.predict(alone)
+            change = np.array([float(residual(o, v)) for o, v in zip(compared, values)]) ** 2 - r0
+            order = np.argsort(change)
+            pulled = [f"{compared[i].id} ({change[i]:+.2f})" for i in order[:top] if change[i] < -1e-6]
+            against = [f"{compared[i].id} ({change[i]:+.2f})" for i in order[::-1][:top] if change[i] > 1e-6]
+            rows.append(dict(parameter=g.label, before=p["before"], fitted=p["fitted"], pulled_by=", ".join(pulled),
+                             against=", ".join(against), net=float(change.sum())))
+        return pd.DataFrame(rows, columns=["parameter", "before", "fitted", "pulled_by", "against", "net"])
 
     def write_network(self, folder: str | Path) -> Path:
         """Write the calibrated copy of the network (and ``calibration.json``) into ``folder``, a new folder or the
@@ -300,7 +333,8 @@ def calibrate(source, *, case: str | None = None, leave_one_out: bool = True) ->
     return Calibration(name=name, case=chosen.name, parameters=table, before=before, after=after,
                        leave_one_out=loo, loo_summary=_loo_summary(loo), cost_before=cost_before,
                        cost_after=cost_after, evaluations=int(res.nfev), message=str(res.message),
-                       network=network, entries=entries, fitted_values=fitted_x)
+                       network=network, entries=entries, fitted_values=fitted_x, predictor=predictor,
+                       groups=tuple(params), fitted_quantiles=np.asarray(res.x))
 
 
 def source_network(source, case):

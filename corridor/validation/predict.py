@@ -5,8 +5,8 @@ What the model value is, by kind and place (``observations.csv``):
 
 - **cost_usd_per_t / transit_days of a route** (``origin``, ``destination``, optional ``via``): the money or the days
   of the cheapest route by generalized cost (the case's value of time and carbon price), through every ``via``
-  element; sea legs priced for full ships (as in an allocation). The cheapest is taken among the routes that are
-  cheapest at the file values or at either end of each uncertain range (:data:`CANDIDATES` each);
+  element; sea legs priced for full ships (as in an allocation). The cheapest is taken among the
+  :data:`CANDIDATES` cheapest routes at the file values and the cheapest at either end of each uncertain range;
 - **cost / days / border_hours of an element**: a node's pass charge or time, a link's money or days, a transfer's
   charge or dwell; a crossing ``a/b``: the pass of ``a``, the crossing link (the cheapest of parallel links), the pass
   of ``b`` and the dearest transloading between two land modes at ``a`` or ``b`` (a break of gauge or a truck-to-rail
@@ -38,7 +38,7 @@ from ..uncertainty.entries import Entry, dispersion, groups
 from ..uncertainty.reprice import ArcPricer
 from .observations import COST, DAYS, FLOW, HOURS, Observation
 
-CANDIDATES = 8  # routes per observation at the file values and at each end of each uncertain range
+CANDIDATES = 5  # routes per route observation at the file values (and the cheapest at each end of each range)
 LAND = tuple(m for m in schema.MODES if m != "sea")
 
 
@@ -252,8 +252,9 @@ def _probe(graph: RoutingGraph, obs: Observation, weights0: np.ndarray, extremes
     if obs.element is None:
         restriction = Restriction.build(graph, obs.via) if obs.via else None
         found: list[list[int]] = []
-        for w in [weights0, *extremes]:
-            for r in islice(routes_in_order(graph, obs.origin, obs.destination, w, restriction), CANDIDATES):
+        for i, w in enumerate([weights0, *extremes]):
+            k = CANDIDATES if i == 0 else 1
+            for r in islice(routes_in_order(graph, obs.origin, obs.destination, w, restriction), k):
                 if r not in found:
                     found.append(r)
         return _Route(found) if found else f"no route from {obs.origin} to {obs.destination}"
