@@ -215,7 +215,7 @@ def _prices(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str
 
 
 def _regimes(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
-    basis_cols = {"coefficient": "coefficient", "tariff": "tariff_usd_per_tkm", "flat": "flat_usd_per_t"}
+    basis_cols = schema.REGIME_VALUE
     country = ctx.nodes["country"]
     for i, w in enumerate(where):
         row = df.iloc[i]

@@ -24,7 +24,7 @@ TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "
 SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal", "via", "avoid", "path"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
                  "carbon_price_usd_per_t_co2", "corridors"}
-CASE_KEYS = {"name", "description", "close", "change", "shipment", "flows", "settings"}
+CASE_KEYS = {"name", "description", "close", "add", "change", "shipment", "flows", "settings"}
 FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t", "markets", "limits", "sell", "assignment",
               "dispersion_usd_per_t", "paths", "year"}
 LIMIT_KEYS = {"countries", "nodes", "max_share", "max_mt_per_year"}
@@ -371,6 +371,7 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
                                                     f"'{item}'{hint}")
         if len(ck.problems) == start:
             net = net.close(**lists)
+    net = _add_rows(ck, raw.get("add", []), where, net)
     changes = raw.get("change", [])
     if isinstance(changes, dict):
         changes = [changes]
@@ -417,6 +418,31 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
             net = net.change(table, where_, **ops)
         except InputError as err:
             ck.fail(cw, str(err))
+    return net
+
+
+def _add_rows(ck: Checker, adds: Any, where: str, net: Network) -> Network:
+    """A case's ``[[cases.add]]`` rows: ``table`` and the row's columns, checked as rows of that file are."""
+    if isinstance(adds, dict):
+        adds = [adds]
+    if not isinstance(adds, list):
+        ck.fail(f"{where}.add", f"expected a list of tables ([[cases.add]]), got {type_name(adds)}")
+        return net
+    for j, add in enumerate(adds, start=1):
+        aw = f"{where}.add[{j}]"
+        if not isinstance(add, dict):
+            ck.fail(aw, f"expected a table, got {type_name(add)}")
+            continue
+        table = add.get("table")
+        if table not in schema.CHANGEABLE:
+            ck.fail(f"{aw}.table", f"unknown table {table!r} (expected {', '.join(schema.CHANGEABLE)})")
+            continue
+        row = {k: v for k, v in add.items() if k != "table"}
+        ck.table(row, aw, {c.name for c in schema.TABLES[table]})
+        try:
+            net = net.add_rows(table, [row], where=[f"{ck.source}: {aw}"])
+        except InputError as err:
+            ck.problems.extend(err.problems)
     return net
 
 

@@ -103,6 +103,9 @@ class Network:
     link_paths: pd.DataFrame = field(default_factory=lambda: _empty("link_paths", "link"))
     folder: str = ""
     digest: str = ""
+    # what is derived from the tables once (e.g. the provenance flags of corridor.provenance); a changed copy
+    # starts empty
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_regimes(self) -> bool:
@@ -148,6 +151,11 @@ class Network:
         if len(ids) == 0:
             raise InputError(f"{table}: where {where} selects no row")
         df = self.table(table).copy()
+        if table == "regimes":
+            for col in {**(scale or {}), **(set or {}), **(add or {})}:
+                other = ids[df.loc[ids, "basis"].map(schema.REGIME_VALUE) != col]
+                if col in schema.REGIME_VALUE.values() and len(other):
+                    raise InputError(f"regimes: the basis of {', '.join(other)} does not use {col}")
         for op, values in (("scale", scale), ("set", set), ("add", add)):
             for col, value in (values or {}).items():
                 if col not in schema.NUMERIC[table]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._texttable import Col, fit, wrap
-from .legs import short_name
+from .legs import regimes_text, short_name
 from .results import Results
 
 
@@ -67,7 +67,21 @@ def case_table(results: Results, case: str, *, top_components: int = 3, width: i
     if drawn:
         cols.append(col("P(cheapest)", lambda r: f"{r['p_cheapest']:.1%}", drop=11))
     shorter = ["" if r is None else _via(results, case, r) for r in ranks]
-    return fit(cols, width, flex=1, shorter=shorter)
+    out = [fit(cols, width, flex=1, shorter=shorter)]
+    if "estimated_share" in routes:  # the share of each route's money that rests on estimated cells
+        out.append(wrap("money resting on estimates: " + ", ".join(f"{_rank(rank)}: {_share(x)}" for rank, x
+                                                                   in routes["estimated_share"].items()),
+                        width, indent="  "))
+    if "regimes" in routes and routes["regimes"].map(bool).any():  # a network with transit regimes
+        for i, (rank, regimes) in enumerate(routes["regimes"].items()):
+            out.append(wrap(f"{'regimes' if i == 0 else '':7}  {_rank(rank)}: {regimes_text(regimes)}", width,
+                            indent="  "))
+    return "\n".join(out)
+
+
+def _share(x) -> str:
+    """A share of money resting on estimates, in per cent ('-' where a route costs nothing)."""
+    return "-" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
 
 def _rank(rank: int) -> str:
@@ -131,6 +145,7 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
                 Col("from", list(ar["origin"]), True, 1), Col("to", list(ar["destination"]), True, 2),
                 Col("route", list(ar["route"]), True),
                 Col("USD/t", [f"{v:.2f}" for v in ar["cost_usd_per_t"]]),
+                Col("est.", [_share(v) for v in ar["estimated_share"]], drop=4),
                 Col("gen. USD/t", [f"{v:.2f}" for v in ar["generalized_usd_per_t"]], drop=3)]
         out.append(fit(cols, width, flex=3, indent="  "))
     el = alloc.elements
@@ -146,7 +161,8 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
                   for e in shown.itertuples()]
         cols = [Col("kind", list(shown["kind"]), True), Col("id", list(shown["id"]), True),
                 Col("Mt/yr", [_mt(v) for v in shown["flow_mt_per_year"]]),
-                Col("capacity", [_mt(v) for v in shown["capacity_mt_per_year"]], drop=1),
+                Col("capacity", [_mt(v) + ("*" if est else "") for v, est in
+                                 zip(shown["capacity_mt_per_year"], shown["capacity_estimated"])], drop=1),
                 Col("use", [f"{100 * v:.0f}%" for v in shown["utilisation"]]),
                 Col("shadow USD/t", [f"{v:.2f}" for v in shown["shadow_price_usd_per_t"]]),
                 Col("", status, True)]
@@ -157,6 +173,10 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
                             indent="  "))
         if len(shown) < len(el):
             out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
+        if shown["capacity_estimated"].any():
+            binding = shown.loc[shown["binding"] & shown["capacity_estimated"], "id"]
+            out.append(wrap("* the capacity is an estimate" + (f" (binding: {', '.join(binding)})" if len(binding)
+                                                               else ""), width, indent="  "))
         if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
             out.append(wrap("'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced "
                             "element (e.g. a port's node and its terminal)", width, indent="  "))
@@ -291,9 +311,15 @@ def text_report(results: Results, *, width: int | None = None) -> str:
 
 
 def network_report(net) -> str:
-    """What a network holds: counts, nodes by country, kilometres by mode and country."""
+    """What a network holds: counts, nodes by country, kilometres by mode and country, transfers, transit regimes and
+    the money given in its own currency (with its conversion)."""
+    from .netreport import money_text, regimes_text
+
     nodes, links = net.nodes, net.links
-    out = [repr(net), "", "Nodes by country and kind:"]
+    out = [repr(net)]
+    if net.year is not None:
+        out.append(f"Money in USD of {net.year}." + (f" {net.description}" if net.description else ""))
+    out += ["", "Nodes by country and kind:"]
     out.append(pd.crosstab(nodes["country"], nodes["kind"]).to_string())
     out += ["", "Link kilometres by country and mode:"]
     out.append(links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum",
@@ -302,4 +328,8 @@ def network_report(net) -> str:
     out.append(nodes[["name", "country", "kind"]].to_string())
     out += ["", "Transfers (where a route may change mode):"]
     out.append(net.transfers[["cost_usd_per_t", "dwell_hours", "capacity_mt_per_year"]].to_string())
+    out += ["", regimes_text(net)]
+    money = money_text(net)
+    if money:
+        out += ["", money]
     return "\n".join(out)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ROUTE_COLUMNS = ["case", "rank", "route", "corridor", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
                  "transit_days", "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t",
-                 "key_nodes", "nodes", "links", "top", "best_for"]
+                 "estimated_share", "key_nodes", "nodes", "links", "regimes", "top", "best_for"]
 CORRIDOR_COLUMNS = ["gateway", "kind", "id", "name", "rank", "status"]
 # Added to each route by a run with draws (see corridor.uncertainty).
 DRAW_COLUMNS = ["p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p10_generalized_usd_per_t",
@@ -35,7 +35,10 @@ class Results:
         One row per case and route (index ``case, rank``): cost (delivered to the destination), time value
         and generalized cost per tonne, cost of the lot, distance, transit days, CO2, the vessel class of its
         sea legs (empty without one), the market price at the destination and the netback (price - cost:
-        what a tonne is worth at the mine on this route; NaN without a price), and the nodes and links in order.
+        what a tonne is worth at the mine on this route; NaN without a price), ``estimated_share`` (the share of
+        its money resting on estimated cells, see :mod:`corridor.provenance`), the nodes and links in order, and
+        ``regimes``: the layer it crosses each country in (``{"MN": "export", "RU": "ru_mn_transit", "KP":
+        "import"}``; empty without transit regimes, see :mod:`corridor.layers`).
     legs : DataFrame
         One row per leg of each route (links, transfers, pass charges), in order (``seq``), with money,
         days, distance and CO2: the routes' totals are their sums.
@@ -102,7 +105,8 @@ class Results:
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
             columns=["case", "rank", "seq", "kind", "id", "from", "to", "node", "mode", "country", "component",
-                     "distance_km", "usd_per_t", "days", "co2_kg_per_t"])
+                     "distance_km", "usd_per_t", "days", "co2_kg_per_t", "vessel_class", "regime",
+                     "estimated_usd_per_t"])
         order = list(routes_df.index.get_level_values("case").unique())
 
         def pivot(column: str, categories) -> pd.DataFrame:
@@ -184,9 +188,11 @@ class Results:
                     "co2_kg_per_t": _num(r["co2_kg_per_t"]),
                     **({"vessel_class": r["vessel_class"]} if r["vessel_class"] else {}),
                     "price_usd_per_t": _opt(r["price_usd_per_t"]), "netback_usd_per_t": _opt(r["netback_usd_per_t"]),
+                    "estimated_share": _opt(r["estimated_share"]),
                     "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
+                    "regimes": dict(r["regimes"]),
                     "exposure": {c: {k: _num(v) for k, v in e.items()}
                                  for c, e in self.exposure.loc[(case, rank)].iterrows()},
                 })
@@ -216,6 +222,7 @@ class Results:
         routes = self.routes.copy()
         for col in ("key_nodes", "nodes", "links"):
             routes[col] = routes[col].map(" ".join)
+        routes["regimes"] = routes["regimes"].map(_regimes_cell)
         routes["best_for"] = routes["best_for"].map(lambda x: "; ".join(x) if isinstance(x, list) else "")
         shipped = any(c.shipment is not None for c in self.scenario.cases)
         out = {"routes": routes.reset_index(), "components": self.components.reset_index(),
@@ -228,6 +235,7 @@ class Results:
             flow_routes = self.flow_routes.drop(columns=["arcs"])
             for col in ("key_nodes", "nodes", "links"):
                 flow_routes[col] = flow_routes[col].map(" ".join)
+            flow_routes["regimes"] = flow_routes["regimes"].map(_regimes_cell)
             out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
                     "flow_destinations": self.flow_destinations.reset_index(),
                     "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
@@ -268,6 +276,11 @@ class Results:
     def __repr__(self) -> str:
         flows = f", {len(self.allocations)} allocations" if self.allocations else ""
         return f"<Results {self.scenario.name!r}: {len(self.cases)} cases, {len(self.routes)} routes{flows}>"
+
+
+def _regimes_cell(regimes: dict) -> str:
+    """A route's regimes in one CSV cell: ``MN:export RU:ru_mn_transit KP:import``."""
+    return " ".join(f"{c}:{r}" for c, r in regimes.items())
 
 
 def _num(x) -> float:
@@ -311,12 +324,14 @@ def _flows_dict(alloc) -> dict:
         "average_cost_usd_per_t": _num(t["average_cost_usd_per_t"]),
         "average_generalized_usd_per_t": _num(t["average_generalized_usd_per_t"]),
         "routes": [{"origin": r.origin, "destination": r.destination, "route": r.route, "nodes": list(r.nodes),
-                    "links": list(r.links), "mt_per_year": _num(r.mt_per_year),
+                    "links": list(r.links), "regimes": dict(r.regimes), "mt_per_year": _num(r.mt_per_year),
+                    "estimated_share": _opt(r.estimated_share),
                     "cost_usd_per_t": _num(r.cost_usd_per_t), "generalized_usd_per_t": _num(r.generalized_usd_per_t)}
                    for r in alloc.routes.itertuples()],
         "elements": [{"kind": e.kind, "id": e.id, "name": e.name, "flow_mt_per_year": _num(e.flow_mt_per_year),
                       "capacity_mt_per_year": _num(e.capacity_mt_per_year), "utilisation": _num(e.utilisation),
                       "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding),
+                      "capacity_estimated": bool(e.capacity_estimated),
                       "relieve_with": [x for x in e.relieve_with.split(";") if x]}
                      for e in alloc.elements.itertuples()],
         "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},

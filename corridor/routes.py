@@ -3,7 +3,8 @@
 Routes are ranked by generalized cost per tonne (money + value of time x transit days + carbon price x CO2) with
 Yen's algorithm (``networkx.shortest_simple_paths``) on the routing graph (:mod:`corridor.graph`). A route may visit a
 node twice only to change mode there; it starts with a loading arc where its origin has one and ends with an
-unloading arc where its destination has one.
+unloading arc where its destination has one. With transit regimes, the same links and transfers crossed under another
+regime (a dearer one) are not listed as another route.
 
 A :class:`~corridor.restrict.Restriction` makes the search direct: arcs to ``avoid`` are left out of the graph, and
 each ``via`` set (the arcs of a node, link, transfer, crossing or country the route must use) becomes a bit of a
@@ -89,7 +90,8 @@ def no_route_message(graph: RoutingGraph, origin: str, destination: str,
                      restriction: Restriction | None = None) -> str:
     closed = f" with {', '.join(graph.network.closed)} closed" if graph.network.closed else ""
     how = f" {restriction.describe()}" if restriction is not None and not restriction.empty else ""
-    return f"no route from {origin} to {destination}{how}{closed}"
+    regimes = " that the transit regimes permit" if graph.cargos else ""
+    return f"no route from {origin} to {destination}{how}{closed}{regimes}"
 
 
 def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights: np.ndarray,
@@ -113,10 +115,14 @@ def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights:
     if SOURCE not in g or SINK not in g:
         return
     misses = 0
+    seen: set[tuple] = set()  # the same links and transfers under another transit regime: the dearer is no new route
+    kind, ref = graph.arcs["kind"].to_numpy(), graph.arcs["ref"].to_numpy()
     try:
         for path in nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"):
             arcs = _path_arcs(g, path)
-            if is_valid(graph, arcs):
+            physical = tuple(ref[a] for a in arcs if kind[a] in ("link", "transfer"))
+            if is_valid(graph, arcs) and physical not in seen:
+                seen.add(physical)
                 misses = 0
                 yield arcs
             else:

@@ -34,6 +34,7 @@ ALL_COLUMNS = "*"  # in ``estimated`` / ``derived``: every numeric column of the
 
 # Transit regimes: the tariff basis of a country's transit layer (see regimes.csv below).
 REGIME_BASES = ("tariff", "coefficient", "flat")
+REGIME_VALUE = {"coefficient": "coefficient", "tariff": "tariff_usd_per_tkm", "flat": "flat_usd_per_t"}
 # The layers of a country in the routing graph besides its transit regimes (regime ids may not take these names).
 EXPORT, IMPORT = "export", "import"
 RESERVED_REGIME_IDS = (EXPORT, IMPORT)

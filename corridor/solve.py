@@ -100,7 +100,8 @@ def solve_shipment(case: Case, graph: RoutingGraph | None = None, *,
         if no route joins the origin and the destination.
     """
     ship, s = case.require_shipment(), case.settings
-    graph = build_graph(case.network, lot_t=ship.tonnes) if graph is None else graph
+    # sea legs priced for the lot; with transit regimes, the layers of the cargo's origin country (corridor.layers)
+    graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin]) if graph is None else graph
     weights = graph.weights(s.value_of_time_usd_per_t_day, s.carbon_price_usd_per_t_co2)
     restriction = shipment_restriction(graph, case)
     ordered = routes_in_order(graph, ship.origin, ship.destination, weights, restriction)
@@ -179,7 +180,7 @@ def price_path(source: Scenario | Case, path, *, case: str | None = None, legs: 
     rows, all_legs, why = [], [], []
     for c in cases:
         ship = c.require_shipment()
-        graph = build_graph(c.network, lot_t=ship.tonnes)
+        graph = build_graph(c.network, lot_t=ship.tonnes, origins=[ids[0] if by == "nodes" else ship.origin])
         restriction = path_restriction(graph, **{by: ids})
         origin, destination = (ids[0], ids[-1]) if by == "nodes" else (ship.origin, ship.destination)
         s = c.settings
@@ -237,7 +238,8 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
     from .flows import allocate  # scipy is imported only when a scenario has flows
 
     f = case.require_flows()
-    graph = build_graph(case.network) if graph is None else graph
+    # with transit regimes, each origin country's cargo has its own layers (corridor.layers); capacities are shared
+    graph = build_graph(case.network, origins=list(f.supply)) if graph is None else graph
     options = dict(unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                    value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)

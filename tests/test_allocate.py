@@ -444,7 +444,7 @@ def test_json_structure(flows_file, capsys):
     assert flows["routes"][0]["nodes"] == ["a", "b", "r", "p", "m"]
     assert flows["elements"] == [{"kind": "link", "id": "b_r", "name": "Border B – Station R", "flow_mt_per_year": 3.0,
                                   "capacity_mt_per_year": 3.0, "utilisation": 1.0, "shadow_price_usd_per_t": 7.5,
-                                  "binding": True, "relieve_with": []}]
+                                  "binding": True, "capacity_estimated": True, "relieve_with": []}]
     assert flows["unserved_mt_per_year"] == {"m": 0.0}
 
 

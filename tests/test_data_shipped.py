@@ -16,7 +16,8 @@ from .conftest import ROOT, copy_shipped_network
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 ROUTE_KEYS = {"rank", "route", "corridor", "top", "best_for", "nodes", "links", "cost_usd_per_t",
               "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
-              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure"}
+              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure",
+              "estimated_share", "regimes"}
 
 
 @pytest.fixture(scope="module")

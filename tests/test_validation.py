@@ -155,3 +155,14 @@ def test_cli_check(obs_net, capsys, tmp_path):
     assert {s["kind"] for s in data["summary"]} >= {"cost_usd_per_t", "all"}
     assert main(["check", str(obs_net / "toy"), "--png", str(tmp_path / "x.txt")]) == 2
     assert "must end in .png" in capsys.readouterr().err
+
+
+def test_with_transit_regimes_an_element_is_read_at_its_own_tariff(tmp_path):
+    """toy_regimes: Mongolian coal may transit RU at half the tariff (ru_transit); a link's observed cost is its own
+    tariff (import layer), 400 km x 0.02 = 8, not the transit price 4."""
+    shutil.copytree(DATA / "toy_regimes", tmp_path / "net")
+    (tmp_path / "net" / "observations.csv").write_text(HEADER + "l1,cost_usd_per_t,,,,b_r,8,7,9,2015,coal,toy,link\n"
+                                                       "b1,border_hours,,,,b,24,20,30,2015,coal,toy,pass\n")
+    t = corridor.validation.check(tmp_path / "net").table.set_index("id")
+    assert t.at["l1", "modelled"] == pytest.approx(8.0)
+    assert t.at["b1", "modelled"] == pytest.approx(24.0)

@@ -52,7 +52,7 @@ class SwitchedLP:
                  value_of_time_usd_per_t_day: float = 0.0):
         self.projects = list(projects)
         self.network = open_projects(net, self.projects)
-        self.graph = build_graph(self.network)
+        self.graph = build_graph(self.network, origins=list(supply))  # the transit layers of the supply's countries
         self.supply = dict(supply)
         self.demand = dict(demand)
         self.problem: FlowProblem = flow_problem(

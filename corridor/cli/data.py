@@ -13,6 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.set_defaults(handler=_validate)
     n = sub.add_parser("network", help="show what a network holds")
     n.add_argument("name", nargs="?", default="baseline", help="shipped network name or folder (default: baseline)")
+    n.add_argument("--provenance", action="store_true",
+                   help="show only the share of published, derived and estimated cells by table and kind")
     n.set_defaults(handler=_network)
     d = sub.add_parser("sea-distances", help="recompute sea-link distances with searoute and write them into links.csv")
     d.add_argument("name", help="network folder to write into (a shipped network name only with --dry-run)")
@@ -45,7 +47,13 @@ def _network(args) -> int:
     from ..network import load_network
     from ..report import network_report
 
-    print(network_report(load_network(args.name)))
+    net = load_network(args.name)
+    if args.provenance:
+        from ..netreport import provenance_text
+
+        print(provenance_text(net))
+    else:
+        print(network_report(net))
     return 0
 
 

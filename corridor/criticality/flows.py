@@ -42,7 +42,7 @@ class Prepared:
 def prepare(case: Case) -> Prepared:
     """Build and solve a case's allocation LP once (full ships, as :func:`corridor.solve.solve_flows`)."""
     f, s = case.require_flows(), case.settings
-    problem = flow_problem(build_graph(case.network), f.supply, f.demand,
+    problem = flow_problem(build_graph(case.network, origins=list(f.supply)), f.supply, f.demand,
                            unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                            value_of_time_usd_per_t_day=s.value_of_time_usd_per_t_day,
                            carbon_price_usd_per_t_co2=s.carbon_price_usd_per_t_co2, markets=f.markets,

@@ -25,7 +25,8 @@ COLUMNS = ["case", "kind", "id", "name", "on_route", "rise_usd_per_t", "generali
 
 def shipment_graph(case: Case) -> RoutingGraph:
     """The case's routing graph, sea legs priced for its lot."""
-    return build_graph(case.network, lot_t=case.require_shipment().tonnes)
+    ship = case.require_shipment()
+    return build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin])
 
 
 def shipment_criticality(case: Case, graph: RoutingGraph, items: list[Element]) -> pd.DataFrame:

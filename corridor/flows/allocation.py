@@ -14,16 +14,16 @@ from ..case import Limit
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..exposure import flow_exposure
 from ..graph import RoutingGraph
-from ..legs import key_nodes, route_label, route_nodes
+from ..legs import key_nodes, route_label, route_nodes, route_regimes
 from .problem import FlowProblem, flow_problem
 from .solution import FlowSolution, decompose, solve_problem
 
 USD_PER_MUSD = 1e6
 ROUTE_COLUMNS = ["origin", "destination", "route", "mt_per_year", "cost_usd_per_t", "generalized_usd_per_t",
-                 "cost_usd_per_year", "nodes", "key_nodes", "links", "arcs"]
+                 "cost_usd_per_year", "estimated_share", "nodes", "key_nodes", "links", "regimes", "arcs"]
 LIMIT_COLUMNS = ["through", "through_mt_per_year", "cap_mt_per_year", "binding", "marginal_usd_per_t"]
-ELEMENT_COLUMNS = ["kind", "id", "name", "flow_mt_per_year", "capacity_mt_per_year", "utilisation",
-                   "shadow_price_usd_per_t", "binding", "relieve_with"]
+ELEMENT_COLUMNS = ["kind", "id", "name", "flow_mt_per_year", "capacity_mt_per_year", "capacity_estimated",
+                   "utilisation", "shadow_price_usd_per_t", "binding", "relieve_with"]
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,13 @@ class Allocation:
     ----------
     routes : DataFrame
         The flow decomposed into origin-to-destination routes, largest first: Mt/yr, money and generalized
-        cost per tonne, money per year, nodes, key nodes, links and arcs (routing-graph arc numbers).
+        cost per tonne, money per year, the share of the money resting on estimates, nodes, key nodes, links,
+        regimes (the layer it crosses each country in, see :func:`corridor.legs.route_regimes`) and arcs
+        (routing-graph arc numbers).
     elements : DataFrame
-        Every element with a capacity (kind link, transfer or node): flow, capacity, utilisation and shadow
-        price (USD per tonne of extra annual capacity), binding ones first.
+        Every element with a capacity (kind link, transfer or node): flow, capacity, whether that capacity is an
+        estimate (``capacity_estimated``, see :mod:`corridor.provenance`), utilisation and shadow price (USD per
+        tonne of extra annual capacity), binding ones first.
     destinations : DataFrame
         Demand, delivered and unserved Mt/yr per destination, and the marginal cost of one more tonne of
         demand there (USD/t; equal to the penalty where demand is unserved).
@@ -167,6 +170,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
 
     # Routes: path decomposition, each priced exactly as the LP prices it.
     money, days, co2 = graph.money(), graph.days(), graph.co2()
+    est = arcs["estimated_usd_per_t"].to_numpy()
     nodes = net.nodes
     kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
     rows = []
@@ -181,8 +185,9 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
         rows.append(dict(origin=problem.origins[o], destination=dnode,
                          route=route_label(keys, nodes), mt_per_year=amount,
                          cost_usd_per_t=cost, generalized_usd_per_t=gen, cost_usd_per_year=cost * amount * USD_PER_MUSD,
+                         estimated_share=costs.estimated_share(cost, float(est[p].sum())),
                          nodes=route_nodes(legs) if p else [dnode], key_nodes=keys,
-                         links=list(arcs["ref"].to_numpy()[p][is_link]), arcs=p))
+                         links=list(arcs["ref"].to_numpy()[p][is_link]), regimes=route_regimes(graph, p), arcs=p))
     routes = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
     routes = routes.sort_values(["mt_per_year", "generalized_usd_per_t"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..graph import RoutingGraph
+from ..provenance import estimated
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
     Returns
     -------
     elements : DataFrame
-        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``; row ``r`` of the capacity
-        block is ``elements.iloc[r]``.
+        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``, ``capacity_estimated`` (an
+        estimate, see :mod:`corridor.provenance`); row ``r`` of the capacity block is ``elements.iloc[r]``.
     rows, cols : ndarray
         Each arc counted in a row: ``rows[j]`` is the element, ``cols[j]`` the arc.
     """
@@ -98,13 +99,15 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
                     + df.index.str.split(":").str[1].to_numpy(dtype=object))
         return df["name"].to_numpy(dtype=object)
 
+    estimated_cap = {t: estimated(net, t)["capacity_mt_per_year"] for t in ("links", "transfers", "nodes")}
     for table in ("links", "transfers", "nodes"):
         df = net.table(table)
         capped = df[df["capacity_mt_per_year"].notna()]
         ids = pd.Index(capped.index)
         kind_name = table[:-1]
         parts.append(pd.DataFrame({"kind": kind_name, "id": ids, "name": name_of(table, capped) if len(capped) else [],
-                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float)}))
+                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float),
+                                   "capacity_estimated": estimated_cap[table].reindex(ids).to_numpy(bool)}))
         if table == "links":
             member, key = is_link, ref
         elif table == "transfers":

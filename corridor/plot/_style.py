@@ -19,6 +19,7 @@ COMPONENT_COLORS = {
     "border": "#d55e00",
 }
 TIME_VALUE_COLOR = "#c8c8c8"
+ESTIMATED_COLOR = "#222222"  # the line under a cost bar: the money resting on estimated cells
 COMPONENT_LABELS = {"rail": "rail", "road": "road", "sea": "sea freight", "transfer": "transfers and ports",
                     "border": "border and pass charges", "time_value": "value of time"}
 

@@ -106,7 +106,7 @@ class _CaseModel:
         self.case, self.metric = case, metric
         ship = case.require_shipment()
         self.origin, self.destination = ship.origin, ship.destination
-        self.graph = build_graph(case.network, lot_t=ship.tonnes)
+        self.graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin])
         self.pricer = ArcPricer(self.graph, entries)
         self.restriction = shipment_restriction(self.graph, case)
         self.gateways = shipment_gateways(scenario.network, ship.origin, ship.destination)

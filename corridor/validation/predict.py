@@ -40,6 +40,7 @@ from .observations import COST, DAYS, FLOW, HOURS, Observation
 
 CANDIDATES = 5  # routes per route observation at the file values (and the cheapest at each end of each range)
 LAND = tuple(m for m in schema.MODES if m != "sea")
+CARGO = "MN"  # the cargo whose layers an element is read in, with transit regimes (Mongolian coal)
 
 
 @dataclass
@@ -148,12 +149,19 @@ class Predictor:
 
     @classmethod
     def build(cls, case: Case, observations: Sequence[Observation], entries: Sequence[Entry] = ()) -> Predictor:
-        graph = build_graph(case.network)  # sea legs in full ships, as in an allocation
+        # sea legs in full ships, as in an allocation; with transit regimes, the layers of the cargo of every origin
+        # (a flow's supply, a route's origin) and of Mongolian coal (an element observed is read for it)
+        origins = list(dict.fromkeys([*(case.flows.supply if case.flows is not None else ()),
+                                      *(o.origin for o in observations if o.origin)]))
+        nodes = case.network.nodes
+        mongolian = nodes.index[nodes["country"] == "MN"][:1].tolist()
+        graph = build_graph(case.network, origins=[n for n in origins + mongolian if n in nodes.index] or None)
         pricer = ArcPricer(graph, entries)
         vot, carbon = case.settings.value_of_time_usd_per_t_day, case.settings.carbon_price_usd_per_t_co2
         weights0 = pricer.base_weights(vot, carbon)
         extremes = [pricer.weights(x, vot, carbon)[:, 0] for x in _extreme_points(entries, pricer.active_entries)]
         compared, skipped, probes = [], {}, []
+        own = _own_layers(graph)
         flow_year = str(case.flows.year) if case.flows is not None and case.flows.year else ""
         nodes = case.network.nodes.index
         for obs in observations:
@@ -168,7 +176,7 @@ class Predictor:
             if missing:
                 skipped[obs.id] = f"{', '.join(missing)} not in the case's network"
                 continue
-            probe = _probe(graph, obs, weights0, extremes)
+            probe = _probe(graph, obs, weights0, extremes, own)
             if isinstance(probe, str):
                 skipped[obs.id] = probe
                 continue
@@ -235,10 +243,24 @@ def _nodes_of(obs: Observation) -> list[str]:
     return found
 
 
-def _probe(graph: RoutingGraph, obs: Observation, weights0: np.ndarray, extremes: list[np.ndarray]):
-    """What to read for an observation, or why it cannot be compared (a str)."""
+def _own_layers(graph: RoutingGraph) -> np.ndarray | None:
+    """With transit regimes: the arcs of Mongolian coal's layers at their own tariffs (export and import), where an
+    element is read; None without regimes."""
+    arcs = graph.arcs
+    if "regime" not in arcs or not arcs["regime"].astype(bool).any():
+        return None
+    cargo = np.array([graph.states[t].cargo for t in arcs["tail"].to_numpy()], dtype=object)
+    return (cargo == CARGO) & np.isin(arcs["regime"].to_numpy(), ["export", "import", ""])
+
+
+def _probe(graph: RoutingGraph, obs: Observation, weights0: np.ndarray, extremes: list[np.ndarray],
+           own: np.ndarray | None = None):
+    """What to read for an observation, or why it cannot be compared (a str); ``own``: the arcs an element is read
+    on (:func:`_own_layers`)."""
     arcs = graph.arcs
     kind, ref, node = arcs["kind"].to_numpy(), arcs["ref"].to_numpy(), arcs["node"].to_numpy()
+    if own is not None and obs.kind != FLOW:
+        kind = np.where(own, kind, "")
     if obs.kind == FLOW:
         if obs.element is not None:
             ekind, ident = obs.element
