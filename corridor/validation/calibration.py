@@ -170,6 +170,7 @@ class Calibration:
     predictor: Any = field(default=None, repr=False)
     groups: tuple = field(default=(), repr=False)
     fitted_quantiles: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    loo_requested: bool = True
 
     def why(self, top: int = 3) -> pd.DataFrame:
         """What moved each parameter: for each one the fit moved, the observations whose squared residual falls (or
@@ -277,7 +278,8 @@ class Calibration:
             cells = [_pair(b, kind), _pair(a, kind), _pair(loo, kind) if kind in loo.index else "–"]
             lines.append(f"{kind:<32} {cells[0]:>13} {cells[1]:>13} {cells[2]:>15}")
         if not len(self.leave_one_out):
-            lines.append("leave-one-out: not done (it needs more observations than free parameters)")
+            lines.append("leave-one-out: not asked for" if not self.loo_requested else
+                         "leave-one-out: not done (it needs more observations than free parameters)")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -334,7 +336,7 @@ def calibrate(source, *, case: str | None = None, leave_one_out: bool = True) ->
                        leave_one_out=loo, loo_summary=_loo_summary(loo), cost_before=cost_before,
                        cost_after=cost_after, evaluations=int(res.nfev), message=str(res.message),
                        network=network, entries=entries, fitted_values=fitted_x, predictor=predictor,
-                       groups=tuple(params), fitted_quantiles=np.asarray(res.x))
+                       groups=tuple(params), fitted_quantiles=np.asarray(res.x), loo_requested=leave_one_out)
 
 
 def source_network(source, case):
