@@ -248,12 +248,12 @@ class Calibration:
 
     def text(self, width: int = 80) -> str:
         lines = [f"Calibration: {self.name}" + (f" — case {self.case}" if self.case else ""), ""]
-        lines.append(f"{'parameter':<24} {'range':>15} {'before':>9} {'fitted':>9}  note")
+        lines.append(f"{'parameter':<28} {'range':>13} {'before':>8} {'fitted':>8}  note")
         for _, p in self.parameters.iterrows():
             rng = f"{p['low']:.3g}–{p['high']:.3g}"
             note = ("at a bound" if p["at_bound"] else "") if p["moved"] else p["why"]
             fitted = f"{p['fitted']:.4g}" if np.isfinite(p["fitted"]) else "–"
-            lines.append(f"{str(p['parameter'])[:24]:<24} {rng:>15} {p['before']:>9.4g} {fitted:>9}  {note}")
+            lines.append(f"{str(p['parameter'])[:28]:<28} {rng:>13} {p['before']:>8.4g} {fitted:>8}  {note}")
         lines += ["", f"sum of squared weighted residuals {self.cost_before:.3g} -> {self.cost_after:.3g} "
                       f"({self.evaluations} model runs)", ""]
         comp = self.comparison()

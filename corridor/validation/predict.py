@@ -220,8 +220,13 @@ class Predictor:
     def used_rows(self, obs_index: int) -> list[tuple[str, str]]:
         """The (table, id) rows an observation's model value reads at the file values (for shared sources)."""
         obs, probe = self.compared[obs_index], self.probes[obs_index]
-        if obs.kind == FLOW:
-            return []
+        if obs.kind == FLOW:  # a flow through an element is held by that element's capacity: its row
+            if obs.element is None:
+                return []
+            ekind, ident = obs.element
+            if ekind == "crossing":
+                return [("nodes", n) for n in ident.split("/")]
+            return [({"node": "nodes", "link": "links", "transfer": "transfers"}[ekind], ident)]
         if isinstance(probe, _Route):
             weights = self.pricer.base_weights(self.case.settings.value_of_time_usd_per_t_day,
                                                self.case.settings.carbon_price_usd_per_t_co2)
