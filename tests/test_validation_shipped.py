@@ -46,3 +46,16 @@ def test_check_and_calibrate_the_shipped_scenarios(network, capsys, tmp_path):
         assert len(moved) >= 3
         assert ((moved["fitted"] >= moved["low"] - 1e-12) & (moved["fitted"] <= moved["high"] + 1e-12)).all()
         assert cal.cost_after <= cal.cost_before
+
+
+def test_the_validation_charts_are_what_the_documented_commands_write():
+    page = (ROOT / "docs" / "validation.md").read_text()
+    folder = ROOT / "docs" / "validation_charts"
+    written = set()
+    for year in (2015, 2023):
+        for command, stem in (("check", "validation"), ("calibrate", "calibration")):
+            assert (f"corridor {command} scenarios/observed_flows_{year}.toml --png "
+                    f"docs/validation_charts/{stem}_{year}.png") in page
+            written.add(f"{stem}_{year}.png")
+    assert {p.name for p in folder.iterdir()} == written  # PNG only, none stale
+    assert "(validation_charts/calibration_2023.png)" in page
