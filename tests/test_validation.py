@@ -166,3 +166,17 @@ def test_with_transit_regimes_an_element_is_read_at_its_own_tariff(tmp_path):
     t = corridor.validation.check(tmp_path / "net").table.set_index("id")
     assert t.at["l1", "modelled"] == pytest.approx(8.0)
     assert t.at["b1", "modelled"] == pytest.approx(24.0)
+
+
+def test_the_html_report_shows_the_validation_summary(obs_net):
+    from corridor import html_report
+
+    text = html_report.html_report(corridor.run(corridor.load_scenario(obs_net / "flows.toml")), charts=False)
+    assert "Validation against observations" in text
+    summary = corridor.validation.report.results_summary(corridor.run(corridor.load_scenario(obs_net / "flows.toml")))
+    rows = summary.set_index("kind")
+    # by hand (test_check_by_hand, test_flows_of_the_scenario_year_are_compared): costs 3 of 3 inside; flows f1
+    # (10 against 5-7) and f2 (0 against 0.5-2) outside, f3 of 2016 not compared
+    assert rows.at["cost_usd_per_t", "inside band"] == "3 (100%)"
+    assert rows.at["flow_mt_per_year", "compared"] == "2/3" and rows.at["flow_mt_per_year", "inside band"] == "0 (0%)"
+    assert rows.at["cost_usd_per_t", "median |log error|"] in text

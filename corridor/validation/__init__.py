@@ -15,11 +15,23 @@ See docs/validation.md.
 from importlib import import_module
 from typing import Any
 
+from ..html_report import add_validation
+
 _LAZY = {"check": "report", "ValidationReport": "report", "Observation": "observations",
          "read_observations": "observations", "Predictor": "predict", "calibrate": "calibration",
          "Calibration": "calibration"}
 
 __all__ = list(_LAZY)
+
+
+def _results_summary(results):
+    """The HTML report's validation table (:func:`corridor.validation.report.results_summary`)."""
+    from .report import results_summary
+
+    return results_summary(results)
+
+
+add_validation(_results_summary)
 
 
 def __getattr__(name: str) -> Any:

@@ -212,3 +212,24 @@ def check(source, *, case: str | None = None, entries=None) -> ValidationReport:
             shared[obs.id] = common
     table = score(predictor.compared, modelled, skipped=predictor.skipped, shared=shared, every=observations)
     return ValidationReport(name=name, case=chosen.name, table=table, summary=summarise(table))
+
+
+def results_summary(results) -> pd.DataFrame | None:
+    """The validation summary of a run, for the HTML report (:func:`corridor.html_report.add_validation`): for its
+    scenario's first case and every case whose ``[flows]`` give a year, each kind's compared observations, how many
+    lie inside their band and the median absolute log error; None where the network holds no observation."""
+    from .observations import read_observations
+
+    scenario = results.scenario
+    if not read_observations(scenario.network):
+        return None
+    cases = [c for i, c in enumerate(scenario.cases) if i == 0 or (c.flows is not None and c.flows.year)]
+    rows = []
+    for c in cases:
+        rep = check(scenario, case=c.name)
+        for r in rep.summary.itertuples():
+            if r.compared:
+                rows.append({"case": c.name, "kind": r.kind, "compared": f"{r.compared}/{r.observations}",
+                             "inside band": f"{r.inside} ({r.share_inside:.0%})",
+                             "median |log error|": f"{r.median_abs_log_error:.2f}"})
+    return pd.DataFrame(rows) if rows else None
