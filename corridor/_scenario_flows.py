@@ -1,5 +1,6 @@
-"""A scenario's ``[flows]`` (or a case's ``flows``): supply, demand, market groups, limits, the coal sold and the
-unserved penalty, each checked against the network, then resolved into :class:`corridor.case.Flows`. Part of
+"""A scenario's ``[flows]`` (or a case's ``flows``): supply, demand, market groups, limits, the coal sold, the
+unserved penalty, the assignment (least-cost or logit, with its dispersion and paths) and the year, each checked
+against the network, then resolved into :class:`corridor.case.Flows`. Part of
 :func:`corridor._scenario_parse.parse_scenario` (types and ranges were checked before, by
 :mod:`corridor._scenario_schema`)."""
 
@@ -13,10 +14,14 @@ from ._scenario_shipment import unknown_node
 from ._validate import Checker, type_name
 from .case import Flows, Limit
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from .errors import shown
 from .network import Network
 
-FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t", "markets", "limits", "sell"}
+FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t", "markets", "limits", "sell", "assignment",
+              "dispersion_usd_per_t", "paths", "year"}
 LIMIT_KEYS = {"countries", "nodes", "max_share", "max_mt_per_year"}
+ASSIGNMENTS = ("least-cost", "logit")
+MAX_PATHS = 50  # routes per origin-destination pair of a logit allocation
 
 
 def parse_flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
@@ -70,6 +75,25 @@ def parse_flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Netwo
         value = ck.number(raw["unserved_penalty_usd_per_t"], f"{where}.unserved_penalty_usd_per_t")
         if value is not None:
             out["unserved_penalty_usd_per_t"] = float(value)
+    if "assignment" in raw:
+        if raw["assignment"] not in ASSIGNMENTS:
+            ck.fail(f"{where}.assignment", f"expected \"least-cost\" or \"logit\", got {shown(raw['assignment'])}")
+        else:
+            out["assignment"] = raw["assignment"]
+    if "dispersion_usd_per_t" in raw:
+        value = ck.number(raw["dispersion_usd_per_t"], f"{where}.dispersion_usd_per_t", strict=True, high=1000.0)
+        if value is not None:
+            out["dispersion_usd_per_t"] = float(value)
+    if "paths" in raw:
+        value = ck.number(raw["paths"], f"{where}.paths", low=1, integer=True, high=MAX_PATHS)
+        if value is not None:
+            out["paths"] = int(value)
+    if "year" in raw:
+        year = str(raw["year"])
+        if isinstance(raw["year"], bool) or not (len(year) == 4 and year.isdigit()):
+            ck.fail(f"{where}.year", f"expected a year such as 2015, got {shown(raw['year'])}")
+        else:
+            out["year"] = year
     return out
 
 
@@ -123,7 +147,21 @@ def resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
     if inside:
         ck.fail(where, f"{', '.join(sorted(inside))} in both supply and a market of the demand")
         return None
+    assignment = values.get("assignment", "least-cost")
+    dispersion = values.get("dispersion_usd_per_t")
+    if assignment == "logit" and dispersion is None:
+        ck.fail(where, "assignment = \"logit\" needs dispersion_usd_per_t (USD/t: a route dearer by this much carries "
+                       "1/e of the flow of the other)")
+        return None
+    if assignment == "logit" and (markets or values.get("limits") or values.get("sell") is not None):
+        ck.fail(where, "assignment = \"logit\" takes no markets, limits or sell (they belong to the least-cost LP)")
+        return None
+    if assignment != "logit" and (dispersion is not None or "paths" in values):
+        ck.fail(where, "dispersion_usd_per_t and paths go with assignment = \"logit\"")
+        return None
     return Flows(supply=dict(values["supply"]), demand=dict(values["demand"]),
                  unserved_penalty_usd_per_t=values.get("unserved_penalty_usd_per_t",
                                                        DEFAULT_UNSERVED_PENALTY_USD_PER_T),
-                 markets=markets, limits=tuple(values.get("limits", ())), sell=values.get("sell"))
+                 markets=markets, limits=tuple(values.get("limits", ())), sell=values.get("sell"),
+                 assignment=assignment, dispersion_usd_per_t=dispersion, paths=int(values.get("paths", 5)),
+                 year=values.get("year", ""))

@@ -183,6 +183,12 @@ FLOWS = Table((
     Key("markets", Map(Names(), what="name = [node ids]"), "market groups: demand met at any of their nodes"),
     Key("limits", Tables(LIMIT), "caps on the tonnes through countries or nodes"),
     Key("sell", Text(), "coal type sold at market prices (prices.csv)"),
+    Key("assignment", Text(), "least-cost (the LP) or logit (route choice with dispersion)"),
+    Key("dispersion_usd_per_t", Number(0.0, 1000.0, strict=True, unit="USD/t", limit="the dispersion"),
+        "of a logit allocation: a route dearer by this much carries 1/e of the flow of the other"),
+    Key("paths", Number(1, 50, integer=True, limit="MAX_PATHS"), "routes per origin-destination pair (logit)"),
+    Key("year", Either((Text(), Number(1000, 9999, integer=True)), "a year such as 2015"),
+        "the year of the flows (for comparisons with observations)"),
 ))
 SETTINGS = Table((
     Key("routes", Number(1, limits.MAX_ROUTES, integer=True, limit="MAX_ROUTES"), "routes listed per case"),
@@ -221,7 +227,7 @@ CASE = Table((
 PARAMETER = Number(0.0, limits.MAX_NUMBER)
 ENTRY = Table((
     Key("name", Text()),
-    Key("table", Text(), "links, nodes, transfers, vessels, regimes or settings", required=True),
+    Key("table", Text(), "links, nodes, transfers, vessels, regimes, settings or flows", required=True),
     Key("where", Selector()),
     Key("column", Text(), "the column drawn", required=True),
     Key("distribution", Text(), "uniform, triangular, normal or lognormal", required=True),

@@ -1,5 +1,5 @@
 """Network: the tables of a network folder (nodes, links, transfers, vessels, prices, regimes, rates, price index,
-sources), loaded and validated once.
+observations, sources), loaded and validated once.
 
 A :class:`Network` is immutable in use: :meth:`Network.change` and :meth:`Network.close` return changed
 copies, so a scenario's cases never see each other's edits.
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from ._files import replace_together
+from ._files import Staging, replace_together
 from ._netchecks import network_context
 from ._netfiles import FILES, read_folder, typed_rows
 from ._provenance import folder_sha256
@@ -61,6 +61,9 @@ class Network:
     rates, price_index : pandas.DataFrame
         Exchange rates and price indices (indexed by ``currency:year``) that converted the money given in its own
         currency; every money table keeps that figure, its ``currency`` and ``price_year`` beside the USD value.
+    observations : pandas.DataFrame
+        What was observed (``observations.csv``, indexed by id): costs, transit days, border hours and annual tonnes,
+        each with its band, year and source, to hold the model against (:mod:`corridor.validation`).
     year : str or None
         The network's year (``network.csv``): its money is in USD of this year. None if the folder does not say.
     description : str
@@ -93,6 +96,7 @@ class Network:
     regimes: pd.DataFrame = field(default_factory=lambda: _empty("regimes", "id"))
     rates: pd.DataFrame = field(default_factory=lambda: _empty("rates", "id"))
     price_index: pd.DataFrame = field(default_factory=lambda: _empty("price_index", "id"))
+    observations: pd.DataFrame = field(default_factory=lambda: _empty("observations", "id"))
     year: str | None = None
     description: str = ""
     projects: ProjectTables = field(default_factory=ProjectTables)
@@ -297,8 +301,9 @@ def load_network(path: str | Path = "baseline") -> Network:
                    **tables)
 
 
-def write_network(net: Network, folder: str | Path) -> Path:
-    """Write ``net`` as a network folder (the format :func:`load_network` reads), all files together or none."""
+def write_network(net: Network, folder: str | Path, *, stage: Staging | None = None) -> Path:
+    """Write ``net`` as a network folder (the format :func:`load_network` reads), all files together or none (into
+    ``stage``, a :class:`corridor._files.Staging` shared with other outputs, if given)."""
     folder = Path(folder)
     files = {}
     for table in FILES:
@@ -317,5 +322,9 @@ def write_network(net: Network, folder: str | Path) -> Path:
             continue
         cols = [c.name for c in schema.TABLES[table]]
         files[folder / f"{table}.csv"] = df[cols].to_csv(index=False).encode("utf-8")
-    replace_together(files)
+    if stage is None:
+        replace_together(files)
+    else:
+        for path, data in files.items():
+            stage.add(path, data)
     return folder

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 
 from .._files import raise_if_interrupted, received_signals
 from ..errors import InputError, OutputError, Terminated, one_line
-from . import appraise, criticality, data, diversify, report, run, sensitivity, sweep
+from . import appraise, check, criticality, data, diversify, report, run, sensitivity, sweep
 
 # each registers its sub-commands and their handlers
-COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, data)
+COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, check, data)
 
 
 def _parser() -> argparse.ArgumentParser:

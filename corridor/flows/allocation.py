@@ -137,6 +137,19 @@ def _merge_same_routes(routes: pd.DataFrame) -> pd.DataFrame:
     return first.reset_index().drop(columns="_key")
 
 
+def _entries(problem: FlowProblem, paths: list[tuple[int, int, tuple[int, ...], float]]):
+    """Routes given by a solver as ``(origin, destination, arcs, Mt/yr)``, as :func:`corridor.flows.solution.paths_of`
+    gives them: ``(origin, demand entry, arcs, Mt/yr)``, the entry of the destination at the state the route ends in."""
+    heads = problem.graph.arcs["head"].to_numpy()
+    entry = {(int(d), int(st)): k for k, (d, st) in enumerate(zip(problem.sink_dest, problem.sink_state))}
+    first: dict[int, int] = {}
+    for j, dest in enumerate(problem.sink_dest):
+        first.setdefault(int(dest), j)
+    for o, d, arcs, amount in paths:
+        k = entry.get((int(d), int(heads[arcs[-1]]))) if len(arcs) else None
+        yield o, (first[int(d)] if k is None else k), tuple(arcs), amount
+
+
 def _unserved(demand: np.ndarray, delivered: np.ndarray, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Unserved Mt/yr per destination, and what neither the routes nor the LP's unserved account for.
 
@@ -166,9 +179,14 @@ def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price
     return out
 
 
-def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limit] = ()) -> Allocation:
+def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limit] = (),
+                  paths: list[tuple[int, int, tuple[int, ...], float]] | None = None) -> Allocation:
     """The tables of an :class:`Allocation` from a solved :class:`FlowProblem` (whose last inequality rows are the
-    ``limits``, if any)."""
+    ``limits``, if any).
+
+    ``paths`` are the routes of the flow as ``(origin index, destination index, arcs, Mt/yr)`` where the solver knows
+    them (the logit allocation, :mod:`corridor.flows.logit`); by default the flow is decomposed into routes.
+    """
     graph = problem.graph
     arcs, net = graph.arcs, graph.network
     n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
@@ -185,7 +203,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
     kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
     rows = []
     sink_cost = problem.c[n_arcs + n_sup:n_arcs + n_sup + n_snk]  # minus the market price where coal is sold
-    for o, k, path, amount in paths_of(problem, x):
+    for o, k, path, amount in (paths_of(problem, x) if paths is None else _entries(problem, paths)):
         d = int(problem.sink_dest[k])
         p = list(path)
         dnode = str(entered[p[-1]]) if p else problem.destinations[d]  # the node reached (of a market group)
@@ -213,7 +231,10 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
     np.add.at(delivered, routes["_demand"].to_numpy(dtype=np.int64), routes["mt_per_year"].to_numpy(dtype=float))
     shipped = np.zeros(n_orig)
     np.add.at(shipped, routes["origin"].map(orig_index).to_numpy(dtype=np.int64), routes["mt_per_year"])
-    unserved, unrouted = _unserved(problem.demand, delivered, unserved_lp)
+    if paths is None:
+        unserved, unrouted = _unserved(problem.demand, delivered, unserved_lp)
+    else:  # the solver's own routes (to its tolerance): nothing to trace, demand less delivered is unserved
+        unserved, unrouted = np.clip(problem.demand - delivered, 0.0, None), np.zeros(n_dest)
     dest = pd.DataFrame({"demand_mt_per_year": problem.demand, "delivered_mt_per_year": delivered,
                          "unserved_mt_per_year": unserved,
                          "marginal_usd_per_t": sol.eq_marginals[n_states:n_states + n_dest]},

@@ -36,6 +36,10 @@ The carbon price (USD per tonne of CO2, see :func:`corridor.costs.generalized`) 
     high = 100
     as = "value"                   # "scale" multiplies each case's own carbon price
 
+The dispersion of a logit allocation (``[flows] assignment = "logit"``, :mod:`corridor.flows.logit`) is an entry on the
+pseudo-table ``flows`` (no ``where``; ``column = "dispersion_usd_per_t"``). It moves the allocation only: draws of
+routes leave it aside, and ``corridor calibrate`` fits it (:mod:`corridor.validation.calibration`).
+
 A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
 positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribution needs a lower bound above 0.
 """
@@ -59,6 +63,8 @@ if TYPE_CHECKING:
     from ..network import Network
 
 SETTINGS = "settings"  # the pseudo-table of a case's settings (the carbon price)
+FLOWS = "flows"  # the pseudo-table of a case's [flows] (the dispersion of a logit allocation)
+PSEUDO_TABLES = (SETTINGS, FLOWS)
 # Columns an entry may make uncertain: those that enter a route's money or time (or its generalized cost).
 UNCERTAIN_COLUMNS = {
     "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t"),
@@ -67,8 +73,9 @@ UNCERTAIN_COLUMNS = {
     "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
     "regimes": ("coefficient", "tariff_usd_per_tkm", "flat_usd_per_t"),  # the value of a transit regime's basis
     SETTINGS: ("carbon_price_usd_per_t_co2",),  # a case's settings, not a network table
+    FLOWS: ("dispersion_usd_per_t",),  # a case's [flows], not a network table
 }
-POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots"}
+POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots", "dispersion_usd_per_t"}
 # On a sea link priced by vessel class (blank tariff) only these link columns enter its cost or time; the rest is in
 # vessels.csv (draw it with table = "vessels").
 VESSEL_LINK_COLUMNS = ("distance_km", "fixed_usd_per_t")
@@ -123,11 +130,11 @@ def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[fl
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
     entries that select no row of ``network`` (e.g. closed in a case) are skipped, and so are entries on the
-    ``settings`` (see :func:`carbon_price`).
+    ``settings`` (see :func:`carbon_price`) and the ``flows`` (see :func:`dispersion`).
     """
     net = network
     for e, v in zip(entries, values):
-        if e.table == SETTINGS or len(net.select(e.table, e.where)) == 0:
+        if e.table in PSEUDO_TABLES or len(net.select(e.table, e.where)) == 0:
             continue
         op = {"scale": {e.column: float(v)}} if e.how == "scale" else {"set": {e.column: float(v)}}
         net = net.change(e.table, e.where, **op)
@@ -139,6 +146,16 @@ def carbon_price(base: float, entries: Sequence[Entry], values: Sequence[float])
     out = float(base)
     for e, v in zip(entries, values):
         if e.table == SETTINGS and e.column == "carbon_price_usd_per_t_co2":
+            out = float(v) if e.how == "value" else out * float(v)
+    return out
+
+
+def dispersion(base: float | None, entries: Sequence[Entry], values: Sequence[float]) -> float | None:
+    """A case's logit dispersion (USD/t) in one draw: its own (``base``; None without a logit allocation) as the
+    ``flows`` entries set or scale it."""
+    out = base
+    for e, v in zip(entries, values):
+        if e.table == FLOWS and e.column == "dispersion_usd_per_t" and out is not None and not np.isnan(v):
             out = float(v) if e.how == "value" else out * float(v)
     return out
 
@@ -172,12 +189,12 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {shown(table)} (expected links, nodes, transfers, vessels, "
-                                  "regimes or settings)")
+        ck.fail(f"{where}.table", f"unknown table {shown(table)} (expected links, nodes, transfers, vessels, regimes, "
+                                  "settings or flows)")
         return None
-    if table == SETTINGS:
+    if table in PSEUDO_TABLES:
         if item.get("where"):
-            ck.fail(f"{where}.where", "an entry on the settings takes no where")
+            ck.fail(f"{where}.where", f"an entry on the {table} takes no where")
         df = None
         sel: dict = {}
     else:
@@ -199,7 +216,7 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     dist = _parse_distribution(ck, item, where, positive=column in POSITIVE_COLUMNS)
     if len(ck.problems) > n_before:
         return None
-    ids = network.select(table, sel) if df is not None else [SETTINGS]
+    ids = network.select(table, sel) if df is not None else [table]
     if len(ids) == 0 and df is not None:
         selected = ", ".join(f"{k} = {shown(v)}" for k, v in sel.items())
         why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"
@@ -240,7 +257,7 @@ def _cell_problem(network: Network, table: str, ids, column: str, how: str, dist
     lo, hi = dist.extremes()
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return f"the {dist.kind} distribution's parameters give values that are not finite numbers"
-    if table == SETTINGS:  # a case's setting (its value differs by case): the draws themselves stay finite
+    if table in PSEUDO_TABLES:  # a case's setting or flows (its value differs by case): the draws stay finite
         return None
     col = schema.column(table, column)
     base = network.table(table).loc[ids, column].to_numpy(dtype=float)

@@ -40,7 +40,7 @@ from .. import costs
 from ..graph import RoutingGraph
 from ..schema import DEFAULT_CO2_G_PER_TKM
 from ..sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
-from .entries import SETTINGS, Entry
+from .entries import FLOWS, SETTINGS, Entry
 
 # The table cells an arc's money and time read: (table, column) -> (arc kind, the arcs' column that names the row).
 ARC_INPUTS = {
@@ -79,6 +79,8 @@ class ArcPricer:
         for i, e in enumerate(entries):
             if e.table == SETTINGS:
                 self.carbon_actions.append((i, e.how))
+                continue
+            if e.table == FLOWS:  # moves the logit allocation only
                 continue
             ids = list(net.select(e.table, e.where))
             if not ids:
