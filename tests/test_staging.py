@@ -211,3 +211,13 @@ def test_a_run_failing_on_out_keeps_the_plots_of_an_earlier_run(tmp_path, monkey
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"error: {out / 'routes.csv'}: is a folder")
     assert snapshot(tmp_path) == before
+
+
+def test_check_writes_its_table_and_chart_together_or_neither(tmp_path, capsys):
+    """``corridor check`` (validation) stages --out and --png together: a folder where the chart goes leaves no CSV."""
+    (tmp_path / "chart.png").mkdir()
+    before = snapshot(tmp_path)
+    code = main(["check", "baseline", "--out", str(tmp_path / "obs.csv"), "--png", str(tmp_path / "chart.png")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith(f"error: {tmp_path / 'chart.png'}: is a folder")
+    assert snapshot(tmp_path) == before and not temps(tmp_path)
