@@ -268,8 +268,34 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
                               shipment=None if ship is None else Shipment(ship["origin"], ship["destination"],
                                                                           ship["tonnes"], ship.get("coal", "thermal")),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
-    uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
+    uncertainty = parse_entries(ck, data["uncertainty"], network, flows=_flow_nodes(cases, flows),
+                                capacities=_capacities(network, cases)) if "uncertainty" in data else ()
     if ck.problems:
         raise InputError(list(dict.fromkeys(ck.problems)))
     return Parsed(name=name, description=description, data=data, network=network, cases=tuple(cases),
                   uncertainty=uncertainty)
+
+
+def _flow_nodes(cases: list[Case], flows: dict | None) -> dict[str, set[str]] | None:
+    """The nodes that supply and that demand in ``[flows]`` or in any case (None without flows)."""
+    have = [c.flows for c in cases if c.flows is not None]
+    if flows is None and not have:
+        return None
+    out: dict[str, set[str]] = {"supply": set((flows or {}).get("supply", {})),
+                                "demand": set((flows or {}).get("demand", {}))}
+    for f in have:
+        out["supply"] |= set(f.supply)
+        out["demand"] |= set(f.demand)
+    return out
+
+
+def _capacities(network: Network, cases: list[Case]) -> dict[str, set[str]]:
+    """Ids of the links, nodes and transfers with a capacity in the network or in any case."""
+    out: dict[str, set[str]] = {}
+    for table in ("links", "nodes", "transfers"):
+        ids: set[str] = set()
+        for net in {id(n): n for n in [network, *(c.network for c in cases)]}.values():
+            df = net.table(table)
+            ids |= set(df.index[df["capacity_mt_per_year"].notna()])
+        out[table] = ids
+    return out

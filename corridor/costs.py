@@ -62,7 +62,7 @@ def co2_kg_per_t(distance_km, co2_g_per_tkm):
 
 def route_totals(legs: pd.DataFrame) -> tuple[float, float]:
     """Money (USD/t) and days of a route from its legs, summed in leg order (the one way every caller sums them)."""
-    return float(legs["usd_per_t"].sum()), float(legs["days"].sum())
+    return float(legs["usd_per_t"].to_numpy().sum()), float(legs["days"].to_numpy().sum())
 
 
 def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:

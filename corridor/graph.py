@@ -74,6 +74,22 @@ class RoutingGraph:
     def state_index(self) -> dict[State, int]:
         return {s: i for i, s in enumerate(self.states)}
 
+    @cached_property
+    def arc_ends(self) -> tuple[list[int], list[int]]:
+        """Tail and head state of every arc, as plain lists (for loops that walk the graph arc by arc)."""
+        return self.arcs["tail"].tolist(), self.arcs["head"].tolist()
+
+    @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of :attr:`arcs` as a numpy array, read once (code that looks at a few arcs many times)."""
+        cols = self._columns
+        if name not in cols:
+            cols[name] = self.arcs[name].to_numpy()
+        return cols[name]
+
     def money(self) -> np.ndarray:
         """Money cost per tonne of each arc."""
         return self.arcs["usd_per_t"].to_numpy()

@@ -19,6 +19,23 @@ LEG_COLUMNS = ["kind", "id", "from", "to", "node", "mode", "country", "component
                "co2_kg_per_t", "vessel_class"]
 
 
+def leg_order(graph: RoutingGraph, arcs: list[int]) -> np.ndarray:
+    """The arcs of a route in the order of its legs (:func:`route_legs`): passes with neither charge nor time left
+    out, a node's pass listed on arrival, before the transfers made there."""
+    a = np.asarray(arcs, dtype=np.int64)
+    kind = graph.column("kind")[a]
+    keep = (kind != "pass") | (graph.column("usd_per_t")[a] > 0) | (graph.column("hours")[a] > 0)
+    a, kind = a[keep], kind[keep]
+    node = graph.column("node")[a]
+    order = np.arange(len(a), dtype=float)
+    for i in np.flatnonzero(kind == "pass"):
+        j = i
+        while j > 0 and kind[j - 1] == "transfer" and node[j - 1] == node[i]:
+            j -= 1
+        order[i] = j - 0.5
+    return a[np.argsort(order, kind="stable")]
+
+
 def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
     """One row per leg of a route: links, transfers, and the pass charges of the nodes it passes through.
 
@@ -28,34 +45,32 @@ def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
     A pass with neither charge nor time is left out; a node's pass charge is listed on arrival, before the transfers
     made there (the border formalities come before the transloading).
     """
-    sel = graph.arcs.iloc[list(arcs)]
-    kind = sel["kind"].to_numpy()
+    a = leg_order(graph, arcs)
+    col = graph.column
+    kind = col("kind")[a]
     is_link, is_pass = kind == "link", kind == "pass"
-    legs = pd.DataFrame({
-        "kind": kind, "id": sel["ref"].to_numpy(),
-        "from": np.where(is_link, sel["from_node"].to_numpy(), sel["node"].to_numpy()), "to": sel["node"].to_numpy(),
-        "node": sel["node"].to_numpy(), "mode": np.where(is_pass, "", sel["mode"].to_numpy()),
-        "country": sel["country"].to_numpy(), "component": sel["component"].to_numpy(),
-        "distance_km": sel["distance_km"].to_numpy(), "usd_per_t": sel["usd_per_t"].to_numpy(),
-        "days": costs.days(sel["hours"].to_numpy()), "co2_kg_per_t": sel["co2_kg_per_t"].to_numpy(),
-        "vessel_class": np.where(is_link, sel["vessel_class"].to_numpy(), ""),
+    node = col("node")[a]
+    return pd.DataFrame({
+        "kind": kind, "id": col("ref")[a], "from": np.where(is_link, col("from_node")[a], node), "to": node,
+        "node": node, "mode": np.where(is_pass, "", col("mode")[a]), "country": col("country")[a],
+        "component": col("component")[a], "distance_km": col("distance_km")[a], "usd_per_t": col("usd_per_t")[a],
+        "days": costs.days(col("hours")[a]), "co2_kg_per_t": col("co2_kg_per_t")[a],
+        "vessel_class": np.where(is_link, col("vessel_class")[a], ""),
     })
-    keep = ~is_pass | (legs["usd_per_t"].to_numpy() > 0) | (legs["days"].to_numpy() > 0)
-    legs = legs[keep].reset_index(drop=True)
-    order = np.arange(len(legs), dtype=float)
-    k, node = legs["kind"].to_numpy(), legs["node"].to_numpy()
-    for i in np.flatnonzero(k == "pass"):
-        j = i
-        while j > 0 and k[j - 1] == "transfer" and node[j - 1] == node[i]:
-            j -= 1
-        order[i] = j - 0.5
-    return legs.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def route_money_days(graph: RoutingGraph, arcs: list[int]) -> tuple[float, float]:
+    """Money (USD/t) and days of a route, summed as :func:`corridor.costs.route_totals` sums its legs (the same
+    numbers bit for bit), without building the legs."""
+    a = leg_order(graph, arcs)
+    return float(graph.column("usd_per_t")[a].sum()), float(costs.days(graph.column("hours")[a]).sum())
 
 
 def route_nodes(legs: pd.DataFrame) -> list[str]:
     """Physical node ids of a route in order, each once."""
-    out = [legs["from"].iloc[0]]
-    for n in legs["to"]:
+    frm, to = legs["from"].tolist(), legs["to"].tolist()
+    out = [frm[0]]
+    for n in to:
         if n != out[-1]:
             out.append(n)
     return out
@@ -65,7 +80,8 @@ def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     """The nodes that tell a route apart: origin, where the country or mode changes, ports, destination."""
     seq = route_nodes(legs)
     transfers = set(legs.loc[legs["kind"] == "transfer", "node"])
-    kind, country = nodes["kind"], nodes["country"]
+    looked = nodes.loc[seq, ["kind", "country"]].to_numpy()
+    kind, country = dict(zip(seq, looked[:, 0])), dict(zip(seq, looked[:, 1]))
     keep = [seq[0]]
     for prev, node in itertools.pairwise(seq):
         if node in transfers or kind[node] == "port" or country[node] != country[prev]:
@@ -84,6 +100,13 @@ def route_label(keys: list[str], nodes: pd.DataFrame) -> str:
     """A route as a chain of its key nodes' short names: 'Sharyn Gol mine › Erenhot › Tianjin port › Pohang'."""
     names = nodes["name"]
     return " › ".join(short_name(names[n]) for n in keys)
+
+
+def corridor_label(keys: list[str], nodes: pd.DataFrame) -> str:
+    """The corridor of a route: its key nodes between origin and destination (border crossings, ports, changes of
+    mode), e.g. 'Zamyn-Uud › Erenhot › Tianjin port'; 'direct' when there are none."""
+    inner = keys[1:-1]
+    return route_label(inner, nodes) if inner else "direct"
 
 
 def describe_routes(case: Case, graph: RoutingGraph, arc_lists: list[list[int]],

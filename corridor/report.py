@@ -104,6 +104,43 @@ def flows_text(results: Results, case: str) -> str:
     return "\n".join(out)
 
 
+SHOWN = 12  # rows of each table of draws over flows shown in the terminal
+
+
+def flow_draws_text(results: Results, case: str) -> str:
+    """One case's draws over flows: totals, capacity elements by binding probability, corridors (P10-P90)."""
+    d = results.flow_draws[case]
+    out = [f"  Draws over flows: {d.draws:,} (seed {d.seed}), each allocation re-solved; P10/P50/P90 and the value "
+           "at the file values"]
+    t = d.totals()
+    scale = {"total_cost_usd_per_year": ("total cost MUSD/yr", 1e-6), "delivered_mt_per_year": ("delivered Mt/yr", 1),
+             "unserved_mt_per_year": ("unserved Mt/yr", 1)}
+    rows = [[scale[k][0], *(f"{r[c] * scale[k][1]:,.1f}" for c in ("p10", "p50", "p90", "deterministic"))]
+            for k, r in t.iterrows()]
+    out.append(_table(["", "P10", "P50", "P90", "file"], rows, {0}))
+    el = d.element_table()
+    shown = el[(el["p_binding"] > 0) | (el["p_priced"] > 0)]
+    if len(shown):
+        out += ["", "  Capacity elements, most often binding first (shadow price USD/t):"]
+        rows = [[e.id, f"{e.p_binding:.0%}", f"{e.p_priced:.0%}", f"{e.p10_shadow_price_usd_per_t:.1f}",
+                 f"{e.p50_shadow_price_usd_per_t:.1f}", f"{e.p90_shadow_price_usd_per_t:.1f}",
+                 f"{e.deterministic_shadow_price_usd_per_t:.1f}"] for e in shown.head(SHOWN).itertuples()]
+        out.append(_table(["element", "P(full)", "P(price)", "P10", "P50", "P90", "file"], rows, {0}))
+        if len(shown) > SHOWN:
+            out.append(f"  ({len(shown) - SHOWN} more bind in some draw: see flow_draw_elements.csv with --out)")
+    cor = d.corridor_table()
+    cor = cor[cor["p_used"] > 0]
+    if len(cor):
+        out += ["", "  Mt/yr by corridor (key nodes between origin and destination):"]
+        rows = [[f"{c.p10_mt_per_year:.2f}", f"{c.p50_mt_per_year:.2f}", f"{c.p90_mt_per_year:.2f}",
+                 f"{c.deterministic_mt_per_year:.2f}", f"{c.p_used:.0%}", c.corridor]
+                for c in cor.head(SHOWN).itertuples()]
+        out.append(_table(["P10", "P50", "P90", "file", "P(used)", "corridor"], rows, {5}))
+        if len(cor) > SHOWN:
+            out.append(f"  ({len(cor) - SHOWN} more corridors carry flow in some draw: flow_draw_corridors.csv)")
+    return "\n".join(out)
+
+
 def text_report(results: Results) -> str:
     """Every case of a scenario: its shipment, then its routes (or why there is none)."""
     scenario = results.scenario
@@ -128,6 +165,8 @@ def text_report(results: Results) -> str:
             out.append(case_table(results, case.name))
         if case.name in results.allocations:
             out.append(flows_text(results, case.name))
+        if case.name in results.flow_draws:
+            out += ["", flow_draws_text(results, case.name)]
     return "\n".join(out)
 
 

@@ -27,7 +27,9 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
 
     With ``draws`` > 0 the scenario's ``[[uncertainty]]`` entries are sampled ``draws`` times (seeded by ``seed``)
     and every route gains P10/P50/P90 of its cost and generalized cost and the probability of being the cheapest;
-    see :func:`corridor.uncertainty.run_draws` for ``options``.
+    every case with ``[flows]`` re-solves its allocation per draw (``Results.flow_draws``), in-process or, with
+    ``workers=N`` or ``scheduler=ADDRESS``, on local processes or a Dask cluster (the same numbers); see
+    :func:`corridor.uncertainty.run_draws` for ``options``.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Annual volumes on a capacitated network: a min-cost flow LP on the routing graph (scipy HiGHS).
+"""Annual volumes on a capacitated network: a min-cost flow LP on the routing graph (HiGHS).
 
 The problem
 -----------
@@ -38,14 +38,17 @@ minimisation as <= 0). With a value of time the prices are in generalized USD/t.
 unserved, a capacity's price is bounded by the unserved penalty minus the cost of the route it opens: a large price
 then says "this element decides whether the tonne moves at all".
 
-Modules: :mod:`~corridor.flows.problem` (the LP as sparse arrays), :mod:`~corridor.flows.solution` (HiGHS, and the
-decomposition of the flow into routes), :mod:`~corridor.flows.allocation` (the tables of a solved allocation).
+Modules: :mod:`~corridor.flows.problem` (the LP as sparse arrays), :mod:`~corridor.flows.model` (the LP held by HiGHS
+through ``highspy``, re-solved warm with changed numbers: the solver of every allocation),
+:mod:`~corridor.flows.solution` (a cold solve with scipy, and the decomposition of the flow into routes),
+:mod:`~corridor.flows.allocation` (the tables of a solved allocation).
 """
 
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from .allocation import Allocation, allocate, read_solution
+from .model import FlowModel
 from .problem import FlowProblem, capacity_rows, flow_problem
 from .solution import FlowSolution, decompose, solve_problem
 
-__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "FlowProblem", "FlowSolution", "allocate",
+__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "FlowModel", "FlowProblem", "FlowSolution", "allocate",
            "capacity_rows", "decompose", "flow_problem", "read_solution", "solve_problem"]

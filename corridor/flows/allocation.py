@@ -14,7 +14,7 @@ from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..graph import RoutingGraph
 from ..legs import key_nodes, route_label, route_nodes
 from .problem import FlowProblem, flow_problem
-from .solution import FlowSolution, decompose, solve_problem
+from .solution import FlowSolution, decompose
 
 USD_PER_MUSD = 1e6
 ROUTE_COLUMNS = ["origin", "destination", "route", "mt_per_year", "cost_usd_per_t", "generalized_usd_per_t",
@@ -86,9 +86,23 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     >>> alloc = allocate(g, {"tavan_tolgoi": 10}, {"pohang": 4, "tianjin": 6})
     >>> alloc.elements.head()  # binding capacities first, with their shadow prices
     """
+    from .model import FlowModel
+
     problem = flow_problem(graph, supply, demand, unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
                            value_of_time_usd_per_t_day=value_of_time_usd_per_t_day)
-    return read_solution(problem, solve_problem(problem))
+    return FlowModel(problem).allocation()
+
+
+def path_keys(graph: RoutingGraph, path: list[int], destination: str) -> list[str]:
+    """The key nodes (:func:`corridor.legs.key_nodes`) of a path of the flow decomposition (arc numbers)."""
+    if not path:
+        return [destination]
+    arcs = graph.arcs
+    p = list(path)
+    entered = arcs["node"].to_numpy()[p]
+    legs = pd.DataFrame({"kind": arcs["kind"].to_numpy()[p], "from": arcs["from_node"].to_numpy()[p], "to": entered,
+                         "node": entered})
+    return key_nodes(legs, graph.network.nodes)
 
 
 def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price: np.ndarray) -> list[str]:
@@ -140,8 +154,8 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         dnode = problem.destinations[d]
         cost = float(money[p].sum())
         gen = costs.generalized(cost, float(days[p].sum()), vot)
+        keys = path_keys(graph, p, dnode)
         legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
-        keys = key_nodes(legs, nodes) if p else [dnode]
         is_link = kind[p] == "link"
         rows.append(dict(origin=problem.origins[o], destination=dnode,
                          route=route_label(keys, nodes), mt_per_year=amount,

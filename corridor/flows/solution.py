@@ -21,16 +21,19 @@ class FlowSolution:
     ub_marginals: np.ndarray
 
 
-def solve_problem(problem: FlowProblem) -> FlowSolution:
-    """Solve the LP with HiGHS (``scipy.optimize.linprog(method="highs")``).
+def solve_problem(problem: FlowProblem, *, upper: np.ndarray | None = None) -> FlowSolution:
+    """Solve the LP from scratch with HiGHS (``scipy.optimize.linprog(method="highs")``).
 
-    The LP is always feasible (unserved demand absorbs what cannot be delivered) and bounded (arc costs are
-    >= 0 and demand is finite), so a failure here is a bug or a numerical breakdown, not bad input.
+    ``upper`` bounds the variables (default: none). The LP is always feasible (unserved demand absorbs what cannot
+    be delivered) and bounded (arc costs are >= 0 and demand is finite), so a failure here is a bug or a numerical
+    breakdown, not bad input. :class:`corridor.flows.FlowModel` re-solves it warm; this is its cold check.
     """
     from scipy.optimize import linprog
 
+    bounds = (0, None) if upper is None else np.column_stack([np.zeros(len(upper)),
+                                                               np.where(np.isfinite(upper), upper, np.nan)])
     res = linprog(problem.c, A_ub=problem.A_ub, b_ub=problem.b_ub, A_eq=problem.A_eq, b_eq=problem.b_eq,
-                  bounds=(0, None), method="highs")
+                  bounds=bounds, method="highs")
     if res.status != 0:
         raise RuntimeError(f"the allocation LP failed (HiGHS status {res.status}): {res.message}")
     return FlowSolution(x=res.x, objective=float(res.fun), eq_marginals=np.asarray(res.eqlin.marginals),
@@ -43,68 +46,81 @@ def decompose(problem: FlowProblem, x: np.ndarray) -> list[tuple[int, int, tuple
     Standard path decomposition: walk from a super-source entry with flow left along arcs with flow left
     until a demand entry with flow left is reached, take the smallest of them off every piece, repeat.
     Cycles met on the way (only possible at zero cost) are cancelled. Identical paths are merged.
+    (Plain Python floats and lists: the walk touches a few dozen arcs, where numpy's per-element access is slow.)
     """
     n_arcs, n_sup = problem.n_arcs, len(problem.supply_state)
     n_snk = len(problem.sink_state)
     scale = max(1.0, float(problem.demand.sum()), float(problem.supply.sum()))
     eps = FLOW_TOL * scale
-    rem = x[:n_arcs].copy()
-    rem[rem < eps] = 0.0
-    ysrc = x[n_arcs:n_arcs + n_sup].copy()
-    zsnk = x[n_arcs + n_sup:n_arcs + n_sup + n_snk].copy()
-    tails, heads = problem.graph.arcs["tail"].to_numpy(), problem.graph.arcs["head"].to_numpy()
+    tails, heads = problem.graph.arc_ends
+    carrying = np.flatnonzero(x[:n_arcs] >= eps).tolist()
+    rem = dict(zip(carrying, x[carrying].tolist()))
+    ysrc = x[n_arcs:n_arcs + n_sup].tolist()
+    zsnk = x[n_arcs + n_sup:n_arcs + n_sup + n_snk].tolist()
+    sink_state = problem.sink_state.tolist()
     out: dict[int, list[int]] = {}
-    for arc in np.flatnonzero(rem > 0):
-        out.setdefault(int(tails[arc]), []).append(int(arc))
+    for arc in carrying:
+        out.setdefault(tails[arc], []).append(arc)
     sinks: dict[int, list[int]] = {}
-    for entry in np.flatnonzero(zsnk > eps):
-        sinks.setdefault(int(problem.sink_state[entry]), []).append(int(entry))
+    for entry in range(n_snk):
+        if zsnk[entry] > eps:
+            sinks.setdefault(sink_state[entry], []).append(entry)
+    next_out: dict[int, int] = {}
+    next_in: dict[int, int] = {}
     paths: dict[tuple[int, int, tuple[int, ...]], float] = {}
 
     def next_arc(v: int) -> int | None:
-        lst = out.get(v, [])
-        while lst and rem[lst[0]] <= eps:
-            lst.pop(0)
-        return lst[0] if lst else None
+        lst = out.get(v)
+        if not lst:
+            return None
+        i = next_out.get(v, 0)
+        while i < len(lst) and rem[lst[i]] <= eps:
+            i += 1
+        next_out[v] = i
+        return lst[i] if i < len(lst) else None
 
     def next_sink(v: int) -> int | None:
-        lst = sinks.get(v, [])
-        while lst and zsnk[lst[0]] <= eps:
-            lst.pop(0)
-        return lst[0] if lst else None
+        lst = sinks[v]
+        i = next_in.get(v, 0)
+        while i < len(lst) and zsnk[lst[i]] <= eps:
+            i += 1
+        next_in[v] = i
+        return lst[i] if i < len(lst) else None
 
-    for i in np.flatnonzero(ysrc > eps):
+    supply_state, supply_origin, sink_dest = (problem.supply_state.tolist(), problem.supply_origin.tolist(),
+                                              problem.sink_dest.tolist())
+    for i in range(n_sup):
         while ysrc[i] > eps:
-            v = int(problem.supply_state[i])
+            v = supply_state[i]
             path: list[int] = []
             seen = {v: 0}
-            k = next_sink(v)
+            k = next_sink(v) if v in sinks else None
             while k is None:
                 a = next_arc(v)
                 if a is None:  # only solver noise is left on this branch
                     break
-                w = int(heads[a])
+                w = heads[a]
                 if w in seen:  # a cycle: cancel it and walk on from w
                     cycle = [*path[seen[w]:], a]
-                    rem[cycle] -= rem[cycle].min()
+                    least = min(rem[b] for b in cycle)
+                    for b in cycle:
+                        rem[b] -= least
                     for b in path[seen[w]:]:
-                        seen.pop(int(heads[b]), None)
+                        seen.pop(heads[b], None)
                     path = path[:seen[w]]
                 else:
                     path.append(a)
                     seen[w] = len(path)
                 v = w
-                k = next_sink(v)
+                k = next_sink(v) if v in sinks else None
             if k is None:
                 ysrc[i] = 0.0
                 break
-            amount = min(ysrc[i], zsnk[k], rem[path].min() if path else np.inf)
+            amount = min(ysrc[i], zsnk[k], min(rem[b] for b in path) if path else np.inf)
             ysrc[i] -= amount
             zsnk[k] -= amount
-            if path:
-                rem[path] -= amount
-            key = (int(problem.supply_origin[i]), int(problem.sink_dest[k]), tuple(path))
+            for b in path:
+                rem[b] -= amount
+            key = (supply_origin[i], sink_dest[k], tuple(path))
             paths[key] = paths.get(key, 0.0) + float(amount)
     return [(o, d, arcs, amt) for (o, d, arcs), amt in paths.items() if amt > eps]
-
-

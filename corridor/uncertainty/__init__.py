@@ -9,6 +9,8 @@ Modules, one job each:
 - :mod:`~corridor.uncertainty.candidates`: the candidate routes of a case;
 - :mod:`~corridor.uncertainty.coverage`: the exact check that no other route was cheaper;
 - :mod:`~corridor.uncertainty.montecarlo`: :func:`run_draws` (``corridor.run(s, draws=N)``);
+- :mod:`~corridor.uncertainty.flowdraws`: the allocation of a case with ``[flows]`` re-solved for blocks of draws;
+- :mod:`~corridor.uncertainty.flowstats`: :class:`FlowDraws`, those draws and their summaries;
 - :mod:`~corridor.uncertainty.sensitivity`: :func:`tornado` and :func:`breakeven`.
 
 The solvers are imported on first use, so reading a scenario (which checks its entries) loads only the first two.
@@ -20,7 +22,7 @@ from typing import Any
 from .distributions import Distribution
 from .entries import Entry, apply_values
 
-_LAZY = {"CaseDraws": "montecarlo", "run_draws": "montecarlo", "BreakEven": "sensitivity",
+_LAZY = {"CaseDraws": "montecarlo", "run_draws": "montecarlo", "FlowDraws": "flowstats", "BreakEven": "sensitivity",
          "BreakEvens": "sensitivity", "breakeven": "sensitivity", "tornado": "sensitivity"}
 
 __all__ = ["Distribution", "Entry", "apply_values", *_LAZY]

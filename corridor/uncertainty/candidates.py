@@ -12,7 +12,7 @@ import pandas as pd
 from .. import costs
 from ..case import Case
 from ..graph import RoutingGraph, build_graph
-from ..legs import key_nodes, route_label, route_legs
+from ..legs import key_nodes, route_label, route_legs, route_money_days
 from ..routes import cheapest_routes
 from .entries import Entry, groups
 from .reprice import ArcPricer, RouteSet
@@ -30,8 +30,8 @@ class CaseModel:
     graph: RoutingGraph
     pricer: ArcPricer
     routes: RouteSet
-    legs: list[pd.DataFrame] = field(repr=False)
     n_deterministic: int = 0
+    _legs: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, case: Case, entries: Sequence[Entry], *, candidates: int = CANDIDATES,
@@ -45,26 +45,33 @@ class CaseModel:
         n_det = len(found)
         seen = {tuple(r) for r in found}
         extra = []
-        for x in _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []:
-            g2 = pricer.graph_with_weights(pricer.weights(x, vot)[:, 0])
-            for r in cheapest_routes(g2, ship.origin, ship.destination, extreme_candidates, 0.0):
-                if tuple(r) not in seen:
-                    seen.add(tuple(r))
-                    extra.append(r)
-        legs = [route_legs(graph, r) for r in found + extra]
-        totals = [costs.route_totals(lg) for lg in legs]
+        points = _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []
+        if points:
+            corners = pricer.weights(np.concatenate(points, axis=1), vot)  # arcs x points, priced at once
+            for j in range(corners.shape[1]):
+                for r in cheapest_routes(graph, ship.origin, ship.destination, extreme_candidates, 0.0,
+                                         weights=corners[:, j]):
+                    if tuple(r) not in seen:
+                        seen.add(tuple(r))
+                        extra.append(r)
+        totals = [route_money_days(graph, r) for r in found + extra]  # as the legs sum them, bit for bit
         gen = [costs.generalized(m, d, vot) for m, d in totals]
-        order = list(range(n_det)) + sorted(range(n_det, len(legs)), key=lambda i: gen[i])
+        order = list(range(n_det)) + sorted(range(n_det, len(totals)), key=lambda i: gen[i])
         arc_lists = [(found + extra)[i] for i in order]
-        legs = [legs[i] for i in order]
         money = np.array([totals[i][0] for i in order])
         days = np.array([totals[i][1] for i in order])
         return cls(case=case, entries=entries, graph=graph, pricer=pricer,
-                   routes=RouteSet(pricer, arc_lists, money, days, vot), legs=legs, n_deterministic=n_det)
+                   routes=RouteSet(pricer, arc_lists, money, days, vot), n_deterministic=n_det)
 
     @property
     def vot(self) -> float:
         return self.case.settings.value_of_time_usd_per_t_day
+
+    def legs(self, i: int) -> pd.DataFrame:
+        """The legs of candidate ``i`` (:func:`corridor.legs.route_legs`), built on first use."""
+        if i not in self._legs:
+            self._legs[i] = route_legs(self.graph, self.routes.arc_lists[i])
+        return self._legs[i]
 
     def price(self, x: np.ndarray, metric: str = "generalized") -> np.ndarray:
         """Cost of every candidate (routes x columns of ``x``): ``generalized`` or ``cost`` (money) per tonne."""
@@ -73,7 +80,7 @@ class CaseModel:
 
     def label(self, i: int) -> str:
         nodes = self.case.network.nodes
-        return route_label(key_nodes(self.legs[i], nodes), nodes)
+        return route_label(key_nodes(self.legs(i), nodes), nodes)
 
 
 def _extreme_points(entries: Sequence[Entry], active: list[int]) -> list[np.ndarray]:

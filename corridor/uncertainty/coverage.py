@@ -13,7 +13,7 @@ class CoverageCheck:
 
     A shortest path over all paths (scipy's Dijkstra, many start states at once) bounds the cheapest route from
     below; when it is not below the cheapest candidate the draw is covered. Otherwise the path is taken if it is a
-    valid route, else the k-cheapest search (networkx, validity filter) finds the cheapest valid route.
+    valid route, else the k-cheapest search (Yen's, validity filter) finds the cheapest valid route.
     """
 
     def __init__(self, model: CaseModel):
@@ -64,8 +64,7 @@ class CoverageCheck:
             arcs.reverse()
             if not is_valid(model.graph, arcs):
                 ship = model.case.require_shipment()
-                g2 = model.pricer.graph_with_weights(wj)
-                arcs = cheapest_routes(g2, ship.origin, ship.destination, 1, 0.0)[0]
+                arcs = cheapest_routes(model.graph, ship.origin, ship.destination, 1, 0.0, weights=wj)[0]
                 if wj[arcs].sum() >= best[j] - tol:
                     continue
             missed += 1

@@ -8,11 +8,16 @@ draws that pass is reported as ``coverage``.
 
 Draws are common to all cases (draw ``i`` of every case uses the same parameter values), so cases can be compared
 draw by draw. The same seed gives the same numbers bit for bit, whatever the chunk size.
+
+Cases with ``[flows]`` re-solve their allocation for every draw (:mod:`~corridor.uncertainty.flowdraws`), through
+:class:`corridor.batch.Executor`: in-process, on local processes or on a Dask cluster, with the same numbers.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +31,11 @@ from .coverage import CoverageCheck
 from .entries import groups
 from .streams import entry_values, sample_uniforms
 
+if TYPE_CHECKING:
+    from ..batch import Executor
+    from .flowstats import FlowDraws
+
+BLOCK = 256  # draws over flows per task (= corridor.batch.BLOCK; the numbers do not depend on it)
 CHUNK = 4096  # draws priced at once (memory stays flat; results do not depend on it; small blocks stay in cache)
 CHECK_SHARE = 0.01  # share of the draws checked by an exact shortest-path search
 
@@ -107,7 +117,8 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
 
 
 def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
-              candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None) -> Results:
+              candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None,
+              workers: int = 0, scheduler: Any = None, block: int = BLOCK) -> Results:
     """Solve every case with ``draws`` draws of the scenario's ``[[uncertainty]]`` entries.
 
     Parameters
@@ -118,7 +129,7 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     seed : int
         Seed of the draws; the same seed gives the same numbers bit for bit.
     chunk : int
-        Draws priced at once (memory; the numbers do not depend on it).
+        Draws of shipment routes priced at once (memory; the numbers do not depend on it).
     check_share : float
         Share of the draws checked by an exact shortest-path search (0 to skip the check).
     candidates : int
@@ -126,14 +137,21 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     progress : bool or None
         Show a progress bar on stderr (None: only if stderr is a terminal).
     flows : dict or None
-        Allocations of the cases with ``[flows]`` (deterministic), passed on to the Results.
+        Allocations of the cases with ``[flows]`` at the file values, passed on to the Results (computed here if
+        None).
+    workers, scheduler : int, str or distributed.Client
+        Where the draws over flows are solved (:class:`corridor.batch.Executor`): in-process (default), on
+        ``workers`` local processes, or on the Dask cluster at ``scheduler``. The numbers do not depend on it.
+    block : int
+        Draws over flows per task (the numbers do not depend on it).
 
     Returns
     -------
     Results
         ``routes`` lists the deterministic top routes of each case (``settings.routes``) and any other candidate
         that was cheapest in some draw, with ``p10_usd_per_t`` .. ``p90_generalized_usd_per_t`` and ``p_cheapest``;
-        ``uncertainty`` maps each case to its :class:`CaseDraws`.
+        ``uncertainty`` maps each case to its :class:`CaseDraws`. Cases with ``[flows]`` re-solve their allocation
+        for every draw: ``flow_draws`` maps them to their :class:`~corridor.uncertainty.flowstats.FlowDraws`.
 
     Examples
     --------
@@ -148,20 +166,25 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     if not scenario.uncertainty:
         raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
                          "(add some, see the README's 'Uncertainty' section)")
+    draws, seed = int(draws), int(seed)
+    shipped = [c for c in scenario.cases if c.shipment is not None]
+    flowing = [c for c in scenario.cases if c.flows is not None]
+    executor: Any = contextlib.nullcontext()
+    if flowing:  # the executor and the flows' LP are loaded only where there are flows
+        from ..batch import Executor
+
+        executor = Executor(workers, scheduler, progress=progress).start()  # a wrong address fails before any work
     routes, legs, failures, per_case = [], [], {}, {}
-    bar = Progress(draws * len(scenario.cases), "draws", enabled=progress)
-    with bar:
-        for case in scenario.cases:
-            if case.shipment is None:  # a flows-only case: its allocation is deterministic
-                bar.update(draws)
-                continue
+    bar = Progress(draws * (len(shipped) + len(flowing)), "draws", enabled=progress)
+    with bar, executor:
+        for case in shipped:
             try:
                 model = CaseModel.build(case, scenario.uncertainty, candidates=candidates)
             except NoRouteError as err:
                 failures[case.name] = str(err)
                 bar.update(draws)
                 continue
-            cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=int(seed), chunk=chunk,
+            cost, gen, wins, checked, missed = simulate(model, draws=draws, seed=seed, chunk=chunk,
                                                         check_share=check_share, progress=bar)
             if not (np.isfinite(cost).all() and np.isfinite(gen).all()):
                 raise InputError(f"{scenario.source}: case '{case.name}': some draws give a cost that is not a finite "
@@ -180,9 +203,33 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
             legs += lg
             per_case[case.name] = CaseDraws(case=case.name, ranks=[i + 1 for i in keep], labels=[x["route"] for x in r],
                                             cost=cost[keep], generalized=gen[keep], p_cheapest=share, draws=draws,
-                                            seed=int(seed), checked=checked, missed=missed,
+                                            seed=seed, checked=checked, missed=missed,
                                             candidates=len(model.routes.arc_lists))
+        flow_draws = _flow_draws(scenario, flowing, flows, draws=draws, seed=seed, block=block, executor=executor,
+                                 bar=bar) if flowing else {}
     return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case,
-                         flows=flows)
+                         flows=flows if flows is not None else {n: d.deterministic for n, d in flow_draws.items()},
+                         flow_draws=flow_draws)
 
 
+def _flow_draws(scenario: Scenario, cases: list, allocations: dict | None, *, draws: int, seed: int, block: int,
+                executor: Executor, bar: Progress) -> dict[str, FlowDraws]:
+    """The draws over flows of ``cases``, solved by ``executor`` in blocks of ``block`` draws."""
+    from ..batch import Block, plan_blocks
+    from .flowdraws import FlowDrawContext, flow_block, gather
+    from .flowstats import FlowDraws
+
+    context = FlowDrawContext.build(cases, scenario.uncertainty, seed)
+    blocks: list[Block] = []
+    for case in cases:
+        blocks += plan_blocks(draws, block, key=case.name, first_index=len(blocks))
+    parts = executor.map(flow_block, context, blocks, label="draws", bar=bar)
+    out = {}
+    for case in cases:
+        fc = context.cases[case.name]
+        mine = [q for b, q in zip(blocks, parts) if b.key == case.name]
+        det = allocations[case.name] if allocations and case.name in allocations else fc.model.allocation()
+        elements = fc.model.problem.elements
+        out[case.name] = FlowDraws.from_arrays(case.name, gather(mine, draws, len(elements)), elements, det,
+                                               case.network.nodes, draws=draws, seed=seed, backend=executor.backend)
+    return out

@@ -57,7 +57,8 @@ class ArcPricer:
     graph : RoutingGraph
         The case's graph (built from the case's network, changes applied).
     entries : sequence of Entry
-        All the scenario's uncertain entries; those that select no row of this case's network are ignored.
+        All the scenario's uncertain entries; those that select no row of this case's network, and those that do
+        not price an arc (capacity, supply and demand entries), are ignored.
     """
 
     def __init__(self, graph: RoutingGraph, entries: Sequence[Entry]):
@@ -67,6 +68,8 @@ class ArcPricer:
         rows: dict[tuple[str, str], list[str]] = {}
         self.actions: list[tuple[int, tuple[str, str], np.ndarray, str]] = []
         for i, e in enumerate(entries):
+            if e.kind != "price":  # capacities, supply and demand do not enter an arc's money or time
+                continue
             ids = list(net.select(e.table, e.where))
             if not ids:
                 continue
