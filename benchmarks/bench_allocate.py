@@ -1,4 +1,4 @@
-"""Time of the capacitated allocation (corridor.allocate) on the baseline network and on a generated large one.
+"""Time of the capacitated allocation (corridor.flows) on the baseline network and on a generated large one.
 
 The baseline is the shipped 2015 network with the "20 Mt/yr" case of scenarios/scale_up.toml. The large network is
 generated (seeded): about 2,000 nodes and 8,000 links joining nearest neighbours on a plane, two rail gauges with

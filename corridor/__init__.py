@@ -23,16 +23,17 @@ from .graph import build_graph
 from .network import Network, load_network, shipped_networks, write_network
 from .results import Results
 from .scenario import Scenario, load_scenario
-from .solve import run
+from .solve import price_path, run
 
 __version__ = "0.1.0"
 
 # Subpackages and modules loaded on first attribute access (scipy and matplotlib stay unloaded until used).
-_LAZY_MODULES = ("flows", "uncertainty", "plot", "report", "tools", "costs", "sea", "legs", "routes", "schema", "batch")
+_LAZY_MODULES = ("flows", "uncertainty", "plot", "report", "tools", "costs", "sea", "legs", "routes", "schema",
+                 "corridors", "restrict", "batch")
 
 __all__ = [
     "Case", "CorridorError", "InputError", "Network", "NoRouteError", "Results", "Scenario", "build_graph",
-    "load_network", "load_scenario", "run", "shipped_networks", "write_network", *_LAZY_MODULES,
+    "load_network", "load_scenario", "price_path", "run", "shipped_networks", "write_network", *_LAZY_MODULES,
 ]
 
 

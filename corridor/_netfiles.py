@@ -1,5 +1,9 @@
-"""Reading and checking a network folder: the CSV files against :mod:`corridor.schema`, then the references
-between them. Every problem is reported with its file, line and column, all at once."""
+"""Reading a network folder: the CSV files typed against :mod:`corridor.schema`, then checked row by row and against
+each other (:mod:`corridor._netchecks`). Every problem is reported with its file, line and column, all at once.
+
+Rows added by a scenario (``[[cases.add]]``) go through the same typing and checks (:func:`typed_rows`,
+:func:`corridor._netchecks.check_added`), so they are validated as file rows are.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,43 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from ._netchecks import Context, check_rows, check_sea, check_unique, context
 from .errors import collect
-from .sea import fitting_classes
 
-FILES = ("nodes", "links", "transfers", "vessels", "prices", "sources")
-OPTIONAL_FILES = ("transfers", "vessels", "prices")
+FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index", "sources")
+REQUIRED_FILES = ("nodes", "links", "sources")
+OPTIONAL_FILES = tuple(f for f in FILES if f not in REQUIRED_FILES)
+AT = "at"  # the column that says where a row comes from, for messages ("links.csv line 4")
 
 
-def _key(table: str) -> str:
-    """The column that names a row of ``table`` in messages (id, node or market)."""
+def key(table: str) -> str:
+    """The column that names a row of ``table`` in messages (id, node, market, currency or year)."""
     return schema.TABLES[table][0].name
+
+
+def row_ids(table: str, df: pd.DataFrame) -> list[str]:
+    """The ids of typed rows: their ``id`` column, or the id made of their key columns."""
+    if table == "transfers":
+        return [schema.transfer_id(n, a, b) for n, a, b in zip(df["node"], df["from_mode"], df["to_mode"])]
+    if table == "prices":
+        return [schema.price_id(m, c, y) for m, c, y in zip(df["market"], df["coal"], df["year"])]
+    if table in ("rates", "price_index"):
+        return [schema.rate_id(c, y) for c, y in zip(df["currency"], df["year"])]
+    if table == "network":
+        return ["network"] * len(df)
+    return list(df["id"])
+
+
+def empty_raw(table: str) -> pd.DataFrame:
+    """A table with no rows (a file that is absent)."""
+    return pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.TABLES[table]} | {AT: pd.Series(dtype=object)})
 
 
 def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     """The typed tables of a network folder, each indexed by its id, once every check has passed.
+
+    Money given in a row's own currency is converted (:mod:`corridor.money`); the ``network`` table holds the one row
+    of ``network.csv`` (empty without it).
 
     Raises
     ------
@@ -36,45 +63,29 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         file = folder / f"{table}.csv"
         if not file.exists():
             if table in OPTIONAL_FILES:
-                empty = {c.name: pd.Series(dtype=object) for c in schema.TABLES[table]}
-                raw[table] = pd.DataFrame(empty | {"lineno": []})
+                raw[table] = empty_raw(table)
                 continue
-            required = [f + ".csv" for f in FILES if f not in OPTIONAL_FILES]
+            required = [f + ".csv" for f in REQUIRED_FILES]
             problems.append(f"{file}: missing file (a network folder needs {', '.join(required)}; "
                             f"{', '.join(f + '.csv' for f in OPTIONAL_FILES)} are optional)")
             continue
         raw[table] = _read_csv(file, table, problems)
     collect(problems)
-    tables = {t: _convert(raw[t], t, folder / f"{t}.csv", problems) for t in FILES}
-    nodes, links, transfers, vessels, prices, sources = (tables[t] for t in FILES)
-    for t, key in (("nodes", "id"), ("links", "id"), ("vessels", "id"), ("sources", "id")):
-        _check_unique(tables[t], key, folder / f"{t}.csv", problems)
-    transfers["id"] = [schema.transfer_id(n, a, b) for n, a, b in
-                       zip(transfers["node"], transfers["from_mode"], transfers["to_mode"])]
-    _check_unique(transfers, "id", folder / "transfers.csv", problems)
-    prices["id"] = [schema.price_id(m, c, y) for m, c, y in zip(prices["market"], prices["coal"], prices["year"])]
-    _check_unique(prices, "id", folder / "prices.csv", problems)
-    source_ids = set(sources["id"])
-    for t in ("nodes", "links", "transfers", "vessels", "prices"):
-        _check_sources(tables[t], t, folder / f"{t}.csv", source_ids, problems)
-    node_ids = set(nodes["id"])
-    lpath, tpath = folder / "links.csv", folder / "transfers.csv"
-    for end in ("from", "to"):
-        for value, line, lid in zip(links[end], links["lineno"], links["id"]):
-            if value not in node_ids:
-                problems.append(f"{lpath} line {line} (id={lid}): {end} node '{value}' is not in nodes.csv")
-    for f, t, line, lid in zip(links["from"], links["to"], links["lineno"], links["id"]):
-        if f == t:
-            problems.append(f"{lpath} line {line} (id={lid}): a link must join two different nodes")
-    for row in transfers.itertuples():
-        where = f"{tpath} line {row.lineno} ({row.id})"
-        if row.node not in node_ids:
-            problems.append(f"{where}: node '{row.node}' is not in nodes.csv")
-        if row.from_mode == row.to_mode:
-            problems.append(f"{where}: from_mode and to_mode are the same")
-    _check_sea(folder, nodes, links, vessels, prices, problems)
+    tables = {t: convert(raw[t], t, problems) for t in FILES}
+    for t, df in tables.items():
+        df["id"] = row_ids(t, df)
+        if t != "network":
+            check_unique(df, t, folder / f"{t}.csv", problems)
+    net_rows = tables["network"]
+    if len(net_rows) > 1:
+        problems.append(f"{folder / 'network.csv'}: one row expected (the network's year), got {len(net_rows)}")
+    ctx = context(tables, problems)
+    for t in FILES:
+        if t != "network":
+            check_rows(t, tables[t], ctx, problems)
+    check_sea(tables["links"], ctx, problems)
     collect(problems)
-    return {t: df.drop(columns="lineno").set_index("id") for t, df in tables.items()}
+    return {t: df.drop(columns=AT).set_index("id") for t, df in tables.items()}
 
 
 def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | None:
@@ -90,17 +101,22 @@ def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | Non
         return None
     header = [h.strip() for h in rows[0]]
     known = {c.name for c in cols}
+    n_before = len(problems)
     for h in header:
         if h not in known:
             problems.append(f"{path}: unknown column '{h}' (known: {', '.join(sorted(known))})")
+    local = {c.name: c.usd for c in cols if c.usd}
+    model = {v: k for k, v in local.items()}
     for c in cols:
-        if c.required and c.name not in header:
-            problems.append(f"{path}: missing required column '{c.name}'")
+        if c.required and c.name not in header and model.get(c.name) not in header:
+            alt = f" (or '{model[c.name]}' in the row's currency)" if c.name in model else ""
+            problems.append(f"{path}: missing required column '{c.name}'{alt}")
     if len(set(header)) != len(header):
         problems.append(f"{path}: a column name appears twice in the header")
-    if problems:
+    if len(problems) > n_before:
         return None
     data: dict[str, list] = {h: [] for h in header}
+    data[AT] = []
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -109,24 +125,42 @@ def _read_csv(path: Path, table: str, problems: list[str]) -> pd.DataFrame | Non
             continue
         for h, cell in zip(header, row):
             data[h].append(cell.strip())
-        data.setdefault("lineno", []).append(lineno)
-    df = pd.DataFrame(data, dtype=object)
-    if "lineno" not in df:
-        df["lineno"] = pd.Series(dtype=int)
-    return df
+        data[AT].append(f"{path} line {lineno}")
+    return pd.DataFrame(data, dtype=object)
 
 
-def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> pd.DataFrame:
-    """Typed columns with defaults; every bad cell reported with its line."""
+def raw_rows(table: str, rows: list[dict], where: list[str]) -> pd.DataFrame:
+    """Rows given as dicts (e.g. a scenario's ``[[cases.add]]``) as raw text cells, the way a CSV file gives them:
+    numbers as text, lists joined with ';', true/false; ``where`` says where each row comes from."""
+    def text(value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return ";".join(text(v) for v in value)
+        return str(value)
+
+    names = [c.name for c in schema.TABLES[table]]
+    data = {n: [text(r[n]) if n in r else "" for r in rows] for n in names}
+    return pd.DataFrame(data | {AT: list(where)}, dtype=object)
+
+
+def convert(df: pd.DataFrame | None, table: str, problems: list[str]) -> pd.DataFrame:
+    """Typed columns with defaults; every bad cell reported with where it is. Money columns stay blank where blank
+    (their defaults are applied once the row's money is converted, see :func:`corridor._netchecks.check_rows`)."""
+    if df is None:
+        df = empty_raw(table)
     out = pd.DataFrame(index=df.index)
-    key = _key(table)
+    k = key(table)
+    money = {usd for usd, _ in schema.MONEY[table]} | {loc for _, loc in schema.MONEY[table]}
     for c in schema.TABLES[table]:
         raw = df[c.name] if c.name in df else pd.Series([""] * len(df), index=df.index, dtype=object)
         if c.kind == "float":
             values = np.full(len(df), np.nan)
-            for i, (cell, line, rid) in enumerate(zip(raw, df["lineno"], df[key])):
-                where = f"{path} line {line} ({key}={rid})"
+            for i, (cell, at, rid) in enumerate(zip(raw, df[AT], df.get(k, raw))):
+                where = f"{at} ({k}={rid})"
                 if cell == "":
+                    if c.name in money:
+                        continue
                     if c.required:
                         problems.append(f"{where}: {c.name} is blank; it needs a number in {c.unit}")
                     elif c.default is not None:
@@ -135,7 +169,7 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
                 try:
                     v = float(cell)
                 except ValueError:
-                    problems.append(f"{where}: {c.name} must be a number in {c.unit}, got '{cell}'")
+                    problems.append(f"{where}: {c.name} must be a number in {c.unit or 'units'}, got '{cell}'")
                     continue
                 problem = schema.number_problem(c, v)
                 if problem:
@@ -145,95 +179,46 @@ def _convert(df: pd.DataFrame, table: str, path: Path, problems: list[str]) -> p
             out[c.name] = values
         elif c.kind == "bool":
             vals = []
-            for cell, line, rid in zip(raw, df["lineno"], df[key]):
+            for cell, at, rid in zip(raw, df[AT], df[k]):
                 low = cell.lower()
                 if low in ("", "true", "yes", "1"):
                     vals.append(bool(c.default) if low == "" else True)
                 elif low in ("false", "no", "0"):
                     vals.append(False)
                 else:
-                    problems.append(f"{path} line {line} ({key}={rid}): {c.name} must be true or false, got '{cell}'")
+                    problems.append(f"{at} ({k}={rid}): {c.name} must be true or false, got '{cell}'")
                     vals.append(True)
             out[c.name] = pd.Series(vals, index=df.index, dtype=bool)
         else:
             if c.kind == "choice":
-                for cell, line, rid in zip(raw, df["lineno"], df[key]):
+                for cell, at, rid in zip(raw, df[AT], df[k]):
                     if cell not in c.choices:
-                        problems.append(f"{path} line {line} ({key}={rid}): {c.name} '{cell}' is not one of "
-                                        f"{', '.join(c.choices)}")
-            if c.kind in ("id", "str") and c.required:
-                for cell, line in zip(raw, df["lineno"]):
+                        problems.append(f"{at} ({k}={rid}): {c.name} '{cell}' is not one of {', '.join(c.choices)}")
+            if c.kind in ("id", "str", "choice") and c.required:
+                for cell, at in zip(raw, df[AT]):
                     if cell == "":
-                        problems.append(f"{path} line {line}: {c.name} is blank")
+                        problems.append(f"{at}: {c.name} is blank")
             out[c.name] = raw.astype(str)
-    out["lineno"] = df["lineno"].astype(int)
+    out[AT] = df[AT].astype(str)
     return out
 
 
-def _check_unique(df: pd.DataFrame, key: str, path: Path, problems: list[str]) -> None:
-    dup = df[df[key].duplicated(keep=False)]
-    for value, group in dup.groupby(key):
-        problems.append(f"{path}: duplicate {key} '{value}' on lines {', '.join(map(str, group['lineno']))}")
-
-
-def _check_sources(df: pd.DataFrame, table: str, path: Path, source_ids: set[str], problems: list[str]) -> None:
-    if "source" not in df:
-        return
-    key = _key(table)
-    for cell, note, line, rid in zip(df["source"], df.get("note", [""] * len(df)), df["lineno"], df[key]):
-        where = f"{path} line {line} ({key}={rid})"
-        if cell == "":
-            problems.append(f"{where}: source is blank; cite a sources.csv id or write 'estimate' with a note")
-            continue
-        for sid in (s.strip() for s in cell.split(";")):
-            if sid == schema.ESTIMATE:
-                if not note:
-                    problems.append(f"{where}: source 'estimate' needs a note saying how it was estimated")
-            elif sid not in source_ids:
-                problems.append(f"{where}: source '{sid}' is not an id in sources.csv")
-
-
-def _check_sea(folder: Path, nodes: pd.DataFrame, links: pd.DataFrame, vessels: pd.DataFrame,
-               prices: pd.DataFrame, problems: list[str]) -> None:
-    """Blank tariffs only on sea links priced by vessel class, a class that fits every such link, sane
-    vessel rows, and prices at known nodes."""
-    lpath, vpath, ppath = folder / "links.csv", folder / "vessels.csv", folder / "prices.csv"
-    for row in vessels.itertuples():
-        if row.cargo_t > row.dwt_t:
-            problems.append(f"{vpath} line {row.lineno} (id={row.id}): cargo_t {row.cargo_t:g} is more than "
-                            f"dwt_t {row.dwt_t:g}")
-    node_ids = set(nodes["id"])
-    for row in prices.itertuples():
-        if row.market not in node_ids:
-            problems.append(f"{ppath} line {row.lineno} (market={row.market}): node '{row.market}' is not in nodes.csv")
-        if not row.year.isdigit():
-            problems.append(f"{ppath} line {row.lineno} (market={row.market}): year must be a year such as 2015, "
-                            f"got '{row.year}'")
-    node_index = nodes.drop_duplicates("id").set_index("id")  # duplicate ids are reported elsewhere
-    blank = links["tariff_usd_per_tkm"].isna()
-    found: list[tuple[int, str]] = []  # (line, problem), reported in file order
-    for lid, line, speed in zip(*(links.loc[~blank, c] for c in ("id", "lineno", "speed_km_per_day"))):
-        if np.isnan(speed):
-            found.append((line, f"{lpath} line {line} (id={lid}): speed_km_per_day is blank; a link with a tariff "
-                                f"needs a number in km/day"))
-    for lid, line, mode in zip(*(links.loc[blank, c] for c in ("id", "lineno", "mode"))):
-        where = f"{lpath} line {line} (id={lid})"
-        if mode != "sea":
-            found.append((line, f"{where}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
-                                f"link may leave it blank, to be priced by vessel class)"))
-        elif len(vessels) == 0:
-            found.append((line, f"{where}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
-                                f"the sea link by vessel class"))
-    # vessel-priced sea links between known nodes: some class must fit both ports (the pricing rule itself)
-    priced = links[blank & (links["mode"] == "sea") & links["from"].isin(node_index.index)
-                   & links["to"].isin(node_index.index)]
-    if len(priced) and len(vessels):
-        fits, max_loa, max_draught = fitting_classes(vessels, node_index, priced["from"], priced["to"])
-        any_fits = np.asarray(fits.any(axis=1), dtype=bool)
-        for lid, line, ok, loa, dr in zip(priced["id"], priced["lineno"], any_fits, max_loa, max_draught):
-            if not ok:
-                found.append((line, f"{lpath} line {line} (id={lid}): no vessel class in vessels.csv fits both "
-                                    f"ports (max_loa_m {loa:g}, max_draught_m {dr:g})"))
-    problems.extend(msg for _, msg in sorted(found, key=lambda x: x[0]))
-
-
+def typed_rows(table: str, rows: list[dict], where: list[str], ctx: Context, existing: pd.Index,
+               problems: list[str]) -> pd.DataFrame:
+    """Rows given as dicts, typed and checked as rows of ``table``'s file are, in the context of a loaded network
+    (``ctx``; ``existing``: the ids already in the table). Returns them indexed by id (empty if a problem was found).
+    """
+    n_before = len(problems)
+    df = convert(raw_rows(table, rows, where), table, problems)
+    df["id"] = row_ids(table, df)
+    for rid, at in zip(df["id"], df[AT]):
+        if rid in existing:
+            problems.append(f"{at}: {table} already has a row '{rid}' (change it with [[cases.change]])")
+    check_unique(df, table, None, problems)
+    if len(problems) == n_before:
+        check_rows(table, df, ctx, problems)
+        if table == "links":
+            check_sea(df, ctx, problems)
+    if len(problems) > n_before:
+        return df.iloc[:0].drop(columns=AT).set_index("id")
+    return df.drop(columns=AT).set_index("id")

@@ -3,6 +3,7 @@ table, column and selector against the network: the validation behind :func:`cor
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -13,11 +14,14 @@ from .case import Case, Flows, Settings, Shipment
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T, price_problems
 from .errors import InputError
 from .network import Network, load_network, resolve_network_path
+from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_nodes
+from .restrict import known as known_elements
 from .uncertainty.entries import Entry, parse_entries
 
 TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty"}
-SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal"}
-SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"}
+SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal", "via", "avoid", "path"}
+SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
+                 "carbon_price_usd_per_t_co2", "corridors"}
 CASE_KEYS = {"name", "description", "close", "change", "shipment", "flows", "settings"}
 FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t"}
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
@@ -26,7 +30,7 @@ DEFAULT_SETTINGS = {"routes": 5}
 MAX_ROUTES = 1000  # Yen's search grows with k; more routes than this says nothing an analyst can read
 # Upper bounds that catch a misplaced decimal point (coal is worth ~50-300 USD/t)
 SETTING_LIMITS = {"value_of_time_usd_per_t_day": 1000.0, "cargo_value_usd_per_t": 100_000.0,
-                  "interest_rate_per_year": 10.0}
+                  "interest_rate_per_year": 10.0, "carbon_price_usd_per_t_co2": 10_000.0}
 
 
 
@@ -62,7 +66,102 @@ def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Networ
                                      f"(coal types: {', '.join(kinds)})")
         else:
             out["coal"] = raw["coal"]
+    for key in ("via", "avoid"):
+        if key in raw:
+            items = _elements(ck, raw[key], f"{where}.{key}", net)
+            if items is not None:
+                out[key] = items
+    if "path" in raw:
+        path = _path(ck, raw["path"], f"{where}.path", net)
+        if path is not None:
+            out["path"] = path
     return out
+
+
+def _elements(ck: Checker, raw: Any, where: str, net: Network) -> tuple[tuple[str, str], ...] | None:
+    """``via``/``avoid``: a table of element lists (``{ nodes = [...], countries = [...] }``) or a list of node ids."""
+    if isinstance(raw, (list, str)):
+        raw = {"nodes": raw}
+    table = ck.table(raw, where, set(SPEC_KEYS))
+    mark = ck.mark()
+    items = []
+    for key, values in table.items():
+        if key not in SPEC_KEYS:
+            continue
+        kind = SPEC_KEYS[key]
+        ids = known_elements(net, kind)
+        for item in ck.names(values, f"{where}.{key}"):
+            if item not in ids and not (kind == "crossing" and crossing_pair(net, item)):
+                hint = {"crossing": " (crossings look like 'zamyn_uud/erenhot'; see `corridor criticality --list`)",
+                        "transfer": " (transfer ids look like 'erenhot:rail1520>rail1435')"}.get(kind, "")
+                ck.fail(f"{where}.{key}", f"unknown {kind} '{item}'{hint}")
+            else:
+                items.append((kind, item))
+    if len(items) > MAX_VIA and where.endswith(".via"):
+        ck.fail(where, f"at most {MAX_VIA} via elements (got {len(items)})")
+    return None if ck.since(mark) else tuple(items)
+
+
+def _path(ck: Checker, raw: Any, where: str, net: Network) -> tuple[tuple[str, ...], str] | None:
+    """``path``: node ids in order, or ``{ links = [...] }``; consecutive nodes must be joined by a link."""
+    by = "nodes"
+    if isinstance(raw, dict):
+        raw = ck.table(raw, where, {"nodes", "links"})
+        if len(raw) != 1:
+            ck.fail(where, "give nodes = [...] or links = [...]")
+            return None
+        by, raw = next(iter(raw.items()))
+    mark = ck.mark()
+    ids = ck.names(raw, f"{where}.{by}" if by == "links" else where)
+    if ck.since(mark):
+        return None
+    if len(ids) < (1 if by == "links" else 2):
+        ck.fail(where, "a path needs at least two nodes (or one link)")
+        return None
+    if by == "links":
+        try:
+            path_nodes(net, ids)
+        except ValueError as err:
+            ck.fail(f"{where}.links", str(err))
+            return None
+        return tuple(ids), by
+    lk = net.links
+    for node in ids:
+        if node not in net.nodes.index:
+            ck.fail(where, f"unknown node '{node}'")
+    if ck.since(mark):
+        return None
+    pairs = set(zip(lk["from"], lk["to"])) | set(zip(lk.loc[lk["both_ways"], "to"], lk.loc[lk["both_ways"], "from"]))
+    for a, b in itertools.pairwise(ids):
+        if (a, b) not in pairs:
+            ck.fail(where, f"no link from {a} to {b}")
+    if len(set(ids)) < len(ids):
+        ck.fail(where, "a path visits each node once")
+    return None if ck.since(mark) else (tuple(ids), by)
+
+
+def _check_restriction(ck: Checker, ship: dict, where: str) -> None:
+    """A shipment's via, avoid and path agree with each other and with its origin and destination."""
+    via, avoid = set(ship.get("via", ())), set(ship.get("avoid", ()))
+    both = via & avoid
+    if both:
+        ck.fail(where, f"{', '.join(e for _, e in sorted(both))} both in via and in avoid")
+    for kind, item in avoid:
+        if kind == "node" and item in (ship.get("origin"), ship.get("destination")):
+            ck.fail(f"{where}.avoid", f"cannot avoid the shipment's own origin or destination ({item})")
+    if "path" in ship:
+        ids, by = ship["path"]
+        if by == "nodes" and (ids[0] != ship.get("origin") or ids[-1] != ship.get("destination")):
+            ck.fail(f"{where}.path", f"must run from the origin ({ship.get('origin')}) to the destination "
+                                     f"({ship.get('destination')}), got {ids[0]} ... {ids[-1]}")
+        if via or avoid:
+            ck.fail(where, "a fixed path takes no via or avoid")
+
+
+def _make_shipment(ship: dict) -> Shipment:
+    path, by = ship.get("path", ((), "nodes"))
+    return Shipment(ship["origin"], ship["destination"], ship["tonnes"], ship.get("coal", "thermal"),
+                    via=tuple(ship.get("via", ())), avoid=tuple(ship.get("avoid", ())), path=tuple(path), path_by=by)
 
 
 def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -> dict:
@@ -113,11 +212,17 @@ def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:
         value = ck.number(raw["routes"], f"{where}.routes", low=1, integer=True, high=MAX_ROUTES)
         if value is not None:
             out["routes"] = value
-    for key in ("value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year"):
+    for key in ("value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
+                "carbon_price_usd_per_t_co2"):
         if key in raw:
             value = ck.number(raw[key], f"{where}.{key}", high=SETTING_LIMITS[key])
             if value is not None:
                 out[key] = float(value)
+    if "corridors" in raw:
+        if isinstance(raw["corridors"], bool):
+            out["corridors"] = raw["corridors"]
+        else:
+            ck.fail(f"{where}.corridors", f"expected true or false, got {type_name(raw['corridors'])}")
     # The level that sets the value of time (directly, or from cargo value and interest) overrides the other way.
     if "value_of_time_usd_per_t_day" in raw and ("cargo_value_usd_per_t" in raw or "interest_rate_per_year" in raw):
         ck.fail(where, "give value_of_time_usd_per_t_day or cargo_value_usd_per_t with interest_rate_per_year, "
@@ -138,7 +243,9 @@ def _resolve_settings(ck: Checker, values: dict, where: str) -> Settings:
                        "(value of time = value x rate / 365)")
     elif vot is None and cargo is not None:
         vot = cargo * rate / 365.0
-    return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0))
+    return Settings(routes=int(values.get("routes", 5)), value_of_time_usd_per_t_day=float(vot or 0.0),
+                    carbon_price_usd_per_t_co2=float(values.get("carbon_price_usd_per_t_co2", 0.0)),
+                    corridors=bool(values.get("corridors", True)))
 
 
 def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
@@ -254,6 +361,7 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
             for key in ("origin", "destination", "tonnes"):
                 if key not in ship:
                     ck.fail(f"{where}" if "shipment" in raw else "shipment", f"missing {key}")
+            _check_restriction(ck, ship, f"{where}.shipment" if "shipment" in raw else "shipment")
         n_before = len(ck.problems)
         resolved_flows = _resolve_flows(ck, flow, f"{where}.flows" if "flows" in raw else "flows") \
             if flow is not None else None
@@ -265,8 +373,7 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
         complete = ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))
         if len(ck.problems) == n_before and complete:
             cases.append(Case(name=str(case_name), description=raw.get("description", ""),
-                              shipment=None if ship is None else Shipment(ship["origin"], ship["destination"],
-                                                                          ship["tonnes"], ship.get("coal", "thermal")),
+                              shipment=None if ship is None else _make_shipment(ship),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
     uncertainty = parse_entries(ck, data["uncertainty"], network, flows=_flow_nodes(cases, flows),
                                 capacities=_capacities(network, cases)) if "uncertainty" in data else ()

@@ -11,12 +11,26 @@ from .network import Network
 
 @dataclass(frozen=True)
 class Shipment:
-    """A lot of ``tonnes`` of ``coal`` from ``origin`` to ``destination`` (node ids)."""
+    """A lot of ``tonnes`` of ``coal`` from ``origin`` to ``destination`` (node ids).
+
+    ``via`` and ``avoid`` are elements as ``(kind, id)`` pairs (kinds of :mod:`corridor.restrict`: node, link,
+    transfer, crossing, country): every route uses each via element and none of the avoided ones. ``path`` fixes
+    the route: node ids from origin to destination (``path_by = "nodes"``) or link ids (``"links"``).
+    """
 
     origin: str
     destination: str
     tonnes: float
     coal: str = "thermal"  # which price of prices.csv the netback uses
+    via: tuple[tuple[str, str], ...] = ()
+    avoid: tuple[tuple[str, str], ...] = ()
+    path: tuple[str, ...] = ()
+    path_by: str = "nodes"
+
+    @property
+    def restricted(self) -> bool:
+        """True if the shipment has via or avoid elements or a fixed path."""
+        return bool(self.via or self.avoid or self.path)
 
 
 @dataclass(frozen=True)
@@ -34,10 +48,14 @@ class Flows:
 
 @dataclass(frozen=True)
 class Settings:
-    """How many routes to list per case, and the value of time that turns transit days into money."""
+    """How many routes to list per case, the value of time that turns transit days into money, the carbon price
+    that turns CO2 into money (both enter the generalized cost, :func:`corridor.costs.generalized`), and whether to
+    list the best route through each gateway besides the cheapest ones (:mod:`corridor.corridors`)."""
 
     routes: int = 5
     value_of_time_usd_per_t_day: float = 0.0
+    carbon_price_usd_per_t_co2: float = 0.0
+    corridors: bool = True
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ Per tonne, on each arc of the routing graph:
   arc, so it never pays the pass of either: the rule is in the graph's shape, not in its callers;
 - a **transfer** (transloading, port handling, loading, unloading): ``cost_usd_per_t`` and ``dwell_hours``.
 
-A route's money and days are the sums over its arcs (:func:`route_totals`, in the order of its legs); its
-**generalized cost** is money + value of time x days (:func:`generalized`); its CO2 is the sum of
-``distance_km x co2_g_per_tkm`` over its links.
+A route's money and days are the sums over its arcs (:func:`route_totals`, in the order of its legs); its CO2 is the
+sum of ``distance_km x co2_g_per_tkm`` over its links; its **generalized cost** is money + value of time x days +
+carbon price x CO2 (:func:`generalized`; the carbon price in USD per tonne of CO2, the CO2 in kg per tonne of cargo).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .network import Network
 
 HOURS_PER_DAY = 24.0
+KG_PER_T = 1000.0
 # What a tonne of annual demand left undelivered costs in an allocation, unless a scenario says otherwise: far above
 # any route's cost (coal is worth ~50-300 USD/t), so capacity, not price, decides what goes unserved.
 DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0
@@ -50,9 +51,21 @@ def days(hours):
     return hours / HOURS_PER_DAY
 
 
-def generalized(money, days_, value_of_time_usd_per_t_day):
-    """Generalized cost per tonne: money + value of time x days (scalars or arrays)."""
-    return money + value_of_time_usd_per_t_day * days_
+def generalized(money, days_, value_of_time_usd_per_t_day, co2_kg=0.0, carbon_price_usd_per_t_co2=0.0):
+    """Generalized cost per tonne: money + value of time x days + carbon price x CO2 (scalars or arrays).
+
+    ``co2_kg`` is per tonne of cargo (kg CO2/t) and the carbon price per tonne of CO2, so the carbon term is
+    ``carbon_price_usd_per_t_co2 x co2_kg / 1000``; without a carbon price the result is money + time value exactly.
+    """
+    out = money + value_of_time_usd_per_t_day * days_
+    if np.any(carbon_price_usd_per_t_co2):
+        out = out + carbon_usd_per_t(co2_kg, carbon_price_usd_per_t_co2)
+    return out
+
+
+def carbon_usd_per_t(co2_kg, carbon_price_usd_per_t_co2):
+    """What the CO2 of a tonne of cargo costs at a carbon price: ``carbon price x co2_kg / 1000`` USD/t."""
+    return carbon_price_usd_per_t_co2 * co2_kg / KG_PER_T
 
 
 def co2_kg_per_t(distance_km, co2_g_per_tkm):

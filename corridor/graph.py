@@ -98,9 +98,14 @@ class RoutingGraph:
         """Time of each arc in days."""
         return costs.days(self.arcs["hours"].to_numpy())
 
-    def weights(self, value_of_time_usd_per_t_day: float) -> np.ndarray:
-        """Generalized cost per tonne of each arc."""
-        return costs.generalized(self.money(), self.days(), value_of_time_usd_per_t_day)
+    def co2(self) -> np.ndarray:
+        """CO2 of each arc in kg per tonne of cargo."""
+        return self.arcs["co2_kg_per_t"].to_numpy()
+
+    def weights(self, value_of_time_usd_per_t_day: float, carbon_price_usd_per_t_co2: float = 0.0) -> np.ndarray:
+        """Generalized cost per tonne of each arc (money + value of time x days + carbon price x CO2)."""
+        return costs.generalized(self.money(), self.days(), value_of_time_usd_per_t_day, self.co2(),
+                                 carbon_price_usd_per_t_co2)
 
     def origin_states(self, node: str) -> list[int]:
         """States a route from ``node`` may start in: its load state if it has loading rows, else its out states."""

@@ -1,5 +1,5 @@
-"""What a route is: its legs in order, the nodes it passes, the key nodes that tell it apart, its label, and the
-totals row of a shipment's route."""
+"""What a route is: its legs in order, the nodes it passes, the key nodes that tell it apart, its label, its
+gateways (border crossings and export port) and corridor, and the totals row of a shipment's route."""
 
 from __future__ import annotations
 
@@ -59,11 +59,13 @@ def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
     })
 
 
-def route_money_days(graph: RoutingGraph, arcs: list[int]) -> tuple[float, float]:
-    """Money (USD/t) and days of a route, summed as :func:`corridor.costs.route_totals` sums its legs (the same
-    numbers bit for bit), without building the legs."""
+def route_sums(graph: RoutingGraph, arcs: list[int]) -> tuple[float, float, float]:
+    """Money (USD/t), days and CO2 (kg/t) of a route, summed over its legs in order as :func:`describe_routes`
+    sums them (the same numbers bit for bit), without building the legs."""
     a = leg_order(graph, arcs)
-    return float(graph.column("usd_per_t")[a].sum()), float(costs.days(graph.column("hours")[a]).sum())
+    col = graph.column
+    return (float(col("usd_per_t")[a].sum()), float(costs.days(col("hours")[a]).sum()),
+            float(col("co2_kg_per_t")[a].sum()))
 
 
 def route_nodes(legs: pd.DataFrame) -> list[str]:
@@ -102,35 +104,67 @@ def route_label(keys: list[str], nodes: pd.DataFrame) -> str:
     return " › ".join(short_name(names[n]) for n in keys)
 
 
-def corridor_label(keys: list[str], nodes: pd.DataFrame) -> str:
-    """The corridor of a route: its key nodes between origin and destination (border crossings, ports, changes of
-    mode), e.g. 'Zamyn-Uud › Erenhot › Tianjin port'; 'direct' when there are none."""
-    inner = keys[1:-1]
-    return route_label(inner, nodes) if inner else "direct"
+def route_port(legs: pd.DataFrame) -> str | None:
+    """The node where a route is loaded onto a ship (its first transfer to sea), None without one."""
+    modes = legs["mode"].astype(str)
+    hit = legs[(legs["kind"] == "transfer") & modes.str.endswith(">sea")]
+    return str(hit["node"].iloc[0]) if len(hit) else None
+
+
+def crossing_name(nodes: pd.DataFrame, a: str, b: str) -> str:
+    """``"Zamyn-Uud – Erenhot"``."""
+    return f"{short_name(nodes.at[a, 'name'])} – {short_name(nodes.at[b, 'name'])}"
+
+
+def route_gateways(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
+    """The gateways a route uses in order, in words: its crossings (``"Sukhbaatar – Naushki"``) and its export port
+    (``"Rajin port"``)."""
+    out = [crossing_name(nodes, a, b) for a, b in route_crossings(legs, nodes)]
+    port = route_port(legs)
+    if port is not None:
+        out.append(short_name(nodes.at[port, "name"]))
+    return out
+
+
+def route_crossings(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[tuple[str, str]]:
+    """The border crossings of a route, in order: its land links whose two ends are in different countries."""
+    land = legs[(legs["kind"] == "link") & (legs["mode"] != "sea")]
+    country = nodes["country"]
+    return [(a, b) for a, b in zip(land["from"], land["to"]) if country[a] != country[b]]
+
+
+def corridor_label(legs: pd.DataFrame, nodes: pd.DataFrame) -> str:
+    """A route's corridor: its gateways joined by ' › ' (``"Zamyn-Uud – Erenhot › Tianjin port"``); "domestic"
+    for a route with neither."""
+    return " › ".join(route_gateways(legs, nodes)) or "domestic"
 
 
 def describe_routes(case: Case, graph: RoutingGraph, arc_lists: list[list[int]],
                     ranks: list[int] | None = None) -> tuple[list[dict], list[pd.DataFrame]]:
     """The totals row (a dict) and the legs of each route of a case's shipment, ranked 1, 2, ... unless ``ranks``
-    are given: cost and generalized cost per tonne, cost of the lot, distance, days, CO2, ship class, netback."""
+    are given: corridor, cost, time value, carbon cost and generalized cost per tonne, cost of the lot, distance, days,
+    CO2, ship class, netback."""
     ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
+    carbon = case.settings.carbon_price_usd_per_t_co2
     nodes = case.network.nodes
     price = case.network.price(ship.destination, ship.coal)
     routes, legs_list = [], []
     for rank, arcs in zip(ranks or range(1, len(arc_lists) + 1), arc_lists):
         legs = route_legs(graph, arcs)
         cost, days = costs.route_totals(legs)
+        co2 = float(legs["co2_kg_per_t"].sum())
         keys = key_nodes(legs, nodes)
         routes.append(dict(
-            case=case.name, rank=rank, route=route_label(keys, nodes),
+            case=case.name, rank=rank, route=route_label(keys, nodes), corridor=corridor_label(legs, nodes),
             origin=ship.origin, destination=ship.destination, tonnes=ship.tonnes,
             cost_usd_per_t=cost, time_value_usd_per_t=vot * days,
-            generalized_usd_per_t=costs.generalized(cost, days, vot),
+            carbon_usd_per_t=costs.carbon_usd_per_t(co2, carbon),
+            generalized_usd_per_t=costs.generalized(cost, days, vot, co2, carbon),
             cost_usd=cost * ship.tonnes, distance_km=float(legs["distance_km"].sum()), transit_days=days,
-            co2_kg_per_t=float(legs["co2_kg_per_t"].sum()),
+            co2_kg_per_t=co2,
             vessel_class=";".join(dict.fromkeys(v for v in legs["vessel_class"] if v)),
             price_usd_per_t=price, netback_usd_per_t=price - cost, key_nodes=keys, nodes=route_nodes(legs),
-            links=legs.loc[legs["kind"] == "link", "id"].tolist(),
+            links=legs.loc[legs["kind"] == "link", "id"].tolist(), top=True, best_for=[],
         ))
         legs.insert(0, "seq", range(1, len(legs) + 1))
         legs.insert(0, "rank", rank)

@@ -1,5 +1,5 @@
-"""Network: the tables of a network folder (nodes, links, transfers, vessels, prices, sources), loaded and
-validated once.
+"""Network: the tables of a network folder (nodes, links, transfers, vessels, prices, regimes, rates, price index,
+sources), loaded and validated once.
 
 A :class:`Network` is immutable in use: :meth:`Network.change` and :meth:`Network.close` return changed
 copies, so a scenario's cases never see each other's edits.
@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import schema
 from ._files import replace_together
-from ._netfiles import FILES, read_folder
+from ._netchecks import network_context
+from ._netfiles import FILES, read_folder, typed_rows
 from .errors import InputError, collect
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -52,6 +53,16 @@ class Network:
     vessels, prices : pandas.DataFrame
         Vessel classes (indexed by id; empty if the folder has no ``vessels.csv``) and market prices
         (indexed by ``market:coal:year``; empty without ``prices.csv``).
+    regimes : pandas.DataFrame
+        Transit regimes (indexed by id). Empty without ``regimes.csv``: then every transit is open at the links'
+        own tariffs (see :attr:`has_regimes`).
+    rates, price_index : pandas.DataFrame
+        Exchange rates and price indices (indexed by ``currency:year``) that converted the money given in its own
+        currency; every money table keeps that figure, its ``currency`` and ``price_year`` beside the USD value.
+    year : str or None
+        The network's year (``network.csv``): its money is in USD of this year. None if the folder does not say.
+    description : str
+        What the network describes (``network.csv``).
     name : str
         Where the network came from (a folder name), for reports.
     closed : tuple of str
@@ -66,6 +77,17 @@ class Network:
     closed: tuple[str, ...] = field(default=())
     vessels: pd.DataFrame = field(default_factory=lambda: _empty("vessels", "id"))
     prices: pd.DataFrame = field(default_factory=lambda: _empty("prices", "id"))
+    regimes: pd.DataFrame = field(default_factory=lambda: _empty("regimes", "id"))
+    rates: pd.DataFrame = field(default_factory=lambda: _empty("rates", "id"))
+    price_index: pd.DataFrame = field(default_factory=lambda: _empty("price_index", "id"))
+    year: str | None = None
+    description: str = ""
+
+    @property
+    def has_regimes(self) -> bool:
+        """True if the network has transit regimes (a ``regimes.csv``, or rows a scenario added): the routing graph
+        then lets a route cross a country only as an import or under a regime (:mod:`corridor.graph`)."""
+        return len(self.regimes) > 0
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in schema.CHANGEABLE:
@@ -92,6 +114,10 @@ class Network:
     def change(self, table: str, where: dict | None = None, *, scale: dict | None = None,
                set: dict | None = None, add: dict | None = None) -> Network:
         """A copy with numeric columns of the selected rows scaled, set or increased.
+
+        A changed cell counts as an estimate (the scenario's assumption, see :mod:`corridor.provenance`). Money is
+        changed in USD of the network's year: a scale also scales the figure in the row's own currency; a set or an
+        add leaves the row's money in USD.
 
         Examples
         --------
@@ -123,7 +149,32 @@ class Network:
                     if problem:
                         raise InputError(f"{table}: {op} {col} {value:g} on '{rid}' gives {v:g}, but {problem}")
                 df.loc[ids, col] = after
+                _record_change(df, table, ids, col, op, value, self.year)
         return replace(self, **{table: df})
+
+    def add_rows(self, table: str, rows: list[dict], where: list[str] | None = None) -> Network:
+        """A copy with ``rows`` (dicts of column values, as in the file) added to ``table``, checked as rows of the
+        file are; ``where`` says where each row comes from, for messages.
+
+        Raises
+        ------
+        InputError
+            listing every problem of the rows.
+
+        Examples
+        --------
+        >>> net2 = net.add_rows("regimes", [{"id": "cn_ru_transit", "country": "CN", "origin_country": "MN",
+        ...     "exits": "hunchun", "basis": "coefficient", "coefficient": 1.0, "source": "estimate",
+        ...     "note": "a hypothetical deal"}])
+        """
+        if table not in schema.CHANGEABLE:
+            self.table(table)  # raises: unknown table
+        where = where or [f"{table} row {i}" for i in range(1, len(rows) + 1)]
+        problems: list[str] = []
+        new = typed_rows(table, rows, where, network_context(self), self.table(table).index, problems)
+        collect(problems)
+        combined = pd.concat([self.table(table), new[self.table(table).columns]])
+        return replace(self, **{table: combined})
 
     def close(self, *, countries=(), nodes=(), links=(), transfers=()) -> Network:
         """A copy without the given countries, nodes, links or transfers.
@@ -161,9 +212,43 @@ class Network:
                 f"{len(self.transfers)} transfers, {len(self.sources)} sources>")
 
 
+def _as_file(df: pd.DataFrame, table: str, year: str | None) -> pd.DataFrame:
+    """A loaded table as its file gives it: money in USD of the network's year in the USD columns (currency and
+    price_year blank), other money as published in the columns without 'usd'."""
+    pairs = schema.MONEY[table]
+    if not pairs:
+        return df
+    df = df.copy()
+    plain = df["currency"].eq(schema.MODEL_CURRENCY) & df["price_year"].isin([year or "", ""])
+    for usd, local in pairs:
+        df.loc[plain, local] = np.nan
+        df.loc[~plain, usd] = np.nan
+    df.loc[plain, "currency"] = ""
+    df.loc[plain, "price_year"] = ""
+    return df
+
+
 def _empty(table: str, index: str) -> pd.DataFrame:
     cols = [c.name for c in schema.TABLES[table] if c.name != index]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}, index=pd.Index([], name=index))
+
+
+def _record_change(df: pd.DataFrame, table: str, ids: pd.Index, col: str, op: str, value: float,
+                   year: str | None) -> None:
+    """After a change of ``col``: mark the cells estimated and keep the own-currency record consistent."""
+    if "estimated" in df:
+        df.loc[ids, "estimated"] = [";".join(dict.fromkeys([*schema.split_list(e), col]))
+                                    for e in df.loc[ids, "estimated"]]
+    pairs = dict(schema.MONEY[table])
+    if col not in pairs:
+        return
+    if op == "scale":
+        df.loc[ids, pairs[col]] = df.loc[ids, pairs[col]] * value
+    else:  # the row's money is now stated in USD of the network's year
+        for usd, local in pairs.items():
+            df.loc[ids, local] = df.loc[ids, usd]
+        df.loc[ids, "currency"] = schema.MODEL_CURRENCY
+        df.loc[ids, "price_year"] = year or ""
 
 
 def load_network(path: str | Path = "baseline") -> Network:
@@ -178,7 +263,10 @@ def load_network(path: str | Path = "baseline") -> Network:
     if not folder.is_dir():
         raise InputError(f"{folder}: network folder not found (shipped networks: {', '.join(shipped_networks())})")
     tables = read_folder(folder)
-    return Network(name=folder.name, **tables)
+    meta = tables.pop("network")
+    year = str(meta["year"].iloc[0]) if len(meta) else None
+    description = str(meta["description"].iloc[0]) if len(meta) else ""
+    return Network(name=folder.name, year=year, description=description, **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -187,8 +275,13 @@ def write_network(net: Network, folder: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for table in FILES:
-        df = getattr(net, table).reset_index()
-        if table in ("vessels", "prices") and len(df) == 0:
+        if table == "network":
+            if net.year is None:
+                continue
+            df = pd.DataFrame({"year": [net.year], "description": [net.description], "note": [""]})
+        else:
+            df = _as_file(getattr(net, table).reset_index(), table, net.year)
+        if table not in ("nodes", "links", "sources") and len(df) == 0:
             continue
         cols = [c.name for c in schema.TABLES[table]]
         files[folder / f"{table}.csv"] = df[cols].to_csv(index=False).encode("utf-8")

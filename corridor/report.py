@@ -23,17 +23,19 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
         extra.append(("netback USD/t", lambda r: "-" if pd.isna(r["netback_usd_per_t"])
                       else f"{r['netback_usd_per_t']:.2f}"))
     header[8:8] = [name for name, _ in extra]
-    rows = []
+    rows: list[list[str]] = []
     for rank, r in routes.iterrows():
+        if not r.get("top", True) and all(row[0] != "" for row in rows) and rows:
+            rows.append([""] * len(header))  # a blank line before the gateways' best routes beyond the k cheapest
         biggest = comps.loc[rank].sort_values(ascending=False)
         biggest = ", ".join(f"{k} {v:.1f}" for k, v in biggest.head(top_components).items() if v > 0)
-        rows.append([str(rank), r["route"], f"{r['cost_usd_per_t']:.2f}", f"{r['generalized_usd_per_t']:.2f}",
+        rows.append([_rank(rank), r["route"], f"{r['cost_usd_per_t']:.2f}", f"{r['generalized_usd_per_t']:.2f}",
                      _fmt_money(r["cost_usd"]), f"{r['distance_km']:,.0f}", f"{r['transit_days']:.1f}",
                      f"{r['co2_kg_per_t']:.1f}", *(fmt(r) for _, fmt in extra), biggest])
     if "p_cheapest" in routes.columns:  # a run with draws
         header[2:2] = ["P10", "P50", "P90"]
         header.append("P(cheapest)")
-        for row, (_, r) in zip(rows, routes.iterrows()):
+        for row, (_, r) in zip([row for row in rows if row[0]], routes.iterrows()):
             row[2:2] = [f"{r[c]:.2f}" for c in ("p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t")]
             row.append(f"{r['p_cheapest']:.1%}")
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
@@ -44,6 +46,37 @@ def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _rank(rank: int) -> str:
+    """A rank as shown: beyond the ranks looked for, ``>200``."""
+    from .corridors import RANK_LIMIT
+
+    return f">{RANK_LIMIT}" if rank > RANK_LIMIT else str(rank)
+
+
+def corridors_text(results: Results, case: str) -> str:
+    """The best route through each gateway of one case: rank, generalized cost, gap to the best, corridor."""
+    table = results.corridors.loc[case]
+    routes = results.routes.loc[case]
+    best = float(routes["generalized_usd_per_t"].min())
+    rows = []
+    for gateway, g in table.iterrows():
+        if g["status"] != "open":
+            rows.append([gateway, g["kind"], "-", "-", "-", "closed in this case" if g["status"] == "closed"
+                         else "no route"])
+            continue
+        r = routes.loc[int(g["rank"])]
+        rows.append([gateway, g["kind"], _rank(int(g["rank"])), f"{r['generalized_usd_per_t']:.2f}",
+                     f"{r['generalized_usd_per_t'] - best:+.2f}", r["corridor"]])
+    head = ("  Corridors: the best route through each gateway (exit: crossing out of "
+            f"{_home(results, case)}; port: where it goes to sea)")
+    return head + "\n" + _table(["gateway", "kind", "rank", "gen. USD/t", "vs best", "corridor"], rows, {0, 1, 5})
+
+
+def _home(results: Results, case: str) -> str:
+    c = results.scenario.case(case)
+    return str(c.network.nodes.at[c.require_shipment().origin, "country"])
 
 
 def _table(header: list[str], rows: list[list[str]], left: set[int], indent: str = "  ") -> str:
@@ -101,6 +134,11 @@ def flows_text(results: Results, case: str) -> str:
     unserved = unserved[unserved > 1e-9]
     out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
                                  else "none"))
+    ex = alloc.exposure
+    if len(ex):
+        out.append("  Through each country (Mt/yr, share of the delivered tonnes, MUSD/yr charged there): "
+                   + ", ".join(f"{c} {_mt(e.mt_per_year)} ({100 * e.share_of_delivered:.0f}%, "
+                               f"{e.usd_per_year / 1e6:,.1f})" for c, e in ex.iterrows()))
     return "\n".join(out)
 
 
@@ -131,7 +169,7 @@ def flow_draws_text(results: Results, case: str) -> str:
     cor = d.corridor_table()
     cor = cor[cor["p_used"] > 0]
     if len(cor):
-        out += ["", "  Mt/yr by corridor (key nodes between origin and destination):"]
+        out += ["", "  Mt/yr by corridor (the border crossings and export port a route uses):"]
         rows = [[f"{c.p10_mt_per_year:.2f}", f"{c.p50_mt_per_year:.2f}", f"{c.p90_mt_per_year:.2f}",
                  f"{c.deterministic_mt_per_year:.2f}", f"{c.p_used:.0%}", c.corridor]
                 for c in cor.head(SHOWN).itertuples()]
@@ -139,6 +177,16 @@ def flow_draws_text(results: Results, case: str) -> str:
         if len(cor) > SHOWN:
             out.append(f"  ({len(cor) - SHOWN} more corridors carry flow in some draw: flow_draw_corridors.csv)")
     return "\n".join(out)
+def _restriction(ship) -> str:
+    """``"via rajin; avoiding country CN"`` or ``"fixed path a › b › c"``."""
+    if ship.path:
+        return "fixed path " + " › ".join(ship.path)
+    parts = []
+    if ship.via:
+        parts.append("via " + ", ".join(e if k in ("node", "link") else f"{k} {e}" for k, e in ship.via))
+    if ship.avoid:
+        parts.append("avoiding " + ", ".join(e if k in ("node", "link") else f"{k} {e}" for k, e in ship.avoid))
+    return "; ".join(parts)
 
 
 def text_report(results: Results) -> str:
@@ -154,6 +202,9 @@ def text_report(results: Results) -> str:
                if ship is not None else "")
         out.append(f"Case: {case.name} — {lot}"
                    f"value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
+                   + (f"; carbon price {s.carbon_price_usd_per_t_co2:g} USD/t CO2" if s.carbon_price_usd_per_t_co2
+                      else "")
+                   + (f"; {_restriction(ship)}" if ship is not None and ship.restricted else "")
                    + (f"; closed: {', '.join(case.closed)}" if case.closed else ""))
         if case.name in results.failures:
             out.append(f"  {results.failures[case.name]}")
@@ -163,6 +214,8 @@ def text_report(results: Results) -> str:
                        f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t")
         if ship is not None and case.name not in results.failures:
             out.append(case_table(results, case.name))
+            if case.name in results.corridors.index.get_level_values("case"):
+                out.append(corridors_text(results, case.name))
         if case.name in results.allocations:
             out.append(flows_text(results, case.name))
         if case.name in results.flow_draws:
@@ -172,8 +225,13 @@ def text_report(results: Results) -> str:
 
 def network_report(net) -> str:
     """What a network holds: counts, nodes by country, kilometres by mode and country."""
+    from .netreport import money_text, regimes_text
+
     nodes, links = net.nodes, net.links
-    out = [repr(net), "", "Nodes by country and kind:"]
+    out = [repr(net)]
+    if net.year is not None:
+        out.append(f"Money in USD of {net.year}." + (f" {net.description}" if net.description else ""))
+    out += ["", "Nodes by country and kind:"]
     out.append(pd.crosstab(nodes["country"], nodes["kind"]).to_string())
     out += ["", "Link kilometres by country and mode:"]
     out.append(links.pivot_table(index="country", columns="mode", values="distance_km", aggfunc="sum",
@@ -182,4 +240,8 @@ def network_report(net) -> str:
     out.append(nodes[["name", "country", "kind"]].to_string())
     out += ["", "Transfers (where a route may change mode):"]
     out.append(net.transfers[["cost_usd_per_t", "dwell_hours", "capacity_mt_per_year"]].to_string())
+    out += ["", regimes_text(net)]
+    money = money_text(net)
+    if money:
+        out += ["", money]
     return "\n".join(out)

@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .exposure import route_exposure
 from .schema import COMPONENTS, LINK_COUNTRIES
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
-ROUTE_COLUMNS = ["case", "rank", "route", "origin", "destination", "tonnes", "cost_usd_per_t",
-                 "time_value_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km", "transit_days",
-                 "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t",
-                 "key_nodes", "nodes", "links"]
+ROUTE_COLUMNS = ["case", "rank", "route", "corridor", "origin", "destination", "tonnes", "cost_usd_per_t",
+                 "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
+                 "transit_days", "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t",
+                 "key_nodes", "nodes", "links", "top", "best_for"]
+CORRIDOR_COLUMNS = ["gateway", "kind", "id", "name", "rank", "status"]
 # Added to each route by a run with draws (see corridor.uncertainty).
 DRAW_COLUMNS = ["p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p10_generalized_usd_per_t",
                 "p50_generalized_usd_per_t", "p90_generalized_usd_per_t", "p_cheapest"]
@@ -62,6 +64,18 @@ class Results:
     flow_totals : DataFrame
         One row per case: total annual cost (the minimised objective: generalized transport cost plus the
         unserved penalty), money cost, delivered and unserved Mt/yr, average cost per delivered tonne.
+    exposure : DataFrame
+        Each route by country it passes through (index ``case, rank, country``): tonnes, km and tonne-km on the
+        country's links, USD/t and USD charged there, days spent there, CO2 (:mod:`corridor.exposure`).
+    flow_exposure : DataFrame
+        Each allocation's flow by country (index ``case, country``): Mt/yr passing through, share of the delivered
+        tonnes, million tonne-km, USD/yr, days per tonne, kt CO2/yr.
+    corridors : DataFrame
+        The best route through each gateway of each case's shipment (index ``case, gateway``): ``kind`` (``exit``: a
+        crossing out of the origin's country; ``port``: where routes go to sea), ``id``, ``name``, ``rank`` of its
+        best route in ``routes`` (NaN if none) and ``status`` (``open``, ``closed`` by the case, ``no route``).
+        ``routes`` holds the k cheapest routes (``top``) and, after them, each gateway's best route that is not
+        among them, with its rank among all routes; ``best_for`` lists the gateways a route is the best through.
     flow_draws : dict
         After a run with draws: case name -> :class:`corridor.uncertainty.flowstats.FlowDraws` for each case with
         ``[flows]`` (its allocation re-solved for every draw). The ``flow_draw_*`` tables below gather them.
@@ -86,6 +100,9 @@ class Results:
     flow_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
     flow_destinations: pd.DataFrame = field(default_factory=pd.DataFrame)
     flow_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    corridors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CORRIDOR_COLUMNS))
+    exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
     flow_draws: dict = field(default_factory=dict)
     flow_draw_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     flow_draw_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -93,7 +110,8 @@ class Results:
 
     @classmethod
     def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict,
-              uncertainty: dict | None = None, flows: dict | None = None, flow_draws: dict | None = None) -> Results:
+              uncertainty: dict | None = None, flows: dict | None = None, corridors: list[dict] | None = None,
+              flow_draws: dict | None = None) -> Results:
         columns = ROUTE_COLUMNS + (DRAW_COLUMNS if uncertainty is not None else [])
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
@@ -109,9 +127,14 @@ class Results:
             wide.columns.name = None
             return wide.loc[order] if order else wide
 
+        corridors_df = pd.DataFrame(corridors or [], columns=["case", *CORRIDOR_COLUMNS]).set_index(["case",
+                                                                                                     "gateway"])
+        corridors_df["rank"] = corridors_df["rank"].astype("Int64")
+        exposure = route_exposure(legs_df, routes_df, scenario.network.nodes["country"])
         return cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
                    countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
-                   **_flow_tables(flows or {}), **_flow_draw_tables(flow_draws or {}))
+                   corridors=corridors_df, exposure=exposure, **_flow_tables(flows or {}),
+                   **_flow_draw_tables(flow_draws or {}))
 
     @property
     def cases(self) -> list[str]:
@@ -168,9 +191,11 @@ class Results:
             rows = []
             for (case, rank), r in self.routes.loc[[name]].iterrows():
                 rows.append({
-                    "rank": int(rank), "route": r["route"], "nodes": list(r["nodes"]), "links": list(r["links"]),
+                    "rank": int(rank), "route": r["route"], "corridor": r["corridor"], "top": bool(r["top"]),
+                    "best_for": list(r["best_for"]), "nodes": list(r["nodes"]), "links": list(r["links"]),
                     "cost_usd_per_t": _num(r["cost_usd_per_t"]),
                     "time_value_usd_per_t": _num(r["time_value_usd_per_t"]),
+                    "carbon_usd_per_t": _num(r["carbon_usd_per_t"]),
                     "generalized_usd_per_t": _num(r["generalized_usd_per_t"]), "cost_usd": _num(r["cost_usd"]),
                     "distance_km": _num(r["distance_km"]), "transit_days": _num(r["transit_days"]),
                     "co2_kg_per_t": _num(r["co2_kg_per_t"]),
@@ -179,10 +204,16 @@ class Results:
                     "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
+                    "exposure": {c: {k: _num(v) for k, v in e.items()}
+                                 for c, e in self.exposure.loc[(case, rank)].iterrows()},
                 })
                 if self.uncertainty is not None:
                     rows[-1].update({c: _num(r[c]) for c in DRAW_COLUMNS})
             entry["routes"] = rows
+            if name in self.corridors.index.get_level_values("case"):
+                entry["corridors"] = [{"gateway": g, "kind": c["kind"], "id": c["id"], "name": c["name"],
+                                       "rank": None if pd.isna(c["rank"]) else int(c["rank"]), "status": c["status"]}
+                                      for g, c in self.corridors.loc[name].iterrows()]
             if self.uncertainty is not None:
                 draws = self.uncertainty[name]
                 entry.update(draws=draws.draws, coverage=_num(draws.coverage), checked_draws=draws.checked)
@@ -203,16 +234,21 @@ class Results:
         routes = self.routes.copy()
         for col in ("key_nodes", "nodes", "links"):
             routes[col] = routes[col].map(" ".join)
+        routes["best_for"] = routes["best_for"].map(lambda x: "; ".join(x) if isinstance(x, list) else "")
         shipped = any(c.shipment is not None for c in self.scenario.cases)
         out = {"routes": routes.reset_index(), "components": self.components.reset_index(),
                "countries": self.countries.reset_index(), "legs": self.legs} if shipped else {}
+        if len(self.corridors):
+            out["corridors"] = self.corridors.reset_index()
+        if len(self.exposure):
+            out["exposure"] = self.exposure.reset_index()
         if self.allocations:
             flow_routes = self.flow_routes.drop(columns=["arcs"])
             for col in ("key_nodes", "nodes", "links"):
                 flow_routes[col] = flow_routes[col].map(" ".join)
             out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
                     "flow_destinations": self.flow_destinations.reset_index(),
-                    "flow_totals": self.flow_totals.reset_index()}
+                    "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
         if self.flow_draws:
             out |= {"flow_draw_totals": self.flow_draw_totals.reset_index(),
                     "flow_draw_elements": self.flow_draw_elements.reset_index(),
@@ -258,8 +294,9 @@ def _flow_tables(allocations: dict) -> dict:
     elements = stack("elements", "n")
     destinations = pd.concat([allocations[n].destinations for n in names], keys=names, names=["case", "destination"])
     totals = pd.DataFrame([allocations[n].totals for n in names], index=pd.Index(names, name="case"))
+    exposure = pd.concat([allocations[n].exposure for n in names], keys=names, names=["case", "country"])
     return {"allocations": dict(allocations), "flow_routes": routes, "flow_elements": elements,
-            "flow_destinations": destinations, "flow_totals": totals}
+            "flow_destinations": destinations, "flow_totals": totals, "flow_exposure": exposure}
 
 
 def _flow_draw_tables(flow_draws: dict) -> dict:
@@ -319,4 +356,5 @@ def _flows_dict(alloc) -> dict:
                       "relieve_with": [x for x in e.relieve_with.split(";") if x]}
                      for e in alloc.elements.itertuples()],
         "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},
+        "exposure": {c: {k: _num(v) for k, v in e.items()} for c, e in alloc.exposure.iterrows()},
     }

@@ -1,46 +1,69 @@
-"""The k cheapest routes between two nodes.
+"""The k cheapest routes between two nodes, optionally through and around given parts of the network.
 
-Routes are ranked by generalized cost per tonne (money + value of time x transit days) with Yen's algorithm
-(``scipy.sparse.csgraph.yen``) on the routing graph (:mod:`corridor.graph`); :func:`to_networkx` gives the same
-graph to networkx, for checks. A route may visit a node twice only to change mode there; it starts with a loading
-arc where its origin has one and ends with an unloading arc where its destination has one.
+Routes are ranked by generalized cost per tonne (money + value of time x transit days + carbon price x CO2) with
+Yen's algorithm (``scipy.sparse.csgraph.yen``) on the routing graph (:mod:`corridor.graph`); :func:`to_networkx`
+gives the same graph to networkx, for checks. A route may visit a node twice only to change mode there; it starts
+with a loading arc where its origin has one and ends with an unloading arc where its destination has one.
+
+A :class:`~corridor.restrict.Restriction` makes the search direct: arcs to ``avoid`` are left out of the graph, and
+each ``via`` set (the arcs of a node, link, transfer, crossing or country the route must use) becomes a bit of a
+layer number. The search runs on the layered graph (each state once per layer, an arc of a via set lifting the route
+into the layers that have that bit), from layer 0 at the origin to the full layer at the destination, so the first
+route found is the cheapest route through every via set, in any order, however many cheaper routes miss them.
 """
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import NoRouteError
 from .graph import LOAD, UNLOAD, RoutingGraph
+from .restrict import Restriction
 
 if TYPE_CHECKING:
     import networkx as nx
 
 SOURCE, SINK = "source", "sink"
-MAX_CANDIDATES_PER_ROUTE = 50  # how many simple paths Yen may find per route kept, before giving up
+MAX_INVALID_IN_A_ROW = 100  # paths Yen may yield that are not valid routes, one after the other, before giving up
+FIRST_BATCH = 16  # paths asked of Yen at first; each further batch asks for four times as many
 
 
-def to_networkx(graph: RoutingGraph, weight: np.ndarray) -> nx.DiGraph:
+def to_networkx(graph: RoutingGraph, weight: np.ndarray, restriction: Restriction | None = None) -> nx.DiGraph:
     """A DiGraph of the states with arc numbers on the edges (``arc``) and ``weight`` as ``w``.
 
-    Parallel arcs (two links joining the same two states) are kept apart by a mid-point node.
+    Parallel arcs (two links joining the same two states) are kept apart by a mid-point node. With a
+    ``restriction``, avoided arcs are left out and the nodes are ``(state, layer)`` pairs (see the module docstring).
     """
     import networkx as nx
 
     g = nx.DiGraph()
-    g.add_nodes_from(range(len(graph.states)))
-    for a, (t, h) in enumerate(zip(graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy())):
-        t, h = int(t), int(h)
-        if g.has_edge(t, h):
-            mid = ("mid", a)
-            g.add_edge(t, mid, w=float(weight[a]), arc=a)
-            g.add_edge(mid, h, w=0.0, arc=None)
-        else:
-            g.add_edge(t, h, w=float(weight[a]), arc=a)
+    tails, heads = graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy()
+    if restriction is None or restriction.empty:
+        g.add_nodes_from(range(len(graph.states)))
+        for a, (t, h) in enumerate(zip(tails, heads)):
+            _add_arc(g, int(t), int(h), a, float(weight[a]))
+        return g
+    keep = np.ones(len(tails), dtype=bool)
+    keep[restriction.avoid] = False
+    bits = restriction.bits(len(tails))
+    layers = range(restriction.layers)
+    for arc in np.flatnonzero(keep & np.isfinite(weight)).tolist():
+        t, h, b, w = int(tails[arc]), int(heads[arc]), int(bits[arc]), float(weight[arc])
+        for layer in layers:
+            _add_arc(g, (t, layer), (h, layer | b), arc, w)
     return g
+
+
+def _add_arc(g: nx.DiGraph, t, h, a: int, w: float) -> None:
+    if g.has_edge(t, h):
+        mid = ("mid", a, t)
+        g.add_edge(t, mid, w=w, arc=a)
+        g.add_edge(mid, h, w=0.0, arc=None)
+    else:
+        g.add_edge(t, h, w=w, arc=a)
 
 
 def is_valid(graph: RoutingGraph, arcs: list[int]) -> bool:
@@ -63,75 +86,86 @@ def is_valid(graph: RoutingGraph, arcs: list[int]) -> bool:
     return len(entered) + 1 == len({first.node, *entered})
 
 
-def no_route_message(graph: RoutingGraph, origin: str, destination: str) -> str:
+def no_route_message(graph: RoutingGraph, origin: str, destination: str,
+                     restriction: Restriction | None = None) -> str:
     closed = f" with {', '.join(graph.network.closed)} closed" if graph.network.closed else ""
-    return f"no route from {origin} to {destination}{closed}"
+    how = f" {restriction.describe()}" if restriction is not None and not restriction.empty else ""
+    return f"no route from {origin} to {destination}{how}{closed}"
 
 
-def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
-                    value_of_time_usd_per_t_day: float, *, weights: np.ndarray | None = None) -> list[list[int]]:
-    """Arc lists of up to ``k`` cheapest routes by generalized cost, cheapest first.
+def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights: np.ndarray,
+                    restriction: Restriction | None = None):
+    """Valid routes (arc lists) from ``origin`` to ``destination``, cheapest first by ``weights``, one at a time.
 
-    Yen's k-shortest simple paths (``scipy.sparse.csgraph.yen``) on the states, from a super-source joined to the
-    origin's start states to a super-sink joined from the destination's end states; a parallel arc (a second link
-    joining the same two states) goes through a mid-point state of its own, so every route stays apart. The
-    node-visit rule (:func:`is_valid`) is applied to the paths found; if fewer than ``k`` are valid, the search is
-    repeated for more paths (up to ``k x MAX_CANDIDATES_PER_ROUTE``).
-
-    Parameters
-    ----------
-    weights : ndarray, optional
-        Cost of each arc to rank by (default: the graph's generalized cost at ``value_of_time_usd_per_t_day``).
-
-    Raises
-    ------
-    NoRouteError
-        if no route joins ``origin`` and ``destination``.
+    The generator behind :func:`cheapest_routes`: take as many as needed (it stops after
+    ``MAX_INVALID_IN_A_ROW`` paths in a row that are not valid routes). Yields nothing if no route joins the two
+    nodes. Yen's search (``scipy.sparse.csgraph.yen``) runs in batches of paths, 16 and then four times as many each
+    time more are wanted, on the states (on ``(state, layer)`` pairs under a restriction) with a super-source and a
+    super-sink; a parallel arc goes through a mid-point of its own, so every route stays apart.
     """
     starts, ends = graph.origin_states(origin), graph.destination_states(destination)
     if not starts or not ends or origin == destination:
-        raise NoRouteError(no_route_message(graph, origin, destination))
-    w = graph.weights(value_of_time_usd_per_t_day) if weights is None else np.asarray(weights, dtype=float)
-    search = _Search(graph, w, starts, ends)
-    routes: list[list[int]] = []
-    want = 2 * k
+        return
+    search = _Search(graph, weights, starts, ends, restriction)
+    misses, want = 0, FIRST_BATCH
+    seen: set[tuple[int, ...]] = set()
     while True:
         paths = search.paths(want)
-        routes = [arcs for arcs in paths if is_valid(graph, arcs)][:k]
-        if len(routes) == k or len(paths) < want or want >= k * MAX_CANDIDATES_PER_ROUTE:
-            break
-        want = min(4 * want, k * MAX_CANDIDATES_PER_ROUTE)
-    if not routes:
-        raise NoRouteError(no_route_message(graph, origin, destination))
-    return routes
+        for arcs in paths:
+            if tuple(arcs) in seen:  # met in an earlier batch (ties may come in another order in a longer search)
+                continue
+            seen.add(tuple(arcs))
+            if is_valid(graph, arcs):
+                misses = 0
+                yield arcs
+            else:
+                misses += 1
+                if misses >= MAX_INVALID_IN_A_ROW:
+                    return
+        if len(paths) < want:
+            return
+        want *= 4
 
 
 class _Search:
-    """The routing graph as a scipy sparse matrix for Yen's search: states, mid-points of parallel arcs, a
-    super-source (joined to ``starts``) and a super-sink (joined from ``ends``)."""
+    """The routing graph as a scipy sparse matrix for Yen's search: states (one copy per layer under a restriction),
+    mid-points of parallel arcs, a super-source joined to ``starts`` and a super-sink joined from ``ends``."""
 
-    def __init__(self, graph: RoutingGraph, w: np.ndarray, starts: list[int], ends: list[int]):
+    def __init__(self, graph: RoutingGraph, weights: np.ndarray, starts: list[int], ends: list[int],
+                 restriction: Restriction | None):
         from scipy.sparse import csr_matrix
 
-        tails, heads = graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy()
-        n, n_arcs = len(graph.states), len(tails)
-        order = np.lexsort((np.arange(n_arcs), heads, tails))
-        first = np.ones(n_arcs, dtype=bool)
-        first[order[1:]] = (tails[order[1:]] != tails[order[:-1]]) | (heads[order[1:]] != heads[order[:-1]])
-        direct = np.flatnonzero(first)
-        parallel = np.flatnonzero(~first)
-        mids = n + np.arange(len(parallel))
-        self.source, self.sink = n + len(parallel), n + len(parallel) + 1
-        size = self.sink + 1
-        rows = np.concatenate([tails[direct], tails[parallel], mids, np.full(len(starts), self.source),
-                               np.asarray(ends)])
-        cols = np.concatenate([heads[direct], mids, heads[parallel], np.asarray(starts),
+        w = np.asarray(weights, dtype=float)
+        n = len(graph.states)
+        tails, heads = graph.column("tail"), graph.column("head")
+        keep = np.isfinite(w)
+        if restriction is not None and not restriction.empty:
+            keep[restriction.avoid] = False
+            bits, layers = restriction.bits(len(w)), restriction.layers
+        else:
+            bits, layers = np.zeros(len(w), dtype=np.int64), 1
+        arcs = np.flatnonzero(keep)
+        arc = np.tile(arcs, layers)
+        layer = np.repeat(np.arange(layers), len(arcs))
+        t = tails[arc] + layer * n
+        h = heads[arc] + (layer | bits[arc]) * n
+        order = np.lexsort((np.arange(len(arc)), h, t))
+        first = np.ones(len(arc), dtype=bool)
+        first[order[1:]] = (t[order[1:]] != t[order[:-1]]) | (h[order[1:]] != h[order[:-1]])
+        direct, parallel = np.flatnonzero(first), np.flatnonzero(~first)
+        self.n = n * layers  # state s in layer l is s + l * n
+        mids = self.n + np.arange(len(parallel))
+        self.source, self.sink = self.n + len(parallel), self.n + len(parallel) + 1
+        full = (layers - 1) * n
+        rows = np.concatenate([t[direct], t[parallel], mids, np.full(len(starts), self.source),
+                               np.asarray(ends, dtype=np.int64) + full])
+        cols = np.concatenate([h[direct], mids, h[parallel], np.asarray(starts, dtype=np.int64),
                                np.full(len(ends), self.sink)])
-        data = np.concatenate([w[direct], w[parallel], np.zeros(len(parallel) + len(starts) + len(ends))])
+        data = np.concatenate([w[arc[direct]], w[arc[parallel]], np.zeros(len(parallel) + len(starts) + len(ends))])
+        size = self.sink + 1
         self.matrix = csr_matrix((data, (rows, cols)), shape=(size, size))  # explicit zeros stay edges
-        self.n = n
-        self.direct = {(int(t), int(h)): int(a) for t, h, a in zip(tails[direct], heads[direct], direct)}
-        self.mid_arc = parallel  # mid-point n + i carries parallel arc parallel[i]
+        self.direct = dict(zip(zip(t[direct].tolist(), h[direct].tolist()), arc[direct].tolist()))
+        self.mid_arc = arc[parallel]  # mid-point self.n + i carries arc mid_arc[i]
 
     def paths(self, k: int) -> list[list[int]]:
         """The arcs of the ``k`` shortest simple source-sink paths (fewer if there are fewer), shortest first."""
@@ -152,3 +186,24 @@ class _Search:
                     arcs.append(self.direct[(u, v)])
             out.append(arcs)
         return out
+
+
+def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
+                    value_of_time_usd_per_t_day: float, *, carbon_price_usd_per_t_co2: float = 0.0,
+                    weights: np.ndarray | None = None, restriction: Restriction | None = None) -> list[list[int]]:
+    """Arc lists of up to ``k`` cheapest routes by generalized cost, cheapest first.
+
+    ``weights`` (one per arc) replace the graph's generalized costs; a ``restriction`` keeps the routes through its
+    via sets and off its avoided arcs (:mod:`corridor.restrict`).
+
+    Raises
+    ------
+    NoRouteError
+        if no route joins ``origin`` and ``destination`` (under the restriction).
+    """
+    if weights is None:
+        weights = graph.weights(value_of_time_usd_per_t_day, carbon_price_usd_per_t_co2)
+    routes = list(islice(routes_in_order(graph, origin, destination, weights, restriction), k))
+    if not routes:
+        raise NoRouteError(no_route_message(graph, origin, destination, restriction))
+    return routes

@@ -1,6 +1,19 @@
 """The network folder format: one table per file, each column with its type, unit, default and meaning.
 
-This is the single source of truth for loading, validation, defaults and the README's reference.
+This is the single source of truth for loading, validation, defaults and the reference page
+``docs/network-format.md`` (written by ``python -m corridor.tools.docs``).
+
+Three conventions run through every table:
+
+- **Money in its own currency.** Each money column named in USD (``tariff_usd_per_tkm``) holds the model's value:
+  US dollars of the network's year (``network.csv``). Beside it, a column without ``usd`` (``tariff_per_tkm``) may
+  give the figure as it was published instead, in the row's ``currency`` and ``price_year``; loading converts it
+  (:mod:`corridor.money`) and keeps the original value, currency and year beside the USD value.
+- **Provenance on every cell.** ``estimated`` and ``derived`` name the numeric columns of a row that are estimates,
+  or derived from a published figure with a material assumption; the other numeric cells rest on the row's cited
+  ``source`` ids (:mod:`corridor.provenance`).
+- **Transit regimes** (``regimes.csv``): which country lets cargo of which origin transit to which exits, on which
+  tariff basis (:mod:`corridor.layers`).
 """
 
 from __future__ import annotations
@@ -16,6 +29,16 @@ INTERNATIONAL = "INT"  # sea legs: charged by shipping, not by a country
 LINK_COUNTRIES = (*COUNTRIES, INTERNATIONAL)
 NODE_KINDS = ("mine", "station", "junction", "border", "port", "market")
 ESTIMATE = "estimate"
+MODEL_CURRENCY = "USD"  # the currency of the model's values (the ``_usd_`` columns), in the network's year
+ALL_COLUMNS = "*"  # in ``estimated`` / ``derived``: every numeric column of the row
+
+# Transit regimes: the tariff basis of a country's transit layer (see regimes.csv below).
+REGIME_BASES = ("tariff", "coefficient", "flat")
+# The layers of a country in the routing graph besides its transit regimes (regime ids may not take these names).
+EXPORT, IMPORT = "export", "import"
+RESERVED_REGIME_IDS = (EXPORT, IMPORT)
+# What a quantity is, for the provenance tallies (``corridor network --provenance``).
+QUANTITIES = ("money", "time", "capacity", "distance", "other")
 
 # Cost components of a route; they add up to its money cost per tonne.
 COMPONENTS = ("rail", "road", "sea", "transfer", "border")
@@ -40,14 +63,42 @@ class Column:
     high: float | None = None
     choices: tuple[str, ...] = ()
     positive: bool = False  # strictly greater than zero
+    quantity: str = ""  # numeric columns: money, time, capacity, distance or other ("" = not counted: coordinates)
+    usd: str = ""  # a money column in the row's own currency: the name of its model (USD) column
 
 
-def _f(name, unit, description, *, required=False, default=None, low=0.0, high=None, positive=False):
-    return Column(name, "float", required, unit, default, description, low, high, positive=positive)
+def _f(name, unit, description, *, required=False, default=None, low=0.0, high=None, positive=False, quantity="other"):
+    return Column(name, "float", required, unit, default, description, low, high, positive=positive,
+                  quantity=quantity)
+
+
+def _money(usd_name: str, local_name: str, unit: str, what: str, *, required: bool = False,
+           default: float | None = None, blank: str = "") -> tuple[Column, Column]:
+    """A money quantity as two columns: the model's value in USD of the network's year, and the published figure in
+    the row's ``currency`` and ``price_year`` (give one of the two)."""
+    local_unit = unit.replace("USD", "currency")
+    usd = Column(usd_name, "float", required, unit, default, f"{what}, in USD of the network's year{blank}",
+                 0.0, None, quantity="money")
+    local = Column(local_name, "float", False, local_unit, None,
+                   f"{what} as published, in the row's currency and price_year (instead of {usd_name})",
+                   0.0, None, quantity="money", usd=usd_name)
+    return usd, local
 
 
 SOURCE = Column("source", "sources", False, "", "", "ids of rows in sources.csv separated by ';', or 'estimate'")
 NOTE = Column("note", "str", False, "", "", "free text: how an estimate was made, which figure was chosen and why")
+ESTIMATED = Column("estimated", "columns", False, "", "",
+                   "numeric columns of this row that are estimates, separated by ';' ('*' = all); needs a note saying "
+                   "how. Blank: none, unless source says 'estimate' (then every numeric cell counts as estimated)")
+DERIVED = Column("derived", "columns", False, "", "",
+                 "numeric columns derived from a published figure with a material assumption (say which in the note)")
+CURRENCY = Column("currency", "str", False, "", "",
+                  "currency of the row's money columns without 'usd' in their name (a currency of rates.csv, or USD)")
+PRICE_YEAR = Column("price_year", "str", False, "", "",
+                    "year of the money of those columns (blank = the network's year); another year is indexed in its "
+                    "own currency with price_index.csv, then converted")
+PROVENANCE = (SOURCE, NOTE, ESTIMATED, DERIVED)
+MONEY_META = (CURRENCY, PRICE_YEAR)
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "nodes": (
@@ -56,17 +107,18 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("country", "choice", True, choices=COUNTRIES, description="ISO 3166 alpha-2 code"),
         Column("kind", "choice", True, choices=NODE_KINDS,
                description="mine, station, junction, border, port or market"),
-        _f("lat", "degrees", "latitude (WGS84)", required=True, low=-90.0, high=90.0),
-        _f("lon", "degrees", "longitude (WGS84)", required=True, low=-180.0, high=180.0),
-        _f("pass_usd_per_t", "USD/t", "charge on every route passing through (customs, inspection, waiting)",
-           default=0.0),
-        _f("pass_hours", "h", "time spent by every route passing through", default=0.0),
-        _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None),
+        _f("lat", "degrees", "latitude (WGS84)", required=True, low=-90.0, high=90.0, quantity=""),
+        _f("lon", "degrees", "longitude (WGS84)", required=True, low=-180.0, high=180.0, quantity=""),
+        *_money("pass_usd_per_t", "pass_per_t", "USD/t",
+                "charge on every route passing through (customs, inspection, waiting)", default=0.0),
+        _f("pass_hours", "h", "time spent by every route passing through", default=0.0, quantity="time"),
+        _f("capacity_mt_per_year", "Mt/yr", "throughput capacity; blank = unlimited", default=None,
+           quantity="capacity"),
         _f("max_loa_m", "m", "longest ship a port takes (length overall); blank = no limit", default=None,
            positive=True),
         _f("max_draught_m", "m", "deepest ship a port takes (draught); blank = no limit", default=None, positive=True),
-        SOURCE,
-        NOTE,
+        *MONEY_META,
+        *PROVENANCE,
     ),
     "links": (
         Column("id", "id", True, description="snake_case link id"),
@@ -75,21 +127,21 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("mode", "choice", True, choices=MODES, description="rail1520, rail1435, road or sea"),
         Column("country", "choice", True, choices=LINK_COUNTRIES,
                description="who operates and charges it (INT for sea)"),
-        _f("distance_km", "km", "length", required=True, positive=True),
-        _f("tariff_usd_per_tkm", "USD/t-km", "charge per tonne-kilometre; blank on a sea link = priced by vessel class "
-           "(vessels.csv)", default=None),
+        _f("distance_km", "km", "length", required=True, positive=True, quantity="distance"),
+        *_money("tariff_usd_per_tkm", "tariff_per_tkm", "USD/t-km", "charge per tonne-kilometre",
+                blank="; blank on a sea link = priced by vessel class (vessels.csv)"),
         _f("speed_km_per_day", "km/day", "average commercial speed including ordinary stops; blank on a vessel-priced "
-           "sea link = the class speed", default=None, positive=True),
-        _f("fixed_usd_per_t", "USD/t", "fixed charge per tonne for using the link", default=0.0),
+           "sea link = the class speed", default=None, positive=True, quantity="time"),
+        *_money("fixed_usd_per_t", "fixed_per_t", "USD/t", "fixed charge per tonne for using the link", default=0.0),
         _f("capacity_mt_per_year", "Mt/yr", "capacity available to the modelled cargo; blank = unlimited",
-           default=None),
+           default=None, quantity="capacity"),
         Column("both_ways", "bool", False, default=True, description="true if the link can be used in both directions"),
         _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity; blank = the vessel class's (sea) or the default by mode",
            default=None),
         Column("distance_fixed", "bool", False, default=False,
                description="sea links: true = keep this distance_km when `corridor sea-distances` regenerates them"),
-        SOURCE,
-        NOTE,
+        *MONEY_META,
+        *PROVENANCE,
     ),
     "transfers": (
         Column("node", "str", True, description="node id"),
@@ -97,40 +149,84 @@ TABLES: dict[str, tuple[Column, ...]] = {
                description="mode arriving (or 'stock' at an origin)"),
         Column("to_mode", "choice", True, choices=TRANSFER_MODES,
                description="mode leaving (or 'stock' at a destination)"),
-        _f("cost_usd_per_t", "USD/t", "handling charge (transloading, port handling, loading)", required=True),
-        _f("dwell_hours", "h", "time spent at the transfer", required=True),
-        _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None),
-        SOURCE,
-        NOTE,
+        *_money("cost_usd_per_t", "cost_per_t", "USD/t", "handling charge (transloading, port handling, loading)",
+                required=True),
+        _f("dwell_hours", "h", "time spent at the transfer", required=True, quantity="time"),
+        _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None,
+           quantity="capacity"),
+        *MONEY_META,
+        *PROVENANCE,
     ),
     "vessels": (
         Column("id", "id", True, description="vessel class id, e.g. handysize"),
         Column("name", "str", False, default="", description="display name"),
-        _f("dwt_t", "t", "deadweight", required=True, positive=True),
+        _f("dwt_t", "t", "deadweight", required=True, positive=True, quantity="capacity"),
         _f("cargo_t", "t", "cargo carried on a full voyage (deadweight less fuel, water, stores)", required=True,
-           positive=True),
+           positive=True, quantity="capacity"),
         _f("loa_m", "m", "length overall", required=True, positive=True),
         _f("draught_m", "m", "draught when loaded", required=True, positive=True),
-        _f("speed_knots", "kn", "service speed, laden and in ballast", required=True, positive=True),
-        _f("hire_usd_per_day", "USD/day", "time-charter hire", required=True),
-        _f("fuel_sea_t_per_day", "t/day", "fuel burnt per day at sea", required=True),
-        _f("fuel_port_t_per_day", "t/day", "fuel burnt per day in port", required=True),
-        _f("fuel_usd_per_t", "USD/t", "bunker fuel price", required=True),
-        _f("port_days", "days", "days in port per voyage (loading and discharge, waiting)", required=True),
-        _f("port_usd_per_voyage", "USD", "port dues and agency at both ends of one voyage", default=0.0),
+        _f("speed_knots", "kn", "service speed, laden and in ballast", required=True, positive=True, quantity="time"),
+        *_money("hire_usd_per_day", "hire_per_day", "USD/day", "time-charter hire", required=True),
+        _f("fuel_sea_t_per_day", "t/day", "fuel burnt per day at sea", required=True, quantity="money"),
+        _f("fuel_port_t_per_day", "t/day", "fuel burnt per day in port", required=True, quantity="money"),
+        *_money("fuel_usd_per_t", "fuel_per_t", "USD/t", "bunker fuel price", required=True),
+        _f("port_days", "days", "days in port per voyage (loading and discharge, waiting)", required=True,
+           quantity="time"),
+        *_money("port_usd_per_voyage", "port_per_voyage", "USD", "port dues and agency at both ends of one voyage",
+                default=0.0),
         _f("co2_g_per_tkm", "g CO2/t-km", "emission intensity of the class; blank = default for sea", default=None),
         Column("year", "str", False, default="", description="year the figures describe"),
-        SOURCE,
-        NOTE,
+        *MONEY_META,
+        *PROVENANCE,
     ),
     "prices": (
         Column("market", "str", True, description="node id of the market (or port) where the price is paid"),
         Column("coal", "str", True, description="coal type, e.g. thermal or coking (a shipment's `coal`)"),
         Column("year", "str", True, description="year of the price"),
-        _f("usd_per_t", "USD/t", "market price per tonne, delivered to the market node", required=True),
+        *_money("usd_per_t", "price_per_t", "USD/t", "market price per tonne, delivered to the market node",
+                required=True),
         Column("basis", "str", False, default="", description="what the price is, e.g. 'CFR Korea, 6,000 kcal NAR'"),
-        SOURCE,
-        NOTE,
+        *MONEY_META,
+        *PROVENANCE,
+    ),
+    "regimes": (
+        Column("id", "id", True, description="snake_case regime id (not 'export' or 'import')"),
+        Column("country", "choice", True, choices=COUNTRIES, description="the country crossed (ISO 3166 alpha-2)"),
+        Column("origin_country", "str", True,
+               description="countries whose cargo may transit under this regime, separated by ';'"),
+        Column("exits", "str", True,
+               description="node ids of the country where such cargo may leave it, separated by ';': ports (by sea) "
+                           "and border nodes (by land)"),
+        Column("modes", "str", False, default="",
+               description="link modes the basis prices, separated by ';' (blank = every land mode)"),
+        Column("basis", "choice", True, choices=REGIME_BASES,
+               description="tariff: a transit tariff per t-km replaces the link's; coefficient: a multiplier on the "
+                           "link's tariff; flat: a charge per tonne, once, on entering (the links' tariffs are then "
+                           "0; their fixed charges stay)"),
+        _f("coefficient", "", "the multiplier (basis coefficient)", default=None, quantity="money"),
+        *_money("tariff_usd_per_tkm", "tariff_per_tkm", "USD/t-km", "the transit tariff (basis tariff)"),
+        *_money("flat_usd_per_t", "flat_per_t", "USD/t", "the transit charge per tonne (basis flat)"),
+        *MONEY_META,
+        *PROVENANCE,
+    ),
+    "network": (
+        Column("year", "str", True, description="the year of the network: its money is in USD of this year"),
+        Column("description", "str", False, default="", description="what the network describes"),
+        Column("note", "str", False, default="", description="free text"),
+    ),
+    "rates": (
+        Column("currency", "str", True, description="currency code, e.g. CNY"),
+        Column("year", "str", True, description="year of the rate"),
+        _f("per_usd", "currency/USD", "units of the currency per US dollar (annual average)", required=True,
+           positive=True, quantity="money"),
+        *PROVENANCE,
+    ),
+    "price_index": (
+        Column("currency", "str", True, description="the currency whose money the index carries between years "
+                                                    "(e.g. CNY: China's consumer price index)"),
+        Column("year", "str", True, description="year of the index value"),
+        _f("index", "", "price level in that year (any base year)", required=True, positive=True, quantity="money"),
+        *PROVENANCE,
     ),
     "sources": (
         Column("id", "id", True, description="source id"),
@@ -142,10 +238,18 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-# Numeric columns a scenario may change, by table.
-NUMERIC = {t: tuple(c.name for c in cols if c.kind == "float") for t, cols in TABLES.items()}
-# Tables a scenario may change with [[cases.change]].
-CHANGEABLE = ("links", "nodes", "transfers", "vessels")
+# Numeric columns a scenario may change, by table: the model's values (not the published figures in their own
+# currency, which are kept for the record).
+NUMERIC = {t: tuple(c.name for c in cols if c.kind == "float" and not c.usd) for t, cols in TABLES.items()}
+# Every numeric column, and those counted in the provenance tallies (coordinates aside), by table.
+NUMERIC_ALL = {t: tuple(c.name for c in cols if c.kind == "float") for t, cols in TABLES.items()}
+COUNTED = {t: tuple(c.name for c in cols if c.kind == "float" and c.quantity) for t, cols in TABLES.items()}
+# Money columns as (model column in USD, column in the row's own currency), by table.
+MONEY = {t: tuple((c.usd, c.name) for c in cols if c.usd) for t, cols in TABLES.items()}
+# Tables a scenario may change with [[cases.change]] and add rows to with [[cases.add]].
+CHANGEABLE = ("links", "nodes", "transfers", "vessels", "regimes")
+# Tables whose rows carry provenance (estimated / derived).
+WITH_PROVENANCE = tuple(t for t, cols in TABLES.items() if ESTIMATED in cols)
 
 
 def number_problem(column: Column, value: float) -> str | None:
@@ -175,13 +279,28 @@ def price_id(market: str, coal: str, year: str) -> str:
     return f"{market}:{coal}:{year}"
 
 
+def rate_id(currency: str, year: str) -> str:
+    """The id of a rates or price_index row, e.g. ``CNY:2015``."""
+    return f"{currency}:{year}"
+
+
+def split_list(cell: str) -> list[str]:
+    """The items of a ';'-separated cell, stripped, blanks dropped."""
+    return [x.strip() for x in str(cell).split(";") if x.strip()]
+
+
 def reference_markdown() -> str:
-    """The network-format reference as Markdown tables (pasted into the README)."""
+    """The network-format reference as Markdown tables (in ``docs/network-format.md``, see
+    :mod:`corridor.tools.docs`)."""
     out = []
+    locals_of = {c.usd: c.name for cols in TABLES.values() for c in cols if c.usd}
     for table, cols in TABLES.items():
         out.append(f"#### `{table}.csv`\n\n| column | unit | required | default | meaning |\n|---|---|---|---|---|")
         for c in cols:
             default = "" if c.required else ("blank" if c.default is None else str(c.default))
-            out.append(f"| `{c.name}` | {c.unit} | {'yes' if c.required else 'no'} | {default} | {c.description} |")
+            required = "no"
+            if c.required:
+                required = f"yes (or `{locals_of[c.name]}`)" if c.name in locals_of else "yes"
+            out.append(f"| `{c.name}` | {c.unit} | {required} | {default} | {c.description} |")
         out.append("")
     return "\n".join(out)

@@ -41,8 +41,8 @@ def cost_per_t(distance_km, *, hire_usd_per_day, fuel_usd_per_t, fuel_sea_t_per_
     """Freight per tonne of one vessel class over a link (the rule of the module docstring), rounded to 1e-9.
 
     The one formula: :func:`price_sea_links` calls it with links x classes arrays, the vectorised pricer of
-    :mod:`corridor.pricing` with arcs x classes x draws arrays (any broadcastable shapes; element by element, so
-    the same inputs give the same number bit for bit whatever the shape).
+    :mod:`corridor.uncertainty.reprice` with arcs x classes x draws arrays (any broadcastable shapes; element by
+    element, so the same inputs give the same number bit for bit whatever the shape).
     """
     sea_days = 2.0 * distance_km / (speed_knots * KM_PER_NM * 24.0)
     cost = (sea_days * (hire_usd_per_day + fuel_sea_t_per_day * fuel_usd_per_t)

@@ -1,4 +1,4 @@
-"""Annual flows on a capacitated network (corridor.allocate).
+"""Annual flows on a capacitated network (corridor.flows).
 
 Hand-computed cases use the toy network (tests/data/toy; routes worked out in test_routes_toy.py):
 route via port P costs 31 USD/t, route via E and T costs 38.5 USD/t, both from mine ``a`` to market ``m``.
@@ -460,7 +460,7 @@ def test_shipment_and_flows_together(toy_scenario):
     res = corridor.run(s)
     assert len(res.routes.loc["baseline"]) == 2 and "baseline" in res.allocations
     entry = res.to_dict()["cases"][0]
-    assert list(entry) == ["name", "routes", "flows"]
+    assert list(entry) == ["name", "routes", "corridors", "flows"]
 
 
 BAD_FLOWS = [

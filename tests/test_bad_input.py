@@ -125,7 +125,8 @@ def test_cli_run_json_and_out(toy_copy, capsys):
     assert first["nodes"] == ["a", "b", "r", "p", "m"] and first["cost_usd_per_t"] == 31.0
     assert sum(first["components_usd_per_t"].values()) == pytest.approx(first["cost_usd_per_t"])
     assert sum(first["by_country_usd_per_t"].values()) == pytest.approx(first["cost_usd_per_t"])
-    assert sorted(p.name for p in out_dir.iterdir()) == ["components.csv", "countries.csv", "legs.csv", "routes.csv"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["components.csv", "corridors.csv", "countries.csv",
+                                                         "exposure.csv", "legs.csv", "routes.csv"]
     assert not [p for p in toy_copy.iterdir() if p.name.startswith(".corridor-")]
 
 

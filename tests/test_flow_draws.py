@@ -91,7 +91,8 @@ def test_binding_probability_and_price_percentiles_match_a_brute_force_loop(toy_
                  "unserved": d.unserved_mt_per_year[:n], "binding": d.binding_matrix[:, :n],
                  "shadow_price": d.price_matrix[:, :n], "corridor_labels": d.corridors,
                  "corridor_flow": d.corridor_matrix[:, :n]}
-        d = FlowDraws.from_arrays(case.name, first, d.elements, d.deterministic, case.network.nodes, draws=n, seed=11)
+        d = FlowDraws.from_arrays(case.name, first, d.elements, d.deterministic, build_graph(case.network), draws=n,
+                                  seed=11)
         table = d.element_table().set_index("id").loc[d.elements["id"]]
         assert table["p_binding"].to_numpy() == pytest.approx(binding.mean(axis=1))
         assert table[["p10_shadow_price_usd_per_t", "p50_shadow_price_usd_per_t", "p90_shadow_price_usd_per_t"]
@@ -284,7 +285,7 @@ def test_cli_flow_draws_text_json_csv_and_errors(tmp_path, capsys):
         {p.name for p in (tmp_path / "out").iterdir()}
     assert main(["run", str(TOY_F), "--draws", "200"]) == 0
     text = capsys.readouterr().out
-    assert "Draws over flows: 200" in text and "P(full)" in text and "Station R › Port P" in text
+    assert "Draws over flows: 200" in text and "P(full)" in text and "Border B – Station R › Port P" in text
     for argv, needle in ((["--workers", "2"], "give --draws N too"), (["--draws", "5", "--workers", "-1"],
                                                                        "--workers must be at least 0"),
                          (["--draws", "5", "--scheduler", "x"], "expected the address of a Dask scheduler"),

@@ -31,7 +31,7 @@ def _num(text, default=0.0):
 
 
 def independent_sea_link(nodes: dict, vessels: list[dict], link: dict, lot: float) -> tuple[float, float]:
-    """(USD/t, days) of a sea link with a blank tariff, by the rule in the README: the cheapest class both
+    """(USD/t, days) of a sea link with a blank tariff, by the rule in docs/model.md: the cheapest class both
     ports take; a lot sails in ceil(lot / cargo) round voyages (laden out, ballast back, port days)."""
     def limit(col):
         vals = [float(nodes[n][col]) for n in (link["from"], link["to"]) if nodes[n].get(col, "").strip()]

@@ -53,7 +53,7 @@ def test_flow_fan_bands_are_the_percentiles_of_each_corridor(res):
         for seg, corridor_name in zip(segs, table["corridor"]):
             assert seg[:, 0] == pytest.approx(np.percentile(d.flow_of(corridor_name), [lo, hi]))
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert ticks == list(table["corridor"]) and "Station R › Port P" in ticks
+    assert ticks == list(table["corridor"]) and "Border B – Station R › Port P" in ticks
     assert_texts_inside(fig)
 
 

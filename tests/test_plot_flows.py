@@ -156,8 +156,8 @@ def test_plots_of_flows_write_capacity_and_flow_maps(toy_flows, tmp_path, capsys
 
 
 def test_scale_up_gallery_is_what_the_documented_command_writes():
-    readme = (ROOT / "README.md").read_text()
-    assert 'corridor run scenarios/scale_up.toml --plots docs/scale_up --plot-case "20 Mt/yr"' in readme
-    assert "![" in readme and "(docs/scale_up/flow_map_20_mt_yr.png)" in readme
+    page = (ROOT / "docs" / "outputs.md").read_text()
+    assert 'corridor run scenarios/scale_up.toml --plots docs/scale_up --plot-case "20 Mt/yr"' in page
+    assert "![" in page and "(scale_up/flow_map_20_mt_yr.png)" in page
     assert sorted(p.name for p in (ROOT / "docs" / "scale_up").iterdir()) == sorted(
         f"{k}_20_mt_yr.{f}" for k in ("capacity", "flow_map") for f in ("png", "svg"))

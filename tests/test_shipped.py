@@ -14,8 +14,9 @@ REQUIRED_NODES = ["tavan_tolgoi", "ukhaa_khudag", "sharyn_gol", "darkhan", "ulaa
                   "zamyn_uud", "erenhot", "sukhbaatar", "naushki", "ulan_ude", "khabarovsk", "ussuriysk", "khasan",
                   "tumangang", "rajin", "vostochny", "tianjin", "caofeidian", "gashuunsukhait", "ganqimaodu", "baotou",
                   "choibalsan", "pohang", "gwangyang", "dangjin", "kashima"]
-ROUTE_KEYS = {"rank", "route", "nodes", "links", "cost_usd_per_t", "time_value_usd_per_t", "generalized_usd_per_t",
-              "cost_usd", "distance_km", "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t"}
+ROUTE_KEYS = {"rank", "route", "corridor", "top", "best_for", "nodes", "links", "cost_usd_per_t",
+              "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
+              "transit_days", "co2_kg_per_t", "components_usd_per_t", "by_country_usd_per_t", "exposure"}
 
 
 @pytest.fixture(scope="module")

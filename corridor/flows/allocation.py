@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import costs
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
+from ..exposure import flow_exposure
 from ..graph import RoutingGraph
 from ..legs import key_nodes, route_label, route_nodes
 from .problem import FlowProblem, flow_problem
@@ -49,6 +50,9 @@ class Allocation:
         Mt/yr on each arc of ``graph.arcs``.
     lp_size : dict
         Variables, rows and non-zeros of the LP.
+    exposure : DataFrame
+        The flow by country it passes through (:func:`corridor.exposure.flow_exposure`): Mt/yr, share of the
+        delivered tonnes, million tonne-km, USD/yr, days per tonne and kt CO2 a year.
     """
 
     routes: pd.DataFrame
@@ -58,11 +62,12 @@ class Allocation:
     totals: dict
     arc_flow: np.ndarray
     lp_size: dict = field(default_factory=dict)
+    exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
              unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-             value_of_time_usd_per_t_day: float = 0.0) -> Allocation:
+             value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> Allocation:
     """Allocate annual supply to demand at least total generalized cost on the capacitated ``graph``.
 
     Parameters
@@ -75,6 +80,8 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
         Cost of a tonne of demand left undelivered (keyword-only).
     value_of_time_usd_per_t_day : float
         Adds value of time x transit days to every tonne's cost (keyword-only).
+    carbon_price_usd_per_t_co2 : float
+        Adds carbon price x CO2 to every tonne's cost (keyword-only).
 
     Returns
     -------
@@ -89,7 +96,8 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     from .model import FlowModel
 
     problem = flow_problem(graph, supply, demand, unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
-                           value_of_time_usd_per_t_day=value_of_time_usd_per_t_day)
+                           value_of_time_usd_per_t_day=value_of_time_usd_per_t_day,
+                           carbon_price_usd_per_t_co2=carbon_price_usd_per_t_co2)
     return FlowModel(problem).allocation()
 
 
@@ -130,7 +138,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     y = x[n_arcs:n_arcs + n_sup]
     z = x[n_arcs + n_sup:n_arcs + n_sup + n_snk]
     unserved = x[n_arcs + n_sup + n_snk:]
-    vot = problem.value_of_time_usd_per_t_day
+    vot, carbon = problem.value_of_time_usd_per_t_day, problem.carbon_price_usd_per_t_co2
 
     # Destinations and origins.
     delivered = np.bincount(problem.sink_dest, weights=z, minlength=n_dest) if n_dest else np.zeros(0)
@@ -145,7 +153,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     orig["value_usd_per_t"] = orig["value_usd_per_t"].where(orig["value_usd_per_t"].abs() > 1e-9, 0.0)
 
     # Routes: path decomposition, each priced exactly as the LP prices it.
-    money, days = graph.money(), graph.days()
+    money, days, co2 = graph.money(), graph.days(), graph.co2()
     nodes = net.nodes
     kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
     rows = []
@@ -153,7 +161,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         p = list(path)
         dnode = problem.destinations[d]
         cost = float(money[p].sum())
-        gen = costs.generalized(cost, float(days[p].sum()), vot)
+        gen = costs.generalized(cost, float(days[p].sum()), vot, float(co2[p].sum()), carbon)
         keys = path_keys(graph, p, dnode)
         legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
         is_link = kind[p] == "link"
@@ -203,4 +211,5 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
         "unserved_penalty_usd_per_t": problem.unserved_penalty_usd_per_t,
     }
     return Allocation(routes=routes, elements=el, destinations=dest, origins=orig, totals=totals,
-                      arc_flow=arc_flow, lp_size=problem.size())
+                      arc_flow=arc_flow, lp_size=problem.size(),
+                      exposure=flow_exposure(graph, routes, delivered_total))

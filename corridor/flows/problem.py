@@ -40,6 +40,7 @@ class FlowProblem:
     b_ub: np.ndarray
     unserved_penalty_usd_per_t: float
     value_of_time_usd_per_t_day: float
+    carbon_price_usd_per_t_co2: float = 0.0
 
     @property
     def n_arcs(self) -> int:
@@ -118,7 +119,7 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
 
 def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-                 value_of_time_usd_per_t_day: float = 0.0) -> FlowProblem:
+                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
     ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
@@ -158,12 +159,14 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                            elements["capacity_mt_per_year"].to_numpy(float)])
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
-    c = np.concatenate([graph.weights(vot), np.zeros(n_sup), np.zeros(n_snk),
+    carbon = float(carbon_price_usd_per_t_co2)
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk),
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
                        supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(), supply_state=sup_state,
                        supply_origin=sup_origin, sink_state=snk_state, sink_dest=snk_dest, elements=elements,
                        c=c, A_eq=A_eq, b_eq=b_eq, A_ub=A_ub, b_ub=b_ub,
-                       unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot)
+                       unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot,
+                       carbon_price_usd_per_t_co2=carbon)
 
 

@@ -40,23 +40,24 @@ class PlotAccessor:
         """The colour of each route, by ``(case, rank)``."""
         return route_colors(self._results)
 
-    def cost_bars(self, cases=None, *, ranks=None, time_value: bool = True):
-        """Stacked bars of cost per tonne by component; see :func:`corridor.plot.costs.cost_bars`."""
+    def cost_bars(self, cases=None, *, ranks=None, time_value: bool = True, view: str | None = None):
+        """Stacked bars of cost per tonne by component; see :func:`corridor.plot.costs.cost_bars`.
+        ``view="corridors"`` draws the best route through each gateway, ``"top"`` the k cheapest."""
         from .costs import cost_bars
 
-        return cost_bars(self._results, cases, ranks=ranks, time_value=time_value)
+        return cost_bars(self._results, cases, ranks=ranks, time_value=time_value, view=view)
 
-    def cost_distance(self, case: str | None = None, *, ranks=None, days: bool = True):
+    def cost_distance(self, case: str | None = None, *, ranks=None, days: bool = True, view: str | None = None):
         """Time/cost-distance chart of one case; see :func:`corridor.plot.distance.cost_distance`."""
         from .distance import cost_distance
 
-        return cost_distance(self._results, case, ranks=ranks, days=days)
+        return cost_distance(self._results, case, ranks=ranks, days=days, view=view)
 
-    def map(self, case: str | None = None, *, ranks=None, label_nodes: str = "routes"):
+    def map(self, case: str | None = None, *, ranks=None, label_nodes: str = "routes", view: str | None = None):
         """Network map with one case's routes; see :func:`corridor.plot.map.route_map`."""
         from .map import route_map
 
-        return route_map(self._results, case, ranks=ranks, label_nodes=label_nodes)
+        return route_map(self._results, case, ranks=ranks, label_nodes=label_nodes, view=view)
 
     def capacity(self, case: str | list[str] | None = None, *, elements: str = "used"):
         """Utilisation bars of the capacity elements of an allocation, bottlenecks and shadow prices;

@@ -25,9 +25,23 @@ def _no_shipment(results) -> str:
     return hint if results.allocations else ""
 
 
-def check_ranks(results, case: str, ranks) -> list[int]:
-    """Ranks of ``case`` to draw: all of them when ``ranks`` is None."""
-    have = list(results.routes.loc[case].index)
+VIEWS = ("top", "corridors")
+
+
+def check_ranks(results, case: str, ranks, view: str | None = None) -> list[int]:
+    """Ranks of ``case`` to draw: ``ranks``, or those of a ``view`` (``"top"``: the k cheapest; ``"corridors"``: the
+    best route through each gateway), or all of them."""
+    routes = results.routes.loc[case]
+    have = list(routes.index)
+    if view is not None:
+        if view not in VIEWS:
+            raise ValueError(f"view must be 'top' or 'corridors', got {view!r}")
+        if ranks is not None:
+            raise ValueError("give ranks or view, not both")
+        if view == "top":
+            return [r for r in have if routes.at[r, "top"]]
+        picked = [r for r in have if len(routes.at[r, "best_for"])]
+        return picked or have[:1]
     if ranks is None:
         return have
     ranks = [ranks] if isinstance(ranks, int) else list(ranks)

@@ -12,7 +12,8 @@ from ._style import COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, new_fi
 DESC_WRAP = 100  # characters per line of a case description
 
 
-def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time_value: bool = True):
+def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time_value: bool = True,
+              view: str | None = None):
     """Stacked horizontal bars of each route's cost per tonne by component, one panel per case.
 
     Each bar is split into rail, road, sea, transfer and border charges (the columns of
@@ -26,6 +27,8 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
         Cases to draw (default: every case with a route), one panel each, in this order.
     ranks : int or list of int, optional
         Which routes of each case (default: all).
+    view : {"top", "corridors"}, optional
+        Instead of ``ranks``: the k cheapest routes, or the best route through each gateway.
     time_value : bool
         Add the value of time as a last, grey segment when the case has one.
 
@@ -40,7 +43,7 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
     elif isinstance(cases, str):
         cases = [cases]
     cases = [check_case(results, c) for c in cases]
-    picked = {c: check_ranks(results, c, ranks) for c in cases}
+    picked = {c: check_ranks(results, c, ranks, view) for c in cases}
     colors = route_colors(results)
     comps = [c for c in COMPONENT_COLORS if c in results.components.columns]
     used = [c for c in comps if any((results.components.loc[c_][comps].loc[picked[c_]][c] != 0).any() for c_ in cases)]

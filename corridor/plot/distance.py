@@ -60,7 +60,7 @@ def route_profile(legs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.DataFrame(steps, columns=["node", "km", "usd_from", "usd_to", "days_from", "days_to", "kinds"]))
 
 
-def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = True):
+def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = True, view: str | None = None):
     """Cumulative cost per tonne (and, below, cumulative days) against cumulative distance, one line per route.
 
     Parameters
@@ -72,6 +72,8 @@ def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = 
         Which of the case's routes (default: all), overlaid in their run-wide colours.
     days : bool
         Add the second panel of cumulative transit days.
+    view : {"top", "corridors"}, optional
+        Instead of ``ranks``: the k cheapest routes, or the best route through each gateway.
 
     Returns
     -------
@@ -80,7 +82,7 @@ def cost_distance(results, case: str | None = None, *, ranks=None, days: bool = 
         labels are texts with ``gid`` ``"step"``.
     """
     case = check_case(results, case)
-    ranks = check_ranks(results, case, ranks)
+    ranks = check_ranks(results, case, ranks, view)
     colors = route_colors(results)
     nodes = results.scenario.case(case).network.nodes
     legs = results.legs[results.legs["case"] == case]

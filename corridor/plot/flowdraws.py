@@ -178,7 +178,7 @@ def flow_fan(results, case: str | None = None):
     ax.set_axisbelow(True)
     fig.legend(loc="outside lower center", ncols=5, frameon=False, fontsize=8.5)
     titles(fig, f"{results.scenario.name}, case {name}: flow by corridor over the draws",
-           plain(_subtitle(d) + "\ncorridor: the crossings, ports and changes of mode between origin and destination"),
+           plain(_subtitle(d) + "\ncorridor: the border crossings and the export port a route uses"),
            ax=ax)
     fit_texts(fig, ax, texts)
     return fig

@@ -105,7 +105,7 @@ def place_labels(fig, ax, nodes, names, countries, *, candidates=RIGHT_FIRST, fi
     declutter(fig, ax, countries, candidates=country_spots, fixed=[*fixed, *names], points=spots, own_point=False)
 
 
-def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str = "routes"):
+def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str = "routes", view: str | None = None):
     """The network on a longitude/latitude grid with the routes of one case drawn over it.
 
     Nodes are drawn by kind (mine, station, junction, border, port, market), links by mode and gauge; what
@@ -121,6 +121,8 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
         Which of the case's routes to overlay (default: all).
     label_nodes : {"routes", "all", "none"}
         Name the key nodes of the drawn routes, every node, or none.
+    view : {"top", "corridors"}, optional
+        Instead of ``ranks``: the k cheapest routes, or the best route through each gateway.
 
     Returns
     -------
@@ -129,7 +131,7 @@ def route_map(results, case: str | None = None, *, ranks=None, label_nodes: str 
         ``"link:<mode>"``.
     """
     case = check_case(results, case)
-    ranks = check_ranks(results, case, ranks)
+    ranks = check_ranks(results, case, ranks, view)
     if label_nodes not in ("routes", "all", "none"):
         raise ValueError(f"label_nodes must be 'routes', 'all' or 'none', got {label_nodes!r}")
     colors = route_colors(results)

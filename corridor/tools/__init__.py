@@ -1,1 +1,2 @@
-"""Maintenance commands for the network data (not used by runs): ``corridor sea-distances``."""
+"""Maintenance commands (not used by runs): ``corridor sea-distances`` (:mod:`.sea_distances`) and
+``python -m corridor.tools.docs`` (:mod:`.docs`, the generated reference pages)."""

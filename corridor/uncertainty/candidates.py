@@ -12,7 +12,7 @@ import pandas as pd
 from .. import costs
 from ..case import Case
 from ..graph import RoutingGraph, build_graph
-from ..legs import key_nodes, route_label, route_legs, route_money_days
+from ..legs import key_nodes, route_label, route_legs, route_sums
 from ..routes import cheapest_routes
 from .entries import Entry, groups
 from .reprice import ArcPricer, RouteSet
@@ -38,30 +38,35 @@ class CaseModel:
               extreme_candidates: int = EXTREME_CANDIDATES) -> CaseModel:
         """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
         ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
+        carbon = case.settings.carbon_price_usd_per_t_co2
         graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
         pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)
-        found = cheapest_routes(graph, ship.origin, ship.destination, k, vot)
+        found = cheapest_routes(graph, ship.origin, ship.destination, k, vot, carbon_price_usd_per_t_co2=carbon)
         n_det = len(found)
         seen = {tuple(r) for r in found}
         extra = []
         points = _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []
         if points:
-            corners = pricer.weights(np.concatenate(points, axis=1), vot)  # arcs x points, priced at once
+            corners = pricer.weights(np.concatenate(points, axis=1), vot, carbon)  # arcs x points, priced at once
             for j in range(corners.shape[1]):
                 for r in cheapest_routes(graph, ship.origin, ship.destination, extreme_candidates, 0.0,
                                          weights=corners[:, j]):
                     if tuple(r) not in seen:
                         seen.add(tuple(r))
                         extra.append(r)
-        totals = [route_money_days(graph, r) for r in found + extra]  # as the legs sum them, bit for bit
-        gen = [costs.generalized(m, d, vot) for m, d in totals]
-        order = list(range(n_det)) + sorted(range(n_det, len(totals)), key=lambda i: gen[i])
+        sums = [route_sums(graph, r) for r in found + extra]  # as the legs sum them, bit for bit
+        totals = [(m, d) for m, d, _ in sums]
+        co2s = [c for _, _, c in sums]
+        gen = [costs.generalized(m, d, vot, c, carbon) for (m, d), c in zip(totals, co2s)]
+        order = list(range(n_det)) + sorted(range(n_det, len(sums)), key=lambda i: gen[i])
         arc_lists = [(found + extra)[i] for i in order]
         money = np.array([totals[i][0] for i in order])
         days = np.array([totals[i][1] for i in order])
+        co2 = np.array([co2s[i] for i in order])
         return cls(case=case, entries=entries, graph=graph, pricer=pricer,
-                   routes=RouteSet(pricer, arc_lists, money, days, vot), n_deterministic=n_det)
+                   routes=RouteSet(pricer, arc_lists, money, days, vot, co2=co2, carbon=carbon),
+                   n_deterministic=n_det)
 
     @property
     def vot(self) -> float:
@@ -72,11 +77,19 @@ class CaseModel:
         if i not in self._legs:
             self._legs[i] = route_legs(self.graph, self.routes.arc_lists[i])
         return self._legs[i]
+    @property
+    def carbon(self) -> float:
+        """The case's carbon price (USD/t CO2) at the file values."""
+        return self.case.settings.carbon_price_usd_per_t_co2
 
     def price(self, x: np.ndarray, metric: str = "generalized") -> np.ndarray:
         """Cost of every candidate (routes x columns of ``x``): ``generalized`` or ``cost`` (money) per tonne."""
         money, days = self.routes.price(x)
-        return money if metric == "cost" else costs.generalized(money, days, self.vot)
+        return money if metric == "cost" else self.routes.generalized(money, days, x)
+
+    def weights(self, x: np.ndarray) -> np.ndarray:
+        """Generalized cost of every arc of the case's graph (arcs x columns of ``x``)."""
+        return self.pricer.weights(x, self.vot, self.carbon)
 
     def label(self, i: int) -> str:
         nodes = self.case.network.nodes

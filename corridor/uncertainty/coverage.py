@@ -44,7 +44,7 @@ class CoverageCheck:
         if x.shape[1] == 0:
             return 0
         model = self.model
-        w = model.pricer.weights(x, model.vot)
+        w = model.weights(x)
         missed = 0
         for j in range(x.shape[1]):
             wj = w[:, j]

@@ -21,6 +21,18 @@ Sea links priced by vessel class (blank tariff, see :mod:`corridor.sea`) move wi
 (hire, fuel price and rates, port days and dues, speed; ``where`` picks classes, ``{}`` all) and with link entries on
 their ``distance_km`` or ``fixed_usd_per_t``; a link entry on their tariff or speed is refused (they have none).
 
+The carbon price (USD per tonne of CO2, see :func:`corridor.costs.generalized`) is an entry on the pseudo-table
+``settings`` (no ``where``)::
+
+    [[uncertainty]]
+    name = "carbon price"
+    table = "settings"
+    column = "carbon_price_usd_per_t_co2"
+    distribution = "uniform"
+    low = 0
+    high = 100
+    as = "value"                   # "scale" multiplies each case's own carbon price
+
 A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
 positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribution needs a lower bound above 0.
 
@@ -56,12 +68,15 @@ if TYPE_CHECKING:
     from ..network import Network
 
 CAPACITY_COLUMN = "capacity_mt_per_year"  # a capacity entry (links, nodes, transfers): acts on the flows' LP
-# Columns an entry may make uncertain: those that enter a route's money or time, and capacities.
+SETTINGS = "settings"  # the pseudo-table of a case's settings (the carbon price)
+# Columns an entry may make uncertain: those that enter a route's money or time (or its generalized cost), and
+# capacities.
 UNCERTAIN_COLUMNS = {
     "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t", CAPACITY_COLUMN),
     "nodes": ("pass_usd_per_t", "pass_hours", CAPACITY_COLUMN),
     "transfers": ("cost_usd_per_t", "dwell_hours", CAPACITY_COLUMN),
     "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
+    SETTINGS: ("carbon_price_usd_per_t_co2",),  # a case's settings, not a network table
 }
 FLOW_TABLES = ("supply", "demand")  # entries on the Mt/yr of [flows] at their nodes
 FLOW_COLUMN = "mt_per_year"
@@ -101,9 +116,12 @@ class Entry:
 
     @property
     def kind(self) -> str:
-        """``"price"`` (a cell that enters an arc's money or time), ``"capacity"``, ``"supply"`` or ``"demand"``."""
+        """``"price"`` (a cell that enters an arc's money or time), ``"carbon"`` (the carbon price of the
+        settings), ``"capacity"``, ``"supply"`` or ``"demand"``."""
         if self.table in FLOW_TABLES:
             return self.table
+        if self.table == SETTINGS:
+            return "carbon"
         return "capacity" if self.column == CAPACITY_COLUMN else "price"
 
     @property
@@ -126,12 +144,13 @@ def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[fl
     """The network of one draw: entry ``i`` scales or sets its cells to ``values[i]``.
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
-    entries that select no row of ``network`` (e.g. closed in a case) are skipped, and so are supply and demand
-    entries (see :func:`apply_flow_values`). A capacity entry acts on the selected rows that have a capacity.
+    entries that select no row of ``network`` (e.g. closed in a case) are skipped, and so are entries on the
+    ``settings`` (see :func:`carbon_price`) and supply and demand entries (see :func:`apply_flow_values`). A capacity
+    entry acts on the selected rows that have a capacity.
     """
     net = network
     for e, v in zip(entries, values):
-        if e.kind in FLOW_TABLES:
+        if e.kind in (*FLOW_TABLES, "carbon"):
             continue
         ids = net.select(e.table, e.where)
         if e.kind == "capacity":
@@ -141,6 +160,15 @@ def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[fl
         op = {"scale": {e.column: float(v)}} if e.how == "scale" else {"set": {e.column: float(v)}}
         net = net.change(e.table, {"id": list(ids)}, **op)
     return net
+
+
+def carbon_price(base: float, entries: Sequence[Entry], values: Sequence[float]) -> float:
+    """A case's carbon price in one draw: its own (``base``) as the ``settings`` entries set or scale it."""
+    out = float(base)
+    for e, v in zip(entries, values):
+        if e.table == SETTINGS and e.column == "carbon_price_usd_per_t_co2":
+            out = float(v) if e.how == "value" else out * float(v)
+    return out
 
 
 def apply_flow_values(supply: dict[str, float], demand: dict[str, float], entries: Sequence[Entry],
@@ -256,21 +284,27 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers, vessels, supply or "
-                                  "demand)")
+        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers, vessels, settings, "
+                                  "supply or demand)")
         return None
-    df = network.table(table)
-    sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
+    if table == SETTINGS:
+        if item.get("where"):
+            ck.fail(f"{where}.where", "an entry on the settings takes no where")
+        df = None
+        sel: dict = {}
+    else:
+        df = network.table(table)
+        sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
     column = item.get("column")
     if column not in UNCERTAIN_COLUMNS[table]:
-        what = "cost or time" if table == "vessels" else "cost, time or capacity"
+        what = "cost or time" if table in ("vessels", SETTINGS) else "cost, time or capacity"
         ck.fail(f"{where}.column", f"{column!r} is not a column of {table} that enters {what} "
                                    f"(one of: {', '.join(UNCERTAIN_COLUMNS[table])})")
     how, group, name, dist = _common(ck, item, where, column)
     if len(ck.problems) > n_before:
         return None
-    ids = network.select(table, sel)
-    if len(ids) == 0:
+    ids = network.select(table, sel) if df is not None else [SETTINGS]
+    if len(ids) == 0 and df is not None:
         shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
         why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"
         ck.fail(f"{where}.where", f"{{{shown}}} selects no row of {table}{why}")
@@ -290,7 +324,7 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
             return None
     if name is None:
         shown = ",".join(f"{k}={v}" for k, v in sel.items())
-        name = f"{table}[{shown}].{column}"
+        name = f"{table}[{shown}].{column}" if df is not None else f"{table}.{column}"
     assert isinstance(column, str) and dist is not None  # no problem was found above
     return Entry(name=name, table=table, where=dict(sel), column=column, distribution=dist, how=how,
                  group=group, where_in_file=where)

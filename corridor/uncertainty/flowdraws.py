@@ -8,7 +8,7 @@ anywhere (:mod:`corridor.batch`) and the results are bit-identical whatever the 
 
 A draw keeps: the total cost (the LP's objective: generalized transport cost plus the unserved penalty), Mt/yr
 delivered and unserved, each capacity element's shadow price and whether it is full, and the Mt/yr on each corridor
-(the key nodes of a route between origin and destination, :func:`corridor.legs.corridor_label`) from the flow's
+(a route's gateways: its border crossings and export port, :func:`corridor.legs.corridor_label`) from the flow's
 decomposition into routes (:func:`corridor.flows.decompose`).
 """
 
@@ -22,9 +22,9 @@ import numpy as np
 from ..batch import Block
 from ..case import Case
 from ..flows import FlowModel, decompose, flow_problem
-from ..flows.allocation import USD_PER_MUSD, path_keys
+from ..flows.allocation import USD_PER_MUSD
 from ..graph import build_graph
-from ..legs import corridor_label
+from ..legs import corridor_label, route_legs
 from .entries import FLOW_TABLES, Entry, flow_nodes, groups
 from .reprice import ArcPricer
 from .streams import entry_values, sample_uniforms
@@ -41,6 +41,7 @@ class FlowCase:
     model: FlowModel
     pricer: ArcPricer | None  # None: no entry prices an arc of this case
     vot: float
+    carbon: float  # the case's carbon price (USD/t CO2)
     actions: dict[str, list[tuple[int, np.ndarray, str]]]  # capacity/supply/demand -> (entry, positions, how)
     _corridors: dict[tuple[int, ...], str] = field(default_factory=dict, repr=False)
 
@@ -48,9 +49,11 @@ class FlowCase:
     def build(cls, case: Case, entries: Sequence[Entry]) -> FlowCase:
         f = case.require_flows()
         vot = case.settings.value_of_time_usd_per_t_day
+        carbon = case.settings.carbon_price_usd_per_t_co2
         graph = build_graph(case.network)  # full ships, as the deterministic allocation
         model = FlowModel(flow_problem(graph, f.supply, f.demand, value_of_time_usd_per_t_day=vot,
-                                       unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t))
+                                       unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
+                                       carbon_price_usd_per_t_co2=carbon))
         pricer = ArcPricer(graph, entries)
         p = model.problem
         element_pos = {(k, i): j for j, (k, i) in enumerate(zip(p.elements["kind"], p.elements["id"]))}
@@ -67,13 +70,15 @@ class FlowCase:
                 continue
             if pos:
                 actions[e.kind].append((i, np.asarray(pos, dtype=np.int64), e.how))
-        return cls(name=case.name, model=model, pricer=pricer if len(pricer.var_arcs) else None, vot=vot,
+        moves = len(pricer.var_arcs) or pricer.carbon_actions
+        return cls(name=case.name, model=model, pricer=pricer if moves else None, vot=vot, carbon=carbon,
                    actions=actions)
 
     def numbers(self, x: np.ndarray) -> dict[str, np.ndarray | None]:
         """The LP numbers of the draws ``x`` (entries x draws): each (values x draws), None where no entry acts."""
         n = x.shape[1]
-        out: dict[str, np.ndarray | None] = {"cost": None if self.pricer is None else self.pricer.weights(x, self.vot)}
+        out: dict[str, np.ndarray | None] = {
+            "cost": None if self.pricer is None else self.pricer.weights(x, self.vot, self.carbon)}
         m = self.model
         for kind, base in (("capacity", m.base_capacity), ("supply", m.base_supply), ("demand", m.base_demand)):
             acts = self.actions[kind]
@@ -89,15 +94,13 @@ class FlowCase:
             out[kind] = values
         return out
 
-    def corridor_of(self, path: tuple[int, ...], destination: int) -> str:
+    def corridor_of(self, path: tuple[int, ...]) -> str:
         """The corridor of a path of the decomposition (cached: the same paths come back draw after draw)."""
-        key = (*path, -1 - destination)
-        label = self._corridors.get(key)
+        label = self._corridors.get(path)
         if label is None:
-            p = self.model.problem
-            keys = path_keys(p.graph, list(path), p.destinations[destination])
-            label = corridor_label(keys, p.graph.network.nodes)
-            self._corridors[key] = label
+            graph = self.model.problem.graph
+            label = corridor_label(route_legs(graph, list(path)), graph.network.nodes) if path else "domestic"
+            self._corridors[path] = label
         return label
 
 
@@ -154,8 +157,8 @@ def flow_block(context: FlowDrawContext, block: Block) -> dict:
         priced[1].append(np.full(len(rows), j))
         priced[2].append(price[rows])
         here: dict[str, float] = {}
-        for _o, d, path, amount in decompose(p, xs):
-            label = fc.corridor_of(path, d)
+        for _o, _d, path, amount in decompose(p, xs):
+            label = fc.corridor_of(path)
             here[label] = here.get(label, 0.0) + amount
         for label, amount in here.items():
             cols, vals = corridors.setdefault(label, ([], []))

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..flows import Allocation
-from ..legs import corridor_label
+from ..graph import RoutingGraph
+from ..legs import corridor_label, route_legs
 
 PERCENTILES = (10, 50, 90)
 TOTALS = ("total_cost_usd_per_year", "delivered_mt_per_year", "unserved_mt_per_year")
@@ -65,15 +66,15 @@ class FlowDraws:
 
     @classmethod
     def from_arrays(cls, case: str, arrays: dict, elements: pd.DataFrame, deterministic: Allocation,
-                    nodes: pd.DataFrame, *, draws: int, seed: int, backend: str = "in-process") -> FlowDraws:
-        """From the gathered block results (:func:`corridor.uncertainty.flowdraws.gather`); ``nodes``: the case
-        network's nodes."""
+                    graph: RoutingGraph, *, draws: int, seed: int, backend: str = "in-process") -> FlowDraws:
+        """From the gathered block results (:func:`corridor.uncertainty.flowdraws.gather`); ``graph``: the case's
+        routing graph (for the corridors of the deterministic routes)."""
         return cls(case=case, total_cost_usd_per_year=arrays["total_cost"], delivered_mt_per_year=arrays["delivered"],
                    unserved_mt_per_year=arrays["unserved"],
                    elements=elements[["kind", "id", "name", "capacity_mt_per_year"]].reset_index(drop=True),
                    binding_matrix=arrays["binding"], price_matrix=arrays["shadow_price"],
                    corridors=list(arrays["corridor_labels"]), corridor_matrix=arrays["corridor_flow"],
-                   deterministic=deterministic, deterministic_corridors=deterministic_corridors(deterministic, nodes),
+                   deterministic=deterministic, deterministic_corridors=deterministic_corridors(deterministic, graph),
                    draws=draws, seed=seed, backend=backend)
 
     # ----- dense views (small cases) -------------------------------------------------------------------------
@@ -162,9 +163,12 @@ def _row_percentiles(matrix, draws: int) -> np.ndarray:
     return out
 
 
-def deterministic_corridors(alloc: Allocation, nodes: pd.DataFrame) -> pd.Series:
-    """Mt/yr on each corridor in an allocation (from its routes' key nodes; ``nodes``: its network's nodes)."""
+def deterministic_corridors(alloc: Allocation, graph: RoutingGraph) -> pd.Series:
+    """Mt/yr on each corridor in an allocation (its routes' gateways, :func:`corridor.legs.corridor_label`);
+    ``graph``: the routing graph it was solved on."""
     if not len(alloc.routes):
         return pd.Series(dtype=float)
-    labels = [corridor_label(list(k), nodes) for k in alloc.routes["key_nodes"]]
+    nodes = graph.network.nodes
+    labels = [corridor_label(route_legs(graph, list(a)), nodes) if len(a) else "domestic"
+              for a in alloc.routes["arcs"]]
     return alloc.routes["mt_per_year"].groupby(pd.Index(labels), sort=False).sum()

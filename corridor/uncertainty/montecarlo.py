@@ -102,7 +102,7 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
         stop = min(start + chunk, draws)
         x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
         money, days = model.routes.price(x)
-        g = money + model.vot * days
+        g = model.routes.generalized(money, days, x)
         cost[:, start:stop] = money
         gen[:, start:stop] = g
         best = np.argmin(g, axis=0)
@@ -165,7 +165,7 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         raise InputError(f"seed must be a whole number of at least 0, got {seed!r}")
     if not scenario.uncertainty:
         raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
-                         "(add some, see the README's 'Uncertainty' section)")
+                         "(add some: see 'Uncertainty' in docs/scenario-format.md)")
     draws, seed = int(draws), int(seed)
     shipped = [c for c in scenario.cases if c.shipment is not None]
     flowing = [c for c in scenario.cases if c.flows is not None]
@@ -231,5 +231,6 @@ def _flow_draws(scenario: Scenario, cases: list, allocations: dict | None, *, dr
         det = allocations[case.name] if allocations and case.name in allocations else fc.model.allocation()
         elements = fc.model.problem.elements
         out[case.name] = FlowDraws.from_arrays(case.name, gather(mine, draws, len(elements)), elements, det,
-                                               case.network.nodes, draws=draws, seed=seed, backend=executor.backend)
+                                               fc.model.problem.graph, draws=draws, seed=seed,
+                                               backend=executor.backend)
     return out

@@ -21,6 +21,10 @@ result, and with no change at all (zero spread) every route's numbers equal the 
 
 A value of NaN in the entry values means "this entry is not applied in this column" (used by the tornado and the
 break-even search, which move one entry at a time).
+
+With a carbon price (a case setting, and perhaps an entry on the ``settings``) a route's generalized cost also counts
+its CO2: an arc's CO2 changes with its drawn distance, and a vessel-priced sea arc's with the class chosen per draw
+(:meth:`ArcPricer.co2_deltas`).
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ import numpy as np
 
 from .. import costs
 from ..graph import RoutingGraph
+from ..schema import DEFAULT_CO2_G_PER_TKM
 from ..sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
-from .entries import Entry
+from .entries import SETTINGS, Entry
 
 # The table cells an arc's money and time read, by arc kind: column -> table. Every arc names its row by ``ref``.
 ARC_INPUTS = {
@@ -67,7 +72,11 @@ class ArcPricer:
         # uncertain cells: (table, column) -> row ids, and the entries that act on them (entry number, positions)
         rows: dict[tuple[str, str], list[str]] = {}
         self.actions: list[tuple[int, tuple[str, str], np.ndarray, str]] = []
+        self.carbon_actions: list[tuple[int, str]] = []  # entries on the carbon price: (entry number, how)
         for i, e in enumerate(entries):
+            if e.table == SETTINGS:
+                self.carbon_actions.append((i, e.how))
+                continue
             if e.kind != "price":  # capacities, supply and demand do not enter an arc's money or time
                 continue
             ids = list(net.select(e.table, e.where))
@@ -82,7 +91,7 @@ class ArcPricer:
             self.actions.append((i, key, np.array([pos[r] for r in ids], dtype=np.int64), e.how))
         self.cell_rows = rows
         self.cell_base = {key: net.table(key[0]).loc[ids, key[1]].to_numpy(dtype=float) for key, ids in rows.items()}
-        self.active_entries = sorted({a[0] for a in self.actions})
+        self.active_entries = sorted({a[0] for a in self.actions} | {i for i, _ in self.carbon_actions})
 
         arcs = graph.arcs
         kind = arcs["kind"].to_numpy()
@@ -117,6 +126,7 @@ class ArcPricer:
             self.cell_index[col] = idx
         self.base_usd = arcs["usd_per_t"].to_numpy(dtype=float)
         self.base_hours = arcs["hours"].to_numpy(dtype=float)
+        self.base_co2 = arcs["co2_kg_per_t"].to_numpy(dtype=float)
         self._init_sea(net, arcs, rows)
 
     def _init_sea(self, net, arcs, rows: dict) -> None:
@@ -132,6 +142,12 @@ class ArcPricer:
             ids = rows.get(("vessels", col), [])
             pos = {rid: j for j, rid in enumerate(ids)}
             self.vessel_index[col] = np.array([pos.get(c, -1) for c in v.index], dtype=np.int64)
+        # CO2 intensity of a vessel-priced sea arc: the link's own, else the class's, else the default for sea
+        self.class_co2 = (v["co2_g_per_tkm"].astype(float).fillna(DEFAULT_CO2_G_PER_TKM["sea"]).to_numpy()
+                          if len(v) else np.zeros(0))
+        own = net.links["co2_g_per_tkm"].astype(float)
+        refs = arcs["ref"].to_numpy()
+        self.own_co2 = np.where(self.is_link, own.reindex(refs).to_numpy(), np.nan)
         self.sea_fits = np.zeros((len(arcs), len(v)), dtype=bool)
         self.sea_usd0 = np.full(len(arcs), np.nan)
         self.sea_hours0 = np.full(len(arcs), np.nan)
@@ -252,18 +268,56 @@ class ArcPricer:
             return out
         return get
 
-    # ----- whole graph ---------------------------------------------------------------------------------
-    def base_weights(self, vot: float) -> np.ndarray:
-        """Generalized cost of every arc at the file values."""
-        return self.graph.weights(vot)
+    def co2_deltas(self, arc_ids: np.ndarray, cells: Cells, n: int) -> np.ndarray:
+        """Change of CO2 (kg/t) of arcs ``arc_ids`` from their file values (arcs x draws): a link's CO2 follows its
+        drawn distance; a vessel-priced sea arc's also the intensity of the class chosen in the draw."""
+        arc_ids = np.asarray(arc_ids, dtype=np.int64)
+        out = np.zeros((len(arc_ids), n))
+        vessel = self.is_vessel[arc_ids]
+        plain = self.is_link[arc_ids] & ~vessel
+        if plain.any():
+            a = arc_ids[plain]
+            d0 = self.base["distance_km"][a, None]
+            d = self._inputs(a, cells, n)("distance_km")
+            out[plain] = self.base_co2[a, None] * (d / np.where(d0 > 0, d0, 1.0)) - self.base_co2[a, None]
+        if vessel.any():
+            a = arc_ids[vessel]
+            get = self._inputs(a, cells, n)
+            d = get("distance_km")
+            _, _, best = self._sea(a, d, get("fixed_usd_per_t"), cells, n)
+            own = self.own_co2[a, None]
+            intensity = np.where(np.isfinite(own), own, self.class_co2[best])
+            out[vessel] = costs.co2_kg_per_t(d, intensity) - self.base_co2[a, None]
+        return out
 
-    def weights(self, x: np.ndarray, vot: float) -> np.ndarray:
-        """Generalized cost of every arc (arcs x draws) for entry values ``x``."""
+    def carbon_prices(self, x: np.ndarray, base: float) -> np.ndarray:
+        """The carbon price in each column of ``x`` (the case's ``base``, set or scaled by entries on the settings;
+        NaN leaves it)."""
+        out = np.full(x.shape[1], float(base))
+        for i, how in self.carbon_actions:
+            xi = x[i]
+            out = np.where(np.isnan(xi), out, xi if how == "value" else out * xi)
+        return out
+
+    # ----- whole graph ---------------------------------------------------------------------------------
+    def base_weights(self, vot: float, carbon: float = 0.0) -> np.ndarray:
+        """Generalized cost of every arc at the file values."""
+        return self.graph.weights(vot, carbon)
+
+    def weights(self, x: np.ndarray, vot: float, carbon: float = 0.0) -> np.ndarray:
+        """Generalized cost of every arc (arcs x draws) for entry values ``x``, with the case's own carbon price
+        ``carbon`` (moved by entries on the settings)."""
         n = x.shape[1]
+        prices = self.carbon_prices(x, carbon)
         w = np.repeat(self.base_weights(vot)[:, None], n, axis=1)
+        if prices.any():
+            w += costs.carbon_usd_per_t(self.base_co2[:, None], prices[None, :])
         if len(self.var_arcs):
-            dm, dd = self.deltas(self.var_arcs, self.cells(x), n)
+            cells = self.cells(x)
+            dm, dd = self.deltas(self.var_arcs, cells, n)
             w[self.var_arcs] += costs.generalized(dm, dd, vot)
+            if prices.any():
+                w[self.var_arcs] += costs.carbon_usd_per_t(self.co2_deltas(self.var_arcs, cells, n), prices[None, :])
         return w
 
     def graph_with_weights(self, w: np.ndarray) -> RoutingGraph:
@@ -283,6 +337,8 @@ class RouteSet:
     money: np.ndarray
     days: np.ndarray
     vot: float
+    co2: np.ndarray | None = None  # kg/t at the file values (needed with a carbon price)
+    carbon: float = 0.0  # the case's carbon price, USD/t CO2
 
     def __post_init__(self) -> None:
         var = set(self.pricer.var_arcs.tolist())
@@ -311,5 +367,23 @@ class RouteSet:
             days[r] = self.days[r] + sd
         return money, days
 
-    def generalized(self, money: np.ndarray, days: np.ndarray) -> np.ndarray:
-        return costs.generalized(money, days, self.vot)
+    def route_co2(self, x: np.ndarray) -> np.ndarray:
+        """CO2 (kg/t) of every route (routes x draws) for entry values ``x``."""
+        n = x.shape[1]
+        base = self.co2 if self.co2 is not None else np.array([self.pricer.base_co2[a].sum() for a in self.arc_lists])
+        out = np.repeat(base[:, None], n, axis=1)
+        if len(self.used):
+            dc = self.pricer.co2_deltas(self.used, self.pricer.cells(x), n)
+            for r, rows in enumerate(self.route_rows):
+                for j in rows:
+                    out[r] += dc[j]
+        return out
+
+    def generalized(self, money: np.ndarray, days: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Generalized cost (routes x draws) from the routes' money and days (:meth:`price`) for entry values ``x``,
+        which also set the carbon price and the CO2 where a carbon price applies."""
+        out = costs.generalized(money, days, self.vot)
+        prices = self.pricer.carbon_prices(x, self.carbon)
+        if prices.any():
+            out = out + costs.carbon_usd_per_t(self.route_co2(x), prices[None, :])
+        return out

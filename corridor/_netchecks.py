@@ -1,0 +1,287 @@
+"""The checks on typed rows of a network table: sources and provenance, money in its own currency, references to
+other tables, and the rules of each table. Shared by a folder's files (:func:`corridor._netfiles.read_folder`) and
+rows a scenario adds (:func:`corridor._netfiles.typed_rows`); every problem names where the row comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .money import Converter
+from .sea import fitting_classes
+
+LAND_MODES = tuple(m for m in schema.MODES if m != "sea")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rows are checked against: nodes (by id), source ids, the money converter, vessel classes."""
+
+    nodes: pd.DataFrame
+    source_ids: frozenset[str]
+    converter: Converter
+    vessels: pd.DataFrame
+
+
+def _is_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit()
+
+
+def context(tables: dict[str, pd.DataFrame], problems: list[str]) -> Context:
+    """The context of a folder's typed tables (each with an ``id`` column); checks network.csv's year."""
+    year = None
+    net = tables["network"]
+    if len(net):
+        year = str(net["year"].iloc[0])
+        if not _is_year(year):
+            problems.append(f"{net['at'].iloc[0]}: year must be a year such as 2015, got '{year}'")
+            year = None
+    by_id = {t: tables[t].drop_duplicates("id").set_index("id") for t in ("nodes", "rates", "price_index", "vessels")}
+    return Context(nodes=by_id["nodes"], source_ids=frozenset(tables["sources"]["id"]),
+                   converter=Converter(year, by_id["rates"], by_id["price_index"]), vessels=by_id["vessels"])
+
+
+def network_context(net) -> Context:
+    """The context of a loaded :class:`corridor.Network` (for rows a scenario adds)."""
+    return Context(nodes=net.nodes, source_ids=frozenset(net.sources.index),
+                   converter=Converter(net.year, net.rates, net.price_index), vessels=net.vessels)
+
+
+def check_unique(df: pd.DataFrame, table: str, path: Path | None, problems: list[str]) -> None:
+    dup = df[df["id"].duplicated(keep=False)]
+    for value, group in dup.groupby("id"):
+        if path is not None:
+            lines = ", ".join(a.rsplit(" line ", 1)[-1] for a in group["at"])
+            problems.append(f"{path}: duplicate id '{value}' on lines {lines}")
+        else:
+            problems.append(f"{group['at'].iloc[-1]}: duplicate {table} id '{value}'")
+
+
+def _where(df: pd.DataFrame, table: str) -> list[str]:
+    k = schema.TABLES[table][0].name
+    return [f"{at} ({k}={rid})" for at, rid in zip(df["at"], df[k])]
+
+
+def check_rows(table: str, df: pd.DataFrame, ctx: Context, problems: list[str]) -> None:
+    """Every check of rows of ``table`` (typed, with ``id`` and ``at``); converts their money in place."""
+    where = _where(df, table)
+    if "source" in df:
+        _check_sources(df, where, ctx, problems)
+    if "estimated" in df:
+        _check_provenance(df, table, where, problems)
+    if schema.MONEY[table]:
+        _convert_money(df, table, where, ctx.converter, problems)
+    rule = _RULES.get(table)
+    if rule is not None:
+        rule(df, where, ctx, problems)
+
+
+def _check_sources(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    for cell, note, w in zip(df["source"], df["note"], where):
+        if cell == "":
+            problems.append(f"{w}: source is blank; cite a sources.csv id or write 'estimate' with a note")
+            continue
+        for sid in schema.split_list(cell):
+            if sid == schema.ESTIMATE:
+                if not note:
+                    problems.append(f"{w}: source 'estimate' needs a note saying how it was estimated")
+            elif sid not in ctx.source_ids:
+                problems.append(f"{w}: source '{sid}' is not an id in sources.csv")
+
+
+def _check_provenance(df: pd.DataFrame, table: str, where: list[str], problems: list[str]) -> None:
+    """``estimated`` and ``derived`` name numeric columns; a row with any needs a note. Names of money columns in the
+    row's own currency stand for their model column; '*' for every numeric column. Stored normalised."""
+    model_of = {c.name: c.usd or c.name for c in schema.TABLES[table] if c.kind == "float"}
+    every = list(schema.NUMERIC[table])
+    for col in ("estimated", "derived"):
+        normal = []
+        for cell, w in zip(df[col], where):
+            names: list[str] = []
+            for name in schema.split_list(cell):
+                if name == schema.ALL_COLUMNS:
+                    names += every
+                elif name in model_of:
+                    names.append(model_of[name])
+                else:
+                    problems.append(f"{w}: {col} names '{name}', which is not a numeric column of {table}.csv "
+                                    f"(numeric columns: {', '.join(every)})")
+            normal.append(";".join(dict.fromkeys(names)))
+        df[col] = normal
+    for est, der, note, w in zip(df["estimated"], df["derived"], df["note"], where):
+        both = set(schema.split_list(est)) & set(schema.split_list(der))
+        if both:
+            problems.append(f"{w}: {', '.join(sorted(both))} is both estimated and derived; name it in one of them")
+        if (est or der) and not note:
+            which = "estimated" if est else "derived"
+            problems.append(f"{w}: a row with {which} cells needs a note saying how they were "
+                            f"{'estimated' if est else 'derived'}")
+
+
+def _convert_money(df: pd.DataFrame, table: str, where: list[str], conv: Converter, problems: list[str]) -> None:
+    """Each money quantity from its model column (USD of the network's year) or its column in the row's currency and
+    price_year (converted); defaults where both are blank. Afterwards ``currency``, ``price_year`` and the own-currency
+    columns say what each USD value came from."""
+    cols = {c.name: c for c in schema.TABLES[table]}
+    year = conv.year or ""
+    currencies, years = [], []
+    for i, (cur, py, w) in enumerate(zip(df["currency"], df["price_year"], where)):
+        if py and not _is_year(py):
+            problems.append(f"{w}: price_year must be a year such as 2015, got '{py}'")
+            py = ""
+        local_given = [loc for _, loc in schema.MONEY[table] if not np.isnan(df[loc].iat[i])]
+        usd_given = [usd for usd, _ in schema.MONEY[table] if not np.isnan(df[usd].iat[i])]
+        factor = 1.0
+        if local_given:
+            if not cur:
+                problems.append(f"{w}: {', '.join(local_given)} needs a currency (e.g. CNY, RUB, USD) and a "
+                                f"price_year (blank = the network's year)")
+                factor = np.nan
+            else:
+                f, missing = conv.factor(cur, py)
+                if f is None:
+                    problems.append(f"{w}: cannot convert {cur} of {py or year or 'the network year'}: {missing}")
+                factor = np.nan if f is None else f
+        if usd_given and ((cur and cur != schema.MODEL_CURRENCY) or (py and py != year)):
+            problems.append(f"{w}: {', '.join(usd_given)} holds USD of the network's year; a figure in {cur or 'USD'} "
+                            f"of {py or year} goes in {', '.join(cols[u].name.replace('usd_', '') for u in usd_given)}"
+                            " (the column without 'usd')")
+        for usd, loc in schema.MONEY[table]:
+            u, v = df[usd].iat[i], df[loc].iat[i]
+            if not np.isnan(u) and not np.isnan(v):
+                problems.append(f"{w}: give {usd} (USD of the network's year) or {loc} (in the row's currency), "
+                                "not both")
+            elif not np.isnan(v):
+                df.iloc[i, df.columns.get_loc(usd)] = v * factor
+            elif np.isnan(u):
+                c = cols[usd]
+                if c.required:
+                    problems.append(f"{w}: {usd} is blank; it needs a number in {c.unit} (or {loc} in the row's "
+                                    "currency)")
+                elif c.default is not None:
+                    df.iloc[i, df.columns.get_loc(usd)] = c.default
+        currencies.append(cur if local_given and cur else schema.MODEL_CURRENCY)
+        years.append(py if local_given and py else year)
+    for usd, loc in schema.MONEY[table]:
+        df[loc] = df[loc].where(df[loc].notna(), df[usd])
+    df["currency"], df["price_year"] = currencies, years
+
+
+# ----- the rules of each table ---------------------------------------------------------------------------------
+
+def _links(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    for end in ("from", "to"):
+        for value, w in zip(df[end], where):
+            if value not in ctx.nodes.index:
+                problems.append(f"{w}: {end} node '{value}' is not in nodes.csv")
+    for f, t, w in zip(df["from"], df["to"], where):
+        if f == t:
+            problems.append(f"{w}: a link must join two different nodes")
+
+
+def _transfers(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    for node, a, b, w in zip(df["node"], df["from_mode"], df["to_mode"], where):
+        if node not in ctx.nodes.index:
+            problems.append(f"{w}: node '{node}' is not in nodes.csv")
+        if a == b:
+            problems.append(f"{w}: from_mode and to_mode are the same")
+
+
+def _vessels(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    for cargo, dwt, w in zip(df["cargo_t"], df["dwt_t"], where):
+        if cargo > dwt:
+            problems.append(f"{w}: cargo_t {cargo:g} is more than dwt_t {dwt:g}")
+
+
+def _prices(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    for market, year, w in zip(df["market"], df["year"], where):
+        if market not in ctx.nodes.index:
+            problems.append(f"{w}: node '{market}' is not in nodes.csv")
+        if not year.isdigit():
+            problems.append(f"{w}: year must be a year such as 2015, got '{year}'")
+
+
+def _regimes(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    basis_cols = {"coefficient": "coefficient", "tariff": "tariff_usd_per_tkm", "flat": "flat_usd_per_t"}
+    country = ctx.nodes["country"]
+    for i, w in enumerate(where):
+        row = df.iloc[i]
+        if row["id"] in schema.RESERVED_REGIME_IDS:
+            problems.append(f"{w}: '{row['id']}' is the name of a layer of the routing graph; give the regime another "
+                            "id")
+        origins = schema.split_list(row["origin_country"])
+        for o in origins:
+            if o not in schema.COUNTRIES:
+                problems.append(f"{w}: origin_country '{o}' is not one of {', '.join(schema.COUNTRIES)}")
+        if row["country"] in origins:
+            problems.append(f"{w}: origin_country lists {row['country']}, the country crossed (cargo leaves its own "
+                            "country without a transit regime)")
+        exits = schema.split_list(row["exits"])
+        if not exits:
+            problems.append(f"{w}: exits is blank; name the nodes where transit cargo may leave {row['country']}")
+        for node in exits:
+            if node not in country.index:
+                problems.append(f"{w}: exit '{node}' is not in nodes.csv")
+            elif country[node] != row["country"]:
+                problems.append(f"{w}: exit '{node}' is in {country[node]}, not in {row['country']} (an exit is the "
+                                "last node before the cargo leaves the country)")
+        for mode in schema.split_list(row["modes"]):
+            if mode not in LAND_MODES:
+                problems.append(f"{w}: modes lists '{mode}', not one of {', '.join(LAND_MODES)}")
+        basis = row["basis"]
+        if basis in basis_cols:
+            if np.isnan(row[basis_cols[basis]]):
+                local = {"coefficient": "", "tariff": " (or tariff_per_tkm)", "flat": " (or flat_per_t)"}[basis]
+                problems.append(f"{w}: basis {basis} needs {basis_cols[basis]}{local}")
+            for other, col in basis_cols.items():
+                if other != basis and not np.isnan(row[col]):
+                    problems.append(f"{w}: basis {basis} takes no {col} (that is basis {other})")
+
+
+def _rates(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    for cur, year, w in zip(df["currency"], df["year"], where):
+        if not (len(cur) == 3 and cur.isalpha() and cur.isupper()):
+            problems.append(f"{w}: currency must be a three-letter code such as CNY, got '{cur}'")
+        if not _is_year(year):
+            problems.append(f"{w}: year must be a year such as 2015, got '{year}'")
+    if "per_usd" in df:
+        for cur, rate, w in zip(df["currency"], df["per_usd"], where):
+            if cur == schema.MODEL_CURRENCY and rate != 1:
+                problems.append(f"{w}: the rate of USD per USD is 1, got {rate:g}")
+
+
+_RULES = {"links": _links, "transfers": _transfers, "vessels": _vessels, "prices": _prices, "regimes": _regimes,
+          "rates": _rates, "price_index": _rates}
+
+
+def check_sea(links: pd.DataFrame, ctx: Context, problems: list[str]) -> None:
+    """Blank tariffs only on sea links priced by vessel class, a speed with every tariff, and a vessel class that fits
+    both ports of every such link; reported in row order."""
+    vessels = ctx.vessels
+    blank = links["tariff_usd_per_tkm"].isna()
+    found: list[tuple[int, str]] = []  # (row, problem), reported in row order
+    where = _where(links, "links")
+    for i in map(int, np.flatnonzero(~blank.to_numpy())):
+        if np.isnan(links["speed_km_per_day"].iat[i]):
+            found.append((i, f"{where[i]}: speed_km_per_day is blank; a link with a tariff needs a number in km/day"))
+    for i in map(int, np.flatnonzero(blank.to_numpy())):
+        if links["mode"].iat[i] != "sea":
+            found.append((i, f"{where[i]}: tariff_usd_per_tkm is blank; it needs a number in USD/t-km (only a sea "
+                             "link may leave it blank, to be priced by vessel class)"))
+        elif len(vessels) == 0:
+            found.append((i, f"{where[i]}: tariff_usd_per_tkm is blank but the network has no vessels.csv to price "
+                             "the sea link by vessel class"))
+    known = links["from"].isin(ctx.nodes.index) & links["to"].isin(ctx.nodes.index)
+    priced = np.flatnonzero((blank & links["mode"].eq("sea") & known).to_numpy())
+    if len(priced) and len(vessels):
+        sel = links.iloc[priced]
+        fits, max_loa, max_draught = fitting_classes(vessels, ctx.nodes, sel["from"], sel["to"])
+        for j, ok, loa, dr in zip(priced.tolist(), np.asarray(fits.any(axis=1), dtype=bool), max_loa, max_draught):
+            if not ok:
+                found.append((j, f"{where[j]}: no vessel class in vessels.csv fits both ports (max_loa_m {loa:g}, "
+                                 f"max_draught_m {dr:g})"))
+    problems.extend(msg for _, msg in sorted(found, key=lambda x: x[0]))
