@@ -88,25 +88,37 @@ def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by link id with ``usd_per_t``, ``hours``, ``co2_g_per_tkm`` (the link's, else the vessel
-    class's, else the default of its mode) and ``vessel_class`` (empty unless priced by vessel class).
+    class's, else the default of its mode) and ``vessel_class`` (empty unless priced by vessel class). Computed once
+    per network and lot (a scenario's check at load and the routing graph share it): do not change it.
     """
+    key = ("prices", lot_t)
+    cached = net._cache.get(key)
+    if cached is None:
+        cached = net._cache[key] = _price_links(net, lot_t)
+    return cached
+
+
+def _price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
     lk = net.links
-    usd = link_usd_per_t(lk["distance_km"], lk["tariff_usd_per_tkm"], lk["fixed_usd_per_t"])
-    hours = link_hours(lk["distance_km"], lk["speed_km_per_day"])
-    co2 = lk["co2_g_per_tkm"].copy()
-    vessel = pd.Series("", index=lk.index, dtype=object)
-    if len(net.vessels) and (lk["mode"].eq("sea") & lk["tariff_usd_per_tkm"].isna()).any():
+    dist, tariff = lk["distance_km"].to_numpy(float), lk["tariff_usd_per_tkm"].to_numpy(float)
+    usd = link_usd_per_t(dist, tariff, lk["fixed_usd_per_t"].to_numpy(float))
+    hours = link_hours(dist, lk["speed_km_per_day"].to_numpy(float))
+    co2 = lk["co2_g_per_tkm"].to_numpy(float).copy()
+    vessel = np.full(len(lk), "", dtype=object)
+    mode = lk["mode"].to_numpy()
+    if len(net.vessels) and ((mode == "sea") & np.isnan(tariff)).any():
         from .sea import price_sea_links
 
         sea = price_sea_links(net, lot_t)
-        on = sea.index
-        usd[on] = sea["usd_per_t"]
-        hours[on] = sea["hours"]
-        co2[on] = co2[on].fillna(sea["co2_g_per_tkm"])
-        vessel[on] = sea["vessel_class"]
-    co2 = co2.fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
-    return pd.DataFrame({"usd_per_t": usd.astype(float), "hours": hours.astype(float),
-                         "co2_g_per_tkm": co2.astype(float), "vessel_class": vessel})
+        on = lk.index.get_indexer(sea.index)
+        usd[on] = sea["usd_per_t"].to_numpy(float)
+        hours[on] = sea["hours"].to_numpy(float)
+        co2[on] = np.where(np.isnan(co2[on]), sea["co2_g_per_tkm"].to_numpy(float), co2[on])
+        vessel[on] = sea["vessel_class"].to_numpy(object)
+    default = np.array([schema.DEFAULT_CO2_G_PER_TKM.get(m, np.nan) for m in mode], dtype=float)
+    co2 = np.where(np.isnan(co2), default, co2)
+    return pd.DataFrame({"usd_per_t": usd, "hours": hours, "co2_g_per_tkm": co2,
+                         "vessel_class": pd.Series(vessel, index=lk.index, dtype=object)}, index=lk.index)
 
 
 def price_problems(net: Network, *, lot_t: float | None = None, prices: pd.DataFrame | None = None) -> list[str]:

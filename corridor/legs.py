@@ -80,10 +80,12 @@ def route_nodes(legs: pd.DataFrame) -> list[str]:
 
 def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     """The nodes that tell a route apart: origin, where the country or mode changes, ports, destination."""
-    seq = route_nodes(legs)
-    transfers = set(legs.loc[legs["kind"] == "transfer", "node"])
-    looked = nodes.loc[seq, ["kind", "country"]].to_numpy()
-    kind, country = dict(zip(seq, looked[:, 0])), dict(zip(seq, looked[:, 1]))
+    return keys_of(route_nodes(legs), set(legs.loc[legs["kind"] == "transfer", "node"]), nodes)
+
+
+def keys_of(seq: list[str], transfers: set, nodes: pd.DataFrame) -> list[str]:
+    """:func:`key_nodes` of a route given as its nodes in order and the nodes where it transfers."""
+    kind, country = node_lookup(nodes)
     keep = [seq[0]]
     for prev, node in itertools.pairwise(seq):
         if node in transfers or kind[node] == "port" or country[node] != country[prev]:
@@ -91,6 +93,23 @@ def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     if keep[-1] != seq[-1]:
         keep.append(seq[-1])
     return keep
+
+
+_LOOKUPS: dict[int, tuple] = {}  # id of a nodes table -> (weak reference to it, kind by id, country by id)
+
+
+def node_lookup(nodes: pd.DataFrame) -> tuple[dict, dict]:
+    """Kind and country of every node as dicts, made once per nodes table (looking one up in pandas is slow)."""
+    import weakref
+
+    hit = _LOOKUPS.get(id(nodes))
+    if hit is not None and hit[0]() is nodes:
+        return hit[1], hit[2]
+    if len(_LOOKUPS) > 256:
+        _LOOKUPS.clear()
+    kind, country = nodes["kind"].to_dict(), nodes["country"].to_dict()
+    _LOOKUPS[id(nodes)] = (weakref.ref(nodes), kind, country)
+    return kind, country
 
 
 def short_name(name: str) -> str:

@@ -82,6 +82,8 @@ class Network:
     price_index: pd.DataFrame = field(default_factory=lambda: _empty("price_index", "id"))
     year: str | None = None
     description: str = ""
+    # what is computed from these tables once (the links' prices for a lot, ...); a changed copy starts empty
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_regimes(self) -> bool:

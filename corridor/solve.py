@@ -18,6 +18,7 @@ from .restrict import Restriction, path_nodes, path_restriction
 from .results import Results
 from .routes import no_route_message, routes_in_order
 from .scenario import Scenario
+from .shared import SharedBuilds
 
 if TYPE_CHECKING:
     from .flows import Allocation
@@ -49,12 +50,13 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
     >>> res = corridor.run(corridor.load_scenario("scenarios/test_shipment_2015.toml"))
     >>> res.routes[["route", "cost_usd_per_t", "transit_days"]]
     """
+    shared = SharedBuilds(scenario.network)  # cases that change numbers only share one graph and one LP
     # annual flows: sea legs in full ships (no lot); the same with or without draws
-    flows = {case.name: solve_flows(case) for case in scenario.cases if case.flows is not None}
+    flows = {case.name: solve_flows(case, shared=shared) for case in scenario.cases if case.flows is not None}
     if draws:
         from .uncertainty import run_draws
 
-        return run_draws(scenario, draws=draws, seed=seed, flows=flows, **options)
+        return run_draws(scenario, draws=draws, seed=seed, flows=flows, shared=shared, **options)
     routes: list[dict] = []
     legs: list[pd.DataFrame] = []
     corridors: list[dict] = []
@@ -64,7 +66,8 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
             continue
         ship = case.shipment
         try:
-            sol = solve_shipment(case, gateways=shipment_gateways(scenario.network, ship.origin, ship.destination))
+            sol = solve_shipment(case, shared.graph(case.network, ship.tonnes),
+                                 gateways=shipment_gateways(scenario.network, ship.origin, ship.destination))
         except NoRouteError as err:
             failures[case.name] = str(err)
             continue
@@ -237,11 +240,17 @@ def _ranks_after(ordered, start: int, targets: list[tuple], weights) -> list[int
     return out
 
 
-def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
-    """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships)."""
-    from .flows import allocate  # scipy is imported only when a scenario has flows
+def solve_flows(case: Case, graph: RoutingGraph | None = None, *, shared: SharedBuilds | None = None) -> Allocation:
+    """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships).
+
+    ``shared``: the graphs and LPs of the scenario's other cases (:class:`corridor.shared.SharedBuilds`), where a
+    case that changes numbers only takes its own from.
+    """
+    from .flows import FlowModel, allocate  # scipy and highspy are imported only when a scenario has flows
 
     f = case.require_flows()
+    if graph is None and shared is not None:
+        return FlowModel(shared.case_problem(case)).allocation()
     return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
                     unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                     value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,

@@ -13,7 +13,7 @@ from .. import costs
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..exposure import flow_exposure
 from ..graph import RoutingGraph
-from ..legs import key_nodes, route_label, route_nodes
+from ..legs import keys_of, route_label
 from .problem import FlowProblem, flow_problem
 from .solution import FlowSolution, decompose
 
@@ -101,16 +101,19 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     return FlowModel(problem).allocation()
 
 
-def path_keys(graph: RoutingGraph, path: list[int], destination: str) -> list[str]:
-    """The key nodes (:func:`corridor.legs.key_nodes`) of a path of the flow decomposition (arc numbers)."""
+def path_nodes(graph: RoutingGraph, path: list[int], destination: str) -> tuple[list[str], list[str]]:
+    """The nodes in order and the key nodes (:func:`corridor.legs.key_nodes`) of a path of the flow decomposition
+    (arc numbers)."""
     if not path:
-        return [destination]
-    arcs = graph.arcs
-    p = list(path)
-    entered = arcs["node"].to_numpy()[p]
-    legs = pd.DataFrame({"kind": arcs["kind"].to_numpy()[p], "from": arcs["from_node"].to_numpy()[p], "to": entered,
-                         "node": entered})
-    return key_nodes(legs, graph.network.nodes)
+        return [destination], [destination]
+    p = np.asarray(path, dtype=np.int64)
+    frm, to, kind = graph.column("from_node")[p], graph.column("node")[p].tolist(), graph.column("kind")[p]
+    seq = [frm[0]]
+    for n in to:
+        if n != seq[-1]:
+            seq.append(n)
+    transfers = {n for n, k in zip(to, kind) if k == "transfer"}
+    return seq, keys_of(seq, transfers, graph.network.nodes)
 
 
 def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price: np.ndarray) -> list[str]:
@@ -130,7 +133,7 @@ def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price
 def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     """The tables of an :class:`Allocation` from a solved :class:`FlowProblem`."""
     graph = problem.graph
-    arcs, net = graph.arcs, graph.network
+    net = graph.network
     n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
     n_dest, n_orig, n_states = len(problem.destinations), len(problem.origins), len(graph.states)
     x = np.clip(sol.x, 0.0, None)
@@ -155,21 +158,18 @@ def read_solution(problem: FlowProblem, sol: FlowSolution) -> Allocation:
     # Routes: path decomposition, each priced exactly as the LP prices it.
     money, days, co2 = graph.money(), graph.days(), graph.co2()
     nodes = net.nodes
-    kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
+    kind, ref = graph.column("kind"), graph.column("ref")
     rows = []
     for o, d, path, amount in decompose(problem, x):
         p = list(path)
         dnode = problem.destinations[d]
         cost = float(money[p].sum())
         gen = costs.generalized(cost, float(days[p].sum()), vot, float(co2[p].sum()), carbon)
-        keys = path_keys(graph, p, dnode)
-        legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
-        is_link = kind[p] == "link"
+        seq, keys = path_nodes(graph, p, dnode)
         rows.append(dict(origin=problem.origins[o], destination=dnode,
                          route=route_label(keys, nodes), mt_per_year=amount,
                          cost_usd_per_t=cost, generalized_usd_per_t=gen, cost_usd_per_year=cost * amount * USD_PER_MUSD,
-                         nodes=route_nodes(legs) if p else [dnode], key_nodes=keys,
-                         links=list(arcs["ref"].to_numpy()[p][is_link]), arcs=p))
+                         nodes=seq, key_nodes=keys, links=ref[p][kind[p] == "link"].tolist(), arcs=p))
     routes = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
     routes = routes.sort_values(["mt_per_year", "generalized_usd_per_t"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)

@@ -17,6 +17,7 @@ scipy), the check of a warm re-solve.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -29,8 +30,8 @@ from .solution import FlowSolution
 _NUMBERS = ("cost", "arc_upper", "capacity", "supply", "demand")
 
 
-def _quiet_highs():
-    """A ``highspy.Highs`` that never writes to stdout (its log is off before the banner would be printed)."""
+@functools.cache
+def _quiet_class():
     import highspy
 
     class Quiet(highspy.Highs):
@@ -38,7 +39,12 @@ def _quiet_highs():
             self.setOptionValue("output_flag", False)
             super().enableCallbacks()
 
-    return Quiet()
+    return Quiet
+
+
+def _quiet_highs():
+    """A ``highspy.Highs`` that never writes to stdout (its log is off before the banner would be printed)."""
+    return _quiet_class()()
 
 
 class FlowModel:

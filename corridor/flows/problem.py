@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -119,11 +119,14 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
 
 def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
-                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0) -> FlowProblem:
+                 value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0,
+                 like: FlowProblem | None = None) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
     ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
-    simply supply nothing and receive nothing.
+    simply supply nothing and receive nothing. ``like``: the LP of another case on the same states (a graph built
+    ``like`` the other's), with the same origins, destinations and capacitated elements: its matrices and rows are
+    reused and only the numbers (costs, capacities, supply, demand) are new: the same LP bit for bit.
     """
     from scipy import sparse
 
@@ -133,6 +136,9 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
         both = ", ".join(sorted(set(origins) & set(destinations)))
         raise ValueError(f"a node cannot be both an origin and a destination: {both}")
     vot = float(value_of_time_usd_per_t_day)
+    carbon = float(carbon_price_usd_per_t_co2)
+    if like is not None and _same_shape(like, graph, origins, destinations):
+        return _renumbered(like, graph, supply, demand, float(unserved_penalty_usd_per_t), vot, carbon)
     n_arcs, n_states = len(arcs), len(graph.states)
     sup_state, sup_origin = _end_entries(graph, origins, "origin")
     snk_state, snk_dest = _end_entries(graph, destinations, "destination")
@@ -159,7 +165,6 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                            elements["capacity_mt_per_year"].to_numpy(float)])
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
-    carbon = float(carbon_price_usd_per_t_co2)
     c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk),
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
@@ -170,3 +175,33 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                        carbon_price_usd_per_t_co2=carbon)
 
 
+
+
+def _capped(graph: RoutingGraph) -> tuple[np.ndarray, ...]:
+    """Which rows of links, transfers and nodes have a capacity (what decides the capacity rows of the LP)."""
+    net = graph.network
+    return tuple(net.table(t)["capacity_mt_per_year"].notna().to_numpy() for t in ("links", "transfers", "nodes"))
+
+
+def _same_shape(like: FlowProblem, graph: RoutingGraph, origins: list[str], destinations: list[str]) -> bool:
+    if like.graph.states is not graph.states or like.origins != origins or like.destinations != destinations:
+        return False
+    return all(np.array_equal(a, b) for a, b in zip(_capped(like.graph), _capped(graph)))
+
+
+def _renumbered(like: FlowProblem, graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float],
+                penalty: float, vot: float, carbon: float) -> FlowProblem:
+    """``like`` with the numbers of ``graph`` and of the flows, as :func:`flow_problem` computes them."""
+    n_states, n_sup, n_snk = len(graph.states), len(like.supply_state), len(like.sink_state)
+    n_dest = len(like.destinations)
+    net = graph.network
+    capacity = np.concatenate([net.table(t)["capacity_mt_per_year"].to_numpy(float)[mask]
+                               for t, mask in zip(("links", "transfers", "nodes"), _capped(graph))])
+    b_eq = np.concatenate([np.zeros(n_states), np.array([float(demand[d]) for d in like.destinations])])
+    b_ub = np.concatenate([np.array([float(supply[o]) for o in like.origins]), capacity])
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk), np.full(n_dest, penalty)])
+    n_orig = len(like.origins)
+    return replace(like, graph=graph, supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(),
+                   elements=like.elements.assign(capacity_mt_per_year=capacity), c=c, b_eq=b_eq, b_ub=b_ub,
+                   unserved_penalty_usd_per_t=penalty, value_of_time_usd_per_t_day=vot,
+                   carbon_price_usd_per_t_co2=carbon)

@@ -40,8 +40,9 @@ def _subtitle(d) -> str:
     t = d.totals()
     return (f"{d.draws:,} draws (seed {d.seed}), each allocation re-solved\ndelivered P10–P90 "
             f"{t.at['delivered_mt_per_year', 'p10']:.1f}–{t.at['delivered_mt_per_year', 'p90']:.1f} Mt/yr "
-            f"(file values: {t.at['delivered_mt_per_year', 'deterministic']:.1f}); unserved "
-            f"{t.at['unserved_mt_per_year', 'p10']:.1f}–{t.at['unserved_mt_per_year', 'p90']:.1f} Mt/yr")
+            f"(file values: {t.at['delivered_mt_per_year', 'deterministic']:.1f})\nunserved P10–P90 "
+            f"{t.at['unserved_mt_per_year', 'p10']:.1f}–{t.at['unserved_mt_per_year', 'p90']:.1f} Mt/yr "
+            f"(file values: {t.at['unserved_mt_per_year', 'deterministic']:.1f})")
 
 
 def _element_ticks(ax, results, table, pos) -> None:
@@ -173,12 +174,12 @@ def flow_fan(results, case: str | None = None):
     ax.set_yticks(pos, [plain(c) for c in table["corridor"]], fontsize=8.5)
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlim(left=0)
-    ax.set_xlabel("annual flow on the corridor (Mt/yr)")
+    ax.set_xlabel("annual flow on the corridor (Mt/yr)\n"
+                  "(a corridor: the border crossings and the export port of a route)")
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
     fig.legend(loc="outside lower center", ncols=5, frameon=False, fontsize=8.5)
     titles(fig, f"{results.scenario.name}, case {name}: flow by corridor over the draws",
-           plain(_subtitle(d) + "\ncorridor: the border crossings and the export port a route uses"),
-           ax=ax)
+           plain(_subtitle(d)), ax=ax)
     fit_texts(fig, ax, texts)
     return fig

@@ -35,11 +35,13 @@ class CaseModel:
 
     @classmethod
     def build(cls, case: Case, entries: Sequence[Entry], *, candidates: int = CANDIDATES,
-              extreme_candidates: int = EXTREME_CANDIDATES) -> CaseModel:
-        """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
+              extreme_candidates: int = EXTREME_CANDIDATES, graph: RoutingGraph | None = None) -> CaseModel:
+        """Candidate routes of ``case`` (raises NoRouteError if there is none); ``graph``: its routing graph for
+        the shipment's lot, if already built."""
         ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
         carbon = case.settings.carbon_price_usd_per_t_co2
-        graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
+        if graph is None:
+            graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
         pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)
         found = cheapest_routes(graph, ship.origin, ship.destination, k, vot, carbon_price_usd_per_t_co2=carbon)

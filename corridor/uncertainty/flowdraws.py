@@ -21,10 +21,10 @@ import numpy as np
 
 from ..batch import Block
 from ..case import Case
-from ..flows import FlowModel, decompose, flow_problem
+from ..flows import FlowModel, decompose
 from ..flows.allocation import USD_PER_MUSD
-from ..graph import build_graph
 from ..legs import corridor_label, route_legs
+from ..shared import SharedBuilds
 from .entries import FLOW_TABLES, Entry, flow_nodes, groups
 from .reprice import ArcPricer
 from .streams import entry_values, sample_uniforms
@@ -46,14 +46,13 @@ class FlowCase:
     _corridors: dict[tuple[int, ...], str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, case: Case, entries: Sequence[Entry]) -> FlowCase:
-        f = case.require_flows()
+    def build(cls, case: Case, entries: Sequence[Entry], shared: SharedBuilds | None = None) -> FlowCase:
+        """The draws' view of ``case`` (its LP from ``shared``, as the deterministic allocation's, if given)."""
         vot = case.settings.value_of_time_usd_per_t_day
         carbon = case.settings.carbon_price_usd_per_t_co2
-        graph = build_graph(case.network)  # full ships, as the deterministic allocation
-        model = FlowModel(flow_problem(graph, f.supply, f.demand, value_of_time_usd_per_t_day=vot,
-                                       unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
-                                       carbon_price_usd_per_t_co2=carbon))
+        shared = shared if shared is not None else SharedBuilds(case.network)
+        model = FlowModel(shared.case_problem(case))  # full ships, as the deterministic allocation
+        graph = model.problem.graph
         pricer = ArcPricer(graph, entries)
         p = model.problem
         element_pos = {(k, i): j for j, (k, i) in enumerate(zip(p.elements["kind"], p.elements["id"]))}
@@ -113,8 +112,10 @@ class FlowDrawContext:
     cases: dict[str, FlowCase]
 
     @classmethod
-    def build(cls, cases: Sequence[Case], entries: Sequence[Entry], seed: int) -> FlowDrawContext:
-        return cls(entries=tuple(entries), seed=int(seed), cases={c.name: FlowCase.build(c, entries) for c in cases})
+    def build(cls, cases: Sequence[Case], entries: Sequence[Entry], seed: int, *,
+              shared: SharedBuilds | None = None) -> FlowDrawContext:
+        return cls(entries=tuple(entries), seed=int(seed),
+                   cases={c.name: FlowCase.build(c, entries, shared) for c in cases})
 
 
 def flow_block(context: FlowDrawContext, block: Block) -> dict:

@@ -118,7 +118,7 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
 
 def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
               candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None,
-              workers: int = 0, scheduler: Any = None, block: int = BLOCK) -> Results:
+              workers: int = 0, scheduler: Any = None, block: int = BLOCK, shared: Any = None) -> Results:
     """Solve every case with ``draws`` draws of the scenario's ``[[uncertainty]]`` entries.
 
     Parameters
@@ -144,6 +144,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         ``workers`` local processes, or on the Dask cluster at ``scheduler``. The numbers do not depend on it.
     block : int
         Draws over flows per task (the numbers do not depend on it).
+    shared : SharedBuilds, optional
+        The scenario's graphs and LPs, shared by cases that change numbers only (:mod:`corridor.shared`).
 
     Returns
     -------
@@ -167,6 +169,10 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         raise InputError(f"{scenario.source}: no [[uncertainty]] entries to draw from "
                          "(add some: see 'Uncertainty' in docs/scenario-format.md)")
     draws, seed = int(draws), int(seed)
+    if shared is None:
+        from ..shared import SharedBuilds
+
+        shared = SharedBuilds(scenario.network)
     shipped = [c for c in scenario.cases if c.shipment is not None]
     flowing = [c for c in scenario.cases if c.flows is not None]
     executor: Any = contextlib.nullcontext()
@@ -179,7 +185,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     with bar, executor:
         for case in shipped:
             try:
-                model = CaseModel.build(case, scenario.uncertainty, candidates=candidates)
+                model = CaseModel.build(case, scenario.uncertainty, candidates=candidates,
+                                        graph=shared.graph(case.network, case.require_shipment().tonnes))
             except NoRouteError as err:
                 failures[case.name] = str(err)
                 bar.update(draws)
@@ -206,20 +213,20 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
                                             seed=seed, checked=checked, missed=missed,
                                             candidates=len(model.routes.arc_lists))
         flow_draws = _flow_draws(scenario, flowing, flows, draws=draws, seed=seed, block=block, executor=executor,
-                                 bar=bar) if flowing else {}
+                                 bar=bar, shared=shared) if flowing else {}
     return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case,
                          flows=flows if flows is not None else {n: d.deterministic for n, d in flow_draws.items()},
                          flow_draws=flow_draws)
 
 
 def _flow_draws(scenario: Scenario, cases: list, allocations: dict | None, *, draws: int, seed: int, block: int,
-                executor: Executor, bar: Progress) -> dict[str, FlowDraws]:
+                executor: Executor, bar: Progress, shared: Any) -> dict[str, FlowDraws]:
     """The draws over flows of ``cases``, solved by ``executor`` in blocks of ``block`` draws."""
     from ..batch import Block, plan_blocks
     from .flowdraws import FlowDrawContext, flow_block, gather
     from .flowstats import FlowDraws
 
-    context = FlowDrawContext.build(cases, scenario.uncertainty, seed)
+    context = FlowDrawContext.build(cases, scenario.uncertainty, seed, shared=shared)
     blocks: list[Block] = []
     for case in cases:
         blocks += plan_blocks(draws, block, key=case.name, first_index=len(blocks))

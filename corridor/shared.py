@@ -1,0 +1,63 @@
+"""Cases that change numbers only share one routing graph and one LP.
+
+Most cases of a scenario change numbers (tariffs, capacities, volumes), not what is open. Their routing graphs have
+the same states and arcs, and their allocation LPs the same matrices: only arc prices, capacities, supply and
+demand differ. :class:`SharedBuilds` builds the first graph (per lot) and the first LP (per list of origins and
+destinations) in full and every later one ``like`` it (:func:`corridor.graph.build_graph`,
+:func:`corridor.flows.flow_problem`), which gives the same graph and LP bit for bit for a fraction of the work. A
+case that closes something is built in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .graph import RoutingGraph, build_graph, same_rows
+from .network import Network
+
+if TYPE_CHECKING:
+    from .case import Case
+    from .flows import FlowProblem
+
+
+class SharedBuilds:
+    """The routing graphs and LPs of the cases of one scenario (whose network is ``network``), shared where they
+    can be."""
+
+    def __init__(self, network: Network):
+        self.network = network
+        self._graphs: dict[float | None, RoutingGraph] = {}
+        self._problems: dict[tuple, FlowProblem] = {}
+
+    def graph(self, net: Network, lot_t: float | None = None) -> RoutingGraph:
+        """The routing graph of ``net`` (a case's network) for a lot of ``lot_t`` tonnes (None: full ships)."""
+        base = self._graphs.get(lot_t)
+        if base is not None:
+            return build_graph(net, lot_t=lot_t, like=base)  # a full build where the rows differ
+        graph = build_graph(net, lot_t=lot_t)
+        if same_rows(net, self.network):
+            self._graphs[lot_t] = graph
+        return graph
+
+    def flow_problem(self, graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float],
+                     **options: Any) -> FlowProblem:
+        """:func:`corridor.flows.flow_problem`, like an earlier LP of the same shape where there is one."""
+        from .flows import flow_problem
+
+        key = (tuple(supply), tuple(demand), graph.lot_t)
+        like = self._problems.get(key)
+        problem = flow_problem(graph, supply, demand, like=like, **options)
+        base = self._graphs.get(graph.lot_t)
+        if like is None and base is not None and graph.states is base.states:
+            self._problems[key] = problem
+        return problem
+
+    def case_problem(self, case: Case) -> FlowProblem:
+        """The allocation LP of a case with ``[flows]`` (full ships)."""
+        f = case.require_flows()
+        s = case.settings
+        return self.flow_problem(self.graph(case.network), f.supply, f.demand,
+                                 unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
+                                 value_of_time_usd_per_t_day=s.value_of_time_usd_per_t_day,
+                                 carbon_price_usd_per_t_co2=s.carbon_price_usd_per_t_co2)
