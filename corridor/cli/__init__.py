@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if argv is None:  # the `corridor` command itself, in its own process (not a program calling main)
+        from .._memory import keep_freed_memory
+
+        keep_freed_memory()
     try:
         return args.handler(args)
     except InputError as err:

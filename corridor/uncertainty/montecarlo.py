@@ -29,7 +29,7 @@ from ..scenario import Scenario
 from .candidates import CANDIDATES, CaseModel
 from .coverage import CoverageCheck
 from .entries import groups
-from .streams import entry_values, sample_uniforms
+from .streams import Streams, entry_values
 
 if TYPE_CHECKING:
     from ..batch import Executor
@@ -97,10 +97,11 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
     wins = np.zeros(n_routes, dtype=np.int64)
     step = max(1, round(1.0 / check_share)) if check_share > 0 else 0
     check = CoverageCheck(model) if step else None
+    streams = Streams(seed, n_groups)
     checked = missed = 0
     for start in range(0, draws, chunk):
         stop = min(start + chunk, draws)
-        x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
+        x = entry_values(tuple(entries), streams.uniforms(start, stop))
         money, days = model.routes.price(x)
         g = model.routes.generalized(money, days, x)
         cost[:, start:stop] = money

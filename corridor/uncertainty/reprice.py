@@ -183,8 +183,8 @@ class ArcPricer:
     def deltas(self, arc_ids: np.ndarray, cells: Cells, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Change of money (USD/t) and of time (days) of arcs ``arc_ids`` from their file values (arcs x draws)."""
         arc_ids = np.asarray(arc_ids, dtype=np.int64)
-        dm = np.zeros((len(arc_ids), n))
-        dd = np.zeros((len(arc_ids), n))
+        dm = np.empty((len(arc_ids), n))  # every row is set below (an arc is a link, a pass or a transfer); empty, not
+        dd = np.empty((len(arc_ids), n))  # zeros: large zeroed arrays come fresh from the system, page by page
         vessel = self.is_vessel[arc_ids]
         plain = self.is_link[arc_ids] & ~vessel
         if plain.any():
