@@ -19,6 +19,7 @@ shared: wall times move with the other work on it; compare the ratios within one
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -30,16 +31,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import corridor  # noqa: E402
-from corridor.batch import Block, Executor, plan_blocks  # noqa: E402
-from corridor.uncertainty.flowdraws import FlowDrawContext  # noqa: E402
+from corridor.batch import BLOCK, Block, Executor, plan_blocks  # noqa: E402
+from corridor.uncertainty.flowdraws import FlowDrawContext, flow_block  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "scale_up_uncertainty.toml"
 CASE = "20 Mt/yr"
 REPEATS = 3
+FEW, MANY = 20, 400  # tasks in the two maps that measure the overhead
 
 
 def nothing(context, block: Block) -> int:
     return block.size
+
+
+def timed_block(context, block: Block) -> tuple[int, float, float]:
+    """A block of draws (the task of a run), with the CPU and wall seconds it took where it ran."""
+    c, w = time.process_time(), time.perf_counter()
+    flow_block(context, block)
+    return os.getpid(), time.process_time() - c, time.perf_counter() - w
 
 
 def arrays(res) -> list[np.ndarray]:
@@ -64,7 +73,7 @@ def main(n: int = 10_000) -> None:
     s = corridor.load_scenario(SCENARIO)
     one = s.with_cases([c for c in s.data["cases"] if c["name"] == CASE])
     corridor.run(one, draws=100)  # imports
-    print(f"{SCENARIO.name}, case {CASE!r}: {n:,} draws; wall-clock medians of {REPEATS} (CPU of this process)\n")
+    print(f"{SCENARIO.name}, case {CASE!r}: {n:,} draws through corridor.run; wall-clock medians of {REPEATS}\n")
     rows = {}
     ref = None
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -76,19 +85,32 @@ def main(n: int = 10_000) -> None:
             same = ref is None or all(np.array_equal(a, b) for a, b in zip(ref, arrays(res)))
             ref = ref if ref is not None else arrays(res)
             rows[name] = wall
-            print(f"{name:32s} {wall:7.2f} s  ({cpu:6.2f} s CPU here)  {n / wall:6.0f} draws/s  "
-                  f"{rows['in-process'] / wall:4.2f}x in-process  identical: {same}")
+            print(f"{name:30s} {wall:7.2f} s  {n / wall:5.0f} draws/s  {rows['in-process'] / wall:4.2f}x in-process  "
+                  f"identical: {same}")
 
-        print("\noverhead per task (a task that does nothing; context = the case's draw context):")
+        print(f"\nthe same {n:,} draws as tasks of {BLOCK} draws, each timed where it runs (CPU s; the tasks' wall "
+              "s added up: where it exceeds the CPU, the task waited for a core):")
         ctx = FlowDrawContext.build([one.case(CASE)], one.uncertainty, seed=1)
-        tasks = 200
-        blocks = plan_blocks(tasks, 1, key=CASE)
-        for name, kw in (("in-process", {}), ("2 local processes (pool started inside)", {"workers": 2}),
-                         ("Dask LocalCluster (running)", {"scheduler": address})):
+        blocks = plan_blocks(n, BLOCK, key=CASE)
+        for name, kw in backends.items():
+            w0 = time.perf_counter()
             with Executor(**kw) as ex:
-                ex.map(nothing, ctx, blocks[:4])  # connect
-                wall, _, _ = timed(lambda ex=ex: ex.map(nothing, ctx, blocks))
-            print(f"  {name:42s} {wall / tasks * 1e3:8.3f} ms per task ({tasks} tasks in {wall:.2f} s)")
+                out = ex.map(timed_block, ctx, blocks)
+            wall = time.perf_counter() - w0
+            cpu, waited = sum(o[1] for o in out), sum(o[2] for o in out)
+            print(f"  {name:30s} wall {wall:6.2f} s; tasks: CPU {cpu:6.2f} s = {cpu / n * 1e3:.3f} ms/draw = "
+                  f"{n / cpu:5.0f} draws/s/core, wall {waited:6.2f} s, on {len({o[0] for o in out})} process(es)")
+
+        print("\noverhead per task (a task that does nothing; context = the case's draw context), from maps of "
+              f"{FEW} and {MANY} tasks: start-up = what a map costs before its first task, per task = the slope")
+        for name, kw in (("2 local processes (a pool per map)", {"workers": 2}),
+                         ("Dask LocalCluster (running; context scattered per map)", {"scheduler": address})):
+            with Executor(**kw) as ex:
+                ex.map(nothing, ctx, plan_blocks(4, 1, key=CASE))  # connect, warm up
+                few, _, _ = timed(lambda ex=ex: ex.map(nothing, ctx, plan_blocks(FEW, 1, key=CASE)))
+                many, _, _ = timed(lambda ex=ex: ex.map(nothing, ctx, plan_blocks(MANY, 1, key=CASE)))
+            per = (many - few) / (MANY - FEW)
+            print(f"  {name:56s} start-up {few - FEW * per:6.2f} s, {per * 1e3:6.2f} ms per task")
 
     print(f"\nblock size on 2 local processes ({n // 2:,} draws):")
     base = None

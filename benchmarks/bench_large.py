@@ -23,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from itertools import islice, pairwise
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -36,25 +36,31 @@ from bench_allocate import generated_network  # noqa: E402
 
 from corridor.flows import FlowModel, flow_problem, read_solution  # noqa: E402
 from corridor.graph import build_graph  # noqa: E402
-from corridor.routes import MAX_CANDIDATES_PER_ROUTE, SINK, SOURCE, cheapest_routes, is_valid, to_networkx  # noqa: E402
+from corridor.routes import MAX_INVALID_IN_A_ROW, SINK, SOURCE, cheapest_routes, is_valid, to_networkx  # noqa: E402
 
 K = 20
 DRAWS = 20  # warm re-solves timed
 
 
 def networkx_routes(graph, origin: str, destination: str, k: int, weights: np.ndarray) -> list[list[int]]:
-    """The networkx search corridor used before (Yen's via shortest_simple_paths, then the node-visit rule)."""
+    """The networkx search corridor used before (Yen's via shortest_simple_paths, then the node-visit rule,
+    stopping after MAX_INVALID_IN_A_ROW invalid paths in a row)."""
     import networkx as nx
 
     g = to_networkx(graph, weights)
     g.add_edges_from(((SOURCE, s) for s in graph.origin_states(origin)), w=0.0, arc=None)
     g.add_edges_from(((e, SINK) for e in graph.destination_states(destination)), w=0.0, arc=None)
-    routes = []
-    for path in islice(nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"), k * MAX_CANDIDATES_PER_ROUTE):
+    routes, misses = [], 0
+    for path in nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"):
         arcs = [a for a in (g.edges[u, v]["arc"] for u, v in pairwise(path)) if a is not None]
         if is_valid(graph, arcs):
             routes.append(arcs)
+            misses = 0
             if len(routes) == k:
+                break
+        else:
+            misses += 1
+            if misses >= MAX_INVALID_IN_A_ROW:
                 break
     return routes
 

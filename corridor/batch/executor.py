@@ -161,7 +161,7 @@ class Executor:
         token = f"{os.getpid()}-{id(context)}"
         n = min(self.workers, len(blocks))
         results: list = [None] * len(blocks)
-        with ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_install,
+        with ProcessPoolExecutor(max_workers=n, mp_context=_context(task), initializer=_install,
                                  initargs=(token, context)) as pool:
             pending = {pool.submit(_run_installed, task, token, b): i for i, b in enumerate(blocks)}
             try:
@@ -224,7 +224,14 @@ class Executor:
         return self._client
 
 
-def _context():
-    """``forkserver`` where available (Linux), else ``spawn``: never ``fork`` (threads, solvers, clients)."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _context(task: Callable):
+    """``forkserver`` where available (Linux), else ``spawn``: never ``fork`` (threads, solvers, clients).
+
+    The fork server imports the task's module once (numpy, pandas, scipy, highspy and corridor with it) and every
+    worker is forked from it, instead of each worker importing them again.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([task.__module__])
+        return ctx
+    return multiprocessing.get_context("spawn")
