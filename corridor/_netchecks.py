@@ -25,6 +25,7 @@ class Context:
     source_ids: frozenset[str]
     converter: Converter
     vessels: pd.DataFrame
+    link_ids: frozenset[str] = frozenset()
 
 
 def _is_year(text: str) -> bool:
@@ -42,13 +43,15 @@ def context(tables: dict[str, pd.DataFrame], problems: list[str]) -> Context:
             year = None
     by_id = {t: tables[t].drop_duplicates("id").set_index("id") for t in ("nodes", "rates", "price_index", "vessels")}
     return Context(nodes=by_id["nodes"], source_ids=frozenset(tables["sources"]["id"]),
-                   converter=Converter(year, by_id["rates"], by_id["price_index"]), vessels=by_id["vessels"])
+                   converter=Converter(year, by_id["rates"], by_id["price_index"]), vessels=by_id["vessels"],
+                   link_ids=frozenset(tables["links"]["id"]))
 
 
 def network_context(net) -> Context:
     """The context of a loaded :class:`corridor.Network` (for rows a scenario adds)."""
     return Context(nodes=net.nodes, source_ids=frozenset(net.sources.index),
-                   converter=Converter(net.year, net.rates, net.price_index), vessels=net.vessels)
+                   converter=Converter(net.year, net.rates, net.price_index), vessels=net.vessels,
+                   link_ids=frozenset(net.links.index))
 
 
 def check_unique(df: pd.DataFrame, table: str, path: Path | None, problems: list[str]) -> None:
@@ -206,7 +209,7 @@ def _prices(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str
 
 
 def _regimes(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
-    basis_cols = {"coefficient": "coefficient", "tariff": "tariff_usd_per_tkm", "flat": "flat_usd_per_t"}
+    basis_cols = schema.REGIME_VALUE
     country = ctx.nodes["country"]
     for i, w in enumerate(where):
         row = df.iloc[i]
@@ -254,8 +257,41 @@ def _rates(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]
                 problems.append(f"{w}: the rate of USD per USD is 1, got {rate:g}")
 
 
+def parse_points(text: str) -> list[tuple[float, float]]:
+    """The ``points`` of a ``link_paths.csv`` row: ``"lon lat; lon lat"`` -> [(lon, lat), ...].
+
+    Raises
+    ------
+    ValueError
+        naming the first pair that is not two numbers within the range of longitudes and latitudes.
+    """
+    out = []
+    for pair in (p.strip() for p in text.split(";")):
+        if not pair:
+            continue
+        try:
+            lon, lat = (float(x) for x in pair.split())
+        except ValueError:
+            raise ValueError(f"'{pair}' is not 'lon lat' (two numbers in degrees)") from None
+        if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError(f"'{pair}' is outside lon -180..180, lat -90..90")
+        out.append((lon, lat))
+    return out
+
+
+def _link_paths(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    """Each row names a link of links.csv and gives readable points."""
+    for w, link, points in zip(where, df["link"], df["points"]):
+        if ctx.link_ids and link not in ctx.link_ids:
+            problems.append(f"{w}: link '{link}' is not in links.csv")
+        try:
+            parse_points(points)
+        except ValueError as err:
+            problems.append(f"{w}: points: {err}")
+
+
 _RULES = {"links": _links, "transfers": _transfers, "vessels": _vessels, "prices": _prices, "regimes": _regimes,
-          "rates": _rates, "price_index": _rates}
+          "rates": _rates, "price_index": _rates, "link_paths": _link_paths}
 
 
 def check_sea(links: pd.DataFrame, ctx: Context, problems: list[str]) -> None:

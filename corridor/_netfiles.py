@@ -15,9 +15,11 @@ import pandas as pd
 
 from . import schema
 from ._netchecks import Context, check_rows, check_sea, check_unique, context
+from ._projfiles import check_projects
 from .errors import collect
 
-FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index", "sources")
+FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index", "projects",
+         "project_capacity", "link_paths", "sources")
 REQUIRED_FILES = ("nodes", "links", "sources")
 OPTIONAL_FILES = tuple(f for f in FILES if f not in REQUIRED_FILES)
 AT = "at"  # the column that says where a row comes from, for messages ("links.csv line 4")
@@ -38,6 +40,10 @@ def row_ids(table: str, df: pd.DataFrame) -> list[str]:
         return [schema.rate_id(c, y) for c, y in zip(df["currency"], df["year"])]
     if table == "network":
         return ["network"] * len(df)
+    if table == "project_capacity":
+        return [f"{p}:{t}:{e}" for p, t, e in zip(df["project"], df["table"], df["element"])]
+    if table == "link_paths":
+        return list(df["link"])
     return list(df["id"])
 
 
@@ -84,6 +90,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         if t != "network":
             check_rows(t, tables[t], ctx, problems)
     check_sea(tables["links"], ctx, problems)
+    check_projects(tables, problems)
     collect(problems)
     return {t: df.drop(columns=AT).set_index("id") for t, df in tables.items()}
 

@@ -3,27 +3,30 @@ table, column and selector against the network: the validation behind :func:`cor
 
 from __future__ import annotations
 
-import itertools
 import math
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import schema
-from ._validate import Checker, type_name
-from .case import Case, Flows, Settings, Shipment
+from ._appraisal_parse import parse_appraisal
+from ._validate import Checker, suggest, type_name
+from .appraisal.settings import AppraisalSettings
+from .case import Case, Flows, Limit, Settings, Shipment
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T, price_problems
 from .errors import InputError
 from .network import Network, load_network, resolve_network_path
-from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_nodes
+from .restrict import MAX_VIA, SPEC_KEYS, crossing_pair, path_problems
 from .restrict import known as known_elements
 from .uncertainty.entries import Entry, parse_entries
 
-TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty"}
+TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty",
+            "appraisal", "criticality"}
 SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal", "via", "avoid", "path"}
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
                  "carbon_price_usd_per_t_co2", "corridors"}
-CASE_KEYS = {"name", "description", "close", "change", "shipment", "flows", "settings"}
-FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t"}
+CASE_KEYS = {"name", "description", "close", "add", "change", "shipment", "flows", "settings"}
+FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t", "markets", "limits", "sell"}
+LIMIT_KEYS = {"countries", "nodes", "max_share", "max_mt_per_year"}
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
 CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
 DEFAULT_SETTINGS = {"routes": 5}
@@ -44,21 +47,36 @@ class Parsed(NamedTuple):
     network: Network
     cases: tuple[Case, ...]
     uncertainty: tuple[Entry, ...]
+    appraisal: AppraisalSettings | None = None
+    element_sets: tuple[tuple[str, dict], ...] = ()
+
+
+def _node_names(net: Network) -> dict[str, str]:
+    return dict(zip(net.nodes.index, net.nodes["name"]))
+
+
+def _unknown_node(node: Any, net: Network) -> str:
+    hint = suggest(node, net.nodes.index, _node_names(net))
+    return f"unknown node '{node}'{hint or ' (see `corridor network` for node ids)'}"
 
 
 def _shipment(ck: Checker, raw: dict, where: str, base: dict | None, net: Network) -> dict:
+    """The shipment's keys; a key given but wrong is kept as None, so that it is not also reported missing."""
     raw = ck.table(raw, where, SHIPMENT_KEYS)
     out = dict(base or {})
     for key in ("origin", "destination"):
-        if key in raw and ck.text(raw[key], f"{where}.{key}") is not None:
-            if raw[key] not in net.nodes.index:
-                ck.fail(f"{where}.{key}", f"unknown node '{raw[key]}' (see `corridor network` for node ids)")
-            else:
-                out[key] = raw[key]
+        if key not in raw:
+            continue
+        if ck.text(raw[key], f"{where}.{key}") is None:
+            out[key] = None
+        elif raw[key] not in net.nodes.index:
+            ck.fail(f"{where}.{key}", _unknown_node(raw[key], net))
+            out[key] = None
+        else:
+            out[key] = raw[key]
     if "tonnes" in raw:
         value = ck.number(raw["tonnes"], f"{where}.tonnes", strict=True)
-        if value is not None:
-            out["tonnes"] = float(value)
+        out["tonnes"] = float(value) if value is not None else None
     if "coal" in raw and ck.text(raw["coal"], f"{where}.coal") is not None:
         kinds = sorted(set(net.prices["coal"])) if len(net.prices) else []
         if kinds and raw["coal"] not in kinds:
@@ -118,25 +136,8 @@ def _path(ck: Checker, raw: Any, where: str, net: Network) -> tuple[tuple[str, .
     if len(ids) < (1 if by == "links" else 2):
         ck.fail(where, "a path needs at least two nodes (or one link)")
         return None
-    if by == "links":
-        try:
-            path_nodes(net, ids)
-        except ValueError as err:
-            ck.fail(f"{where}.links", str(err))
-            return None
-        return tuple(ids), by
-    lk = net.links
-    for node in ids:
-        if node not in net.nodes.index:
-            ck.fail(where, f"unknown node '{node}'")
-    if ck.since(mark):
-        return None
-    pairs = set(zip(lk["from"], lk["to"])) | set(zip(lk.loc[lk["both_ways"], "to"], lk.loc[lk["both_ways"], "from"]))
-    for a, b in itertools.pairwise(ids):
-        if (a, b) not in pairs:
-            ck.fail(where, f"no link from {a} to {b}")
-    if len(set(ids)) < len(ids):
-        ck.fail(where, "a path visits each node once")
+    for problem in path_problems(net, ids, by):
+        ck.fail(f"{where}.links" if by == "links" else where, problem)
     return None if ck.since(mark) else (tuple(ids), by)
 
 
@@ -168,6 +169,30 @@ def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -
     """``[flows]`` (or a case's ``flows``): each key given replaces the scenario's one as a whole."""
     raw = ck.table(raw, where, FLOWS_KEYS)
     out = dict(base or {})
+    if "markets" in raw:
+        groups = raw["markets"] if isinstance(raw["markets"], dict) else {}
+        if not isinstance(raw["markets"], dict):
+            ck.fail(f"{where}.markets", f"expected a table of name = [node ids], got {type_name(raw['markets'])}")
+        markets = {}
+        for name, members in groups.items():
+            ids = ck.names(members, f"{where}.markets.{name}")
+            bad = [n for n in ids if n not in net.nodes.index]
+            if name in net.nodes.index:
+                ck.fail(f"{where}.markets.{name}", "a market group needs a name that is not a node id")
+            elif bad:
+                ck.fail(f"{where}.markets.{name}", f"unknown node '{bad[0]}'")
+            elif ids:
+                markets[name] = tuple(ids)
+        out["markets"] = markets
+    if "limits" in raw:
+        out["limits"] = _limits(ck, raw["limits"], f"{where}.limits", net)
+    if "sell" in raw and ck.text(raw["sell"], f"{where}.sell") is not None:
+        kinds = sorted(set(net.prices["coal"])) if len(net.prices) else []
+        if raw["sell"] not in kinds:
+            ck.fail(f"{where}.sell", f"no price for coal '{raw['sell']}' in prices.csv (coal types: "
+                                     f"{', '.join(kinds) or 'none'})")
+        else:
+            out["sell"] = raw["sell"]
     for key in ("supply", "demand"):
         if key not in raw:
             continue
@@ -177,18 +202,53 @@ def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -
             continue
         values = {}
         for node, value in table.items():
-            if node not in net.nodes.index:
-                ck.fail(f"{where}.{key}.{node}", f"unknown node '{node}' (see `corridor network` for node ids)")
+            if key == "demand" and node in out.get("markets", {}):
+                if (v := ck.number(value, f"{where}.{key}.{node}")) is not None:
+                    values[node] = float(v)
+            elif node not in net.nodes.index:
+                ck.fail(f"{where}.{key}.{node}", _unknown_node(node, net))
             elif (v := ck.number(value, f"{where}.{key}.{node}")) is not None:
                 values[node] = float(v)
         if not table:
             ck.fail(f"{where}.{key}", "is empty; give at least one node = Mt/yr")
         out[key] = values
     if "unserved_penalty_usd_per_t" in raw:
-        value = ck.number(raw["unserved_penalty_usd_per_t"], f"{where}.unserved_penalty_usd_per_t", strict=True)
+        value = ck.number(raw["unserved_penalty_usd_per_t"], f"{where}.unserved_penalty_usd_per_t")
         if value is not None:
             out["unserved_penalty_usd_per_t"] = float(value)
     return out
+
+
+def _limits(ck: Checker, raw: Any, where: str, net: Network) -> tuple[Limit, ...]:
+    """``limits = [{ countries = ["CN"], max_share = 0.5 }, ...]``: caps on the tonnes through countries or nodes."""
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        ck.fail(where, f"expected a list of tables, got {type_name(raw)}")
+        return ()
+    out = []
+    for i, item in enumerate(raw, start=1):
+        w = f"{where}[{i}]"
+        item = ck.table(item, w, LIMIT_KEYS)
+        countries = ck.names(item.get("countries", []), f"{w}.countries")
+        nodes = ck.names(item.get("nodes", []), f"{w}.nodes")
+        for c in countries:
+            if c not in schema.COUNTRIES:
+                ck.fail(f"{w}.countries", f"unknown country '{c}'")
+        for n in nodes:
+            if n not in net.nodes.index:
+                ck.fail(f"{w}.nodes", f"unknown node '{n}'")
+        if not countries and not nodes:
+            ck.fail(w, "a limit needs countries or nodes")
+        given = [k for k in ("max_share", "max_mt_per_year") if k in item]
+        if len(given) != 1:
+            ck.fail(w, "give max_share (of the total demand) or max_mt_per_year")
+            continue
+        key = given[0]
+        value = ck.number(item[key], f"{w}.{key}", high=1.0 if key == "max_share" else math.inf)
+        if value is not None:
+            out.append(Limit(countries=tuple(countries), nodes=tuple(nodes), **{key: float(value)}))
+    return tuple(out)
 
 
 def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
@@ -200,9 +260,19 @@ def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
     if both:
         ck.fail(where, f"{', '.join(both)} in both supply and demand (a node is an origin or a destination, not both)")
         return None
+    if values.get("unserved_penalty_usd_per_t") == 0 and values.get("sell") is None:
+        ck.fail(f"{where}.unserved_penalty_usd_per_t", "must be greater than 0 (0 only with sell = ..., where a "
+                                                        "delivered tonne earns its market price)")
+        return None
+    markets = dict(values.get("markets", {}))
+    inside = {n for d in values["demand"] for n in markets.get(d, ())} & set(values["supply"])
+    if inside:
+        ck.fail(where, f"{', '.join(sorted(inside))} in both supply and a market of the demand")
+        return None
     return Flows(supply=dict(values["supply"]), demand=dict(values["demand"]),
                  unserved_penalty_usd_per_t=values.get("unserved_penalty_usd_per_t",
-                                                       DEFAULT_UNSERVED_PENALTY_USD_PER_T))
+                                                       DEFAULT_UNSERVED_PENALTY_USD_PER_T),
+                 markets=markets, limits=tuple(values.get("limits", ())), sell=values.get("sell"))
 
 
 def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:
@@ -258,11 +328,14 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
         for key, items in lists.items():
             for item in items:
                 if item not in known[key]:
-                    hint = " (transfer ids look like 'erenhot:rail1520>rail1435')" if key == "transfers" else ""
+                    hint = suggest(item, known[key], _node_names(net) if key == "nodes" else None)
+                    if not hint and key == "transfers":
+                        hint = " (transfer ids look like 'erenhot:rail1520>rail1435')"
                     ck.fail(f"{where}.close.{key}", f"unknown {key[:-1] if key != 'countries' else 'country'} "
                                                     f"'{item}'{hint}")
         if len(ck.problems) == start:
             net = net.close(**lists)
+    net = _add_rows(ck, raw.get("add", []), where, net)
     changes = raw.get("change", [])
     if isinstance(changes, dict):
         changes = [changes]
@@ -277,7 +350,8 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
             continue
         table = change.get("table")
         if table not in schema.CHANGEABLE:
-            ck.fail(f"{cw}.table", f"unknown table {table!r} (expected {', '.join(schema.CHANGEABLE)})")
+            ck.fail(f"{cw}.table", f"unknown table {table!r}{suggest(table, schema.CHANGEABLE)} "
+                                   f"(expected {', '.join(schema.CHANGEABLE)})")
             continue
         df = net.table(table)
         where_ = ck.table(change.get("where", {}), f"{cw}.where", {"id", *df.columns})
@@ -293,18 +367,46 @@ def _apply_case(ck: Checker, raw: dict, where: str, net: Network) -> Network:
                 col = df.index if key == "id" else df[key]
                 for value in want:
                     if value not in set(col):
-                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table} (check the spelling)")
+                        hint = suggest(value, {str(v) for v in col}) or " (check the spelling)"
+                        ck.fail(f"{cw}.where.{key}", f"{value!r} is in no row of {table}{hint}")
         if len(ck.problems) > before:
             continue
         ids = net.select(table, where_)
         if len(ids) == 0:
             shown = ", ".join(f"{k} = {v!r}" for k, v in where_.items())
-            ck.fail(f"{cw}.where", f"{{{shown}}} selects no row of {table} (check the spelling)")
+            hints = "".join(suggest(v, {str(x) for x in (df.index if k == "id" else df[k])})
+                            for k, v in where_.items() if isinstance(v, str))
+            ck.fail(f"{cw}.where", f"{{{shown}}} selects no row of {table}{hints or ' (check the spelling)'}")
             continue
         try:
             net = net.change(table, where_, **ops)
         except InputError as err:
             ck.fail(cw, str(err))
+    return net
+
+
+def _add_rows(ck: Checker, adds: Any, where: str, net: Network) -> Network:
+    """A case's ``[[cases.add]]`` rows: ``table`` and the row's columns, checked as rows of that file are."""
+    if isinstance(adds, dict):
+        adds = [adds]
+    if not isinstance(adds, list):
+        ck.fail(f"{where}.add", f"expected a list of tables ([[cases.add]]), got {type_name(adds)}")
+        return net
+    for j, add in enumerate(adds, start=1):
+        aw = f"{where}.add[{j}]"
+        if not isinstance(add, dict):
+            ck.fail(aw, f"expected a table, got {type_name(add)}")
+            continue
+        table = add.get("table")
+        if table not in schema.CHANGEABLE:
+            ck.fail(f"{aw}.table", f"unknown table {table!r} (expected {', '.join(schema.CHANGEABLE)})")
+            continue
+        row = {k: v for k, v in add.items() if k != "table"}
+        ck.table(row, aw, {c.name for c in schema.TABLES[table]})
+        try:
+            net = net.add_rows(table, [row], where=[f"{ck.source}: {aw}"])
+        except InputError as err:
+            ck.problems.extend(err.problems)
     return net
 
 
@@ -370,17 +472,52 @@ def parse_scenario(data: dict, source: str, base_dir: Path | None, network: Netw
             for problem in price_problems(case_net, lot_t=ship.get("tonnes") if ship else None):
                 ck.fail(where, f"after its changes, {problem}")
         resolved = _resolve_settings(ck, sets, f"{where}.settings")
-        complete = ship is None or all(k in ship for k in ("origin", "destination", "tonnes"))
+        complete = ship is None or all(ship.get(k) is not None for k in ("origin", "destination", "tonnes"))
         if len(ck.problems) == n_before and complete:
             cases.append(Case(name=str(case_name), description=raw.get("description", ""),
                               shipment=None if ship is None else _make_shipment(ship),
                               settings=resolved, network=case_net, closed=case_net.closed, flows=resolved_flows))
     uncertainty = parse_entries(ck, data["uncertainty"], network, flows=_flow_nodes(cases, flows),
                                 capacities=_capacities(network, cases)) if "uncertainty" in data else ()
+    appraisal = parse_appraisal(ck, data["appraisal"], network, [str(r.get("name")) for r in raw_cases
+                                                                if isinstance(r, dict)]) \
+        if "appraisal" in data else None
+    if appraisal is not None and flows is None:
+        ck.fail("appraisal", "an appraisal allocates annual flows: the scenario needs [flows] (supply, demand)")
+    element_sets = _element_sets(ck, data["criticality"], network) if "criticality" in data else ()
     if ck.problems:
         raise InputError(list(dict.fromkeys(ck.problems)))
     return Parsed(name=name, description=description, data=data, network=network, cases=tuple(cases),
-                  uncertainty=uncertainty)
+                  uncertainty=uncertainty, appraisal=appraisal, element_sets=element_sets)
+
+
+def _element_sets(ck: Checker, raw: Any, network: Network) -> tuple[tuple[str, dict], ...]:
+    """``[[criticality]]``: named sets of elements closed together (``name``, ``close = { ... }``)."""
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        ck.fail("criticality", "expected a list of [[criticality]] tables")
+        return ()
+    out: dict[str, dict] = {}
+    for i, item in enumerate(raw, start=1):
+        where = f"criticality[{i}]"
+        item = ck.table(item, where, {"name", "close"})
+        name = item.get("name")
+        if ck.text(name, f"{where}.name") is None:
+            continue
+        where = f"criticality[{i}] '{name}'"
+        if name in out:
+            ck.fail(where, "two [[criticality]] sets have this name")
+        if "close" not in item:
+            ck.fail(where, "missing close = { nodes = [...], countries = [...], ... }")
+            continue
+        items = _elements(ck, item["close"], f"{where}.close", network)
+        if items is not None:
+            spec: dict[str, list[str]] = {}
+            for kind, element in items:
+                spec.setdefault(next(k for k, v in SPEC_KEYS.items() if v == kind), []).append(element)
+            out[str(name)] = spec
+    return tuple(out.items())
 
 
 def _flow_nodes(cases: list[Case], flows: dict | None) -> dict[str, set[str]] | None:

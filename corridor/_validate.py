@@ -6,7 +6,10 @@ wrong, so that one load reports every problem at once as a single :class:`corrid
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import InputError
@@ -16,6 +19,32 @@ def type_name(value: Any) -> str:
     """How a value reads in an error message: text, a number, true/false, a list, a table."""
     return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
             dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", str(text).lower()).strip("_")
+
+
+def suggest(value: Any, choices: Iterable[str], names: dict[str, str] | None = None) -> str:
+    """`` (did you mean 'KP'?)`` when ``value`` is close to one of ``choices`` (ignoring case, spaces and
+    punctuation; ``names`` maps a choice to a display name that may be matched too: 'Tavan Tolgoi' ->
+    'tavan_tolgoi'), else ``""``."""
+    if not isinstance(value, str) or not value:
+        return ""
+    choices = [str(c) for c in choices]
+    want = _norm(value)
+    by_norm: dict[str, str] = {}
+    for c in choices:
+        by_norm.setdefault(_norm(c), c)
+    for c, name in (names or {}).items():
+        by_norm.setdefault(_norm(name), c)
+        short = str(name).split(" (", 1)[0]
+        by_norm.setdefault(_norm(short), c)
+    hit = by_norm.get(want)
+    if hit is None:
+        close = difflib.get_close_matches(want, list(by_norm), n=1, cutoff=0.75)
+        hit = by_norm[close[0]] if close else None
+    return f" (did you mean '{hit}'?)" if hit is not None and hit != value else ""
 
 
 class Checker:

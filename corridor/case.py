@@ -3,7 +3,7 @@ closures and changes applied."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from .network import Network
@@ -37,13 +37,48 @@ class Shipment:
 class Flows:
     """Annual volumes to allocate on the capacitated network (see :mod:`corridor.flows`).
 
-    ``supply`` and ``demand`` map node ids to Mt/yr; a tonne of demand left undelivered costs
-    ``unserved_penalty_usd_per_t``.
+    ``supply`` and ``demand`` map node ids (or the names of ``markets``, groups of nodes any of which may take the
+    demand) to Mt/yr; a tonne of demand left undelivered costs ``unserved_penalty_usd_per_t``. ``limits`` cap the
+    tonnes through a country or a set of nodes (the diversification constraint).
     """
 
     supply: dict[str, float]
     demand: dict[str, float]
     unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T
+    markets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # demand met at any node of a named group
+    limits: tuple[Limit, ...] = ()  # at most a share (or Mt/yr) of the exported tonnes through a country or nodes
+    sell: str | None = None  # coal type: credit each delivered tonne with its market price (prices.csv)
+
+    def sales_usd_per_t(self, network: Network) -> dict[str, float] | None:
+        """The market price of ``sell`` coal at each destination node (0 where prices.csv has none); None unless
+        the flows sell at market prices."""
+        if self.sell is None:
+            return None
+        out = {}
+        for node in self.destination_nodes():
+            price = network.price(node, self.sell)
+            out[node] = 0.0 if price != price else price
+        return out
+
+    def destination_nodes(self) -> list[str]:
+        """The node ids where demand is met (a market group's nodes in its place)."""
+        return [n for d in self.demand for n in self.markets.get(d, (d,))]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``max_share`` of the case's total demand (or ``max_mt_per_year``) may pass through the ``countries``
+    or ``nodes`` (the tonnes entering them, see :mod:`corridor.flows.diversify`)."""
+
+    countries: tuple[str, ...] = ()
+    nodes: tuple[str, ...] = ()
+    max_share: float | None = None
+    max_mt_per_year: float | None = None
+
+    @property
+    def label(self) -> str:
+        """``"CN"``, ``"zamyn_uud, gashuunsukhait"``."""
+        return ", ".join([*self.countries, *self.nodes])
 
 
 @dataclass(frozen=True)

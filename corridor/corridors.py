@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import NoRouteError
 from .graph import RoutingGraph
 from .legs import crossing_name, short_name
 from .network import Network
 from .restrict import Restriction, crossings
-from .routes import cheapest_routes
+from .routes import RouteFinder
 
 RANK_LIMIT = 200  # how far down the ranking the rank of a gateway's best route is looked for
 
@@ -112,40 +111,55 @@ class GatewayBest:
     why: str = ""  # "closed" (the case closed the gateway) or "no route"
 
 
-def best_per_gateway(graph: RoutingGraph, origin: str, destination: str, gateways: list[Gateway],
-                     weights: np.ndarray, base: Restriction | None = None, *,
-                     variants: bool = True) -> list[GatewayBest]:
-    """The cheapest route through each gateway (under ``base``, e.g. a shipment's via and avoid), by ``weights``.
+class GatewaySearch:
+    """The cheapest route through each gateway of one case's graph, for any arc weights: the gateways' restrictions
+    (and those of their variants) are built once, the routes found fast (:class:`~corridor.routes.RouteFinder`).
 
     With ``variants``, each gateway whose best route passes through a third country (neither the origin's nor the
     destination's nor the gateway's own) is followed by its best route avoiding that country, one variant per such
     country where there is one (e.g. Rajin avoiding China: the all-Russian route).
     """
-    out = []
-    nodes = graph.network.nodes
-    home = nodes.at[origin, "country"]
-    for gw in gateways:
-        own = gateway_restriction(graph, gw, home)
-        if own is None:
-            out.append(GatewayBest(gw, None, "closed"))
-            continue
-        found = _best(graph, origin, destination, weights, own if base is None else base.and_(own))
-        out.append(GatewayBest(gw, found, "" if found is not None else "no route"))
-        if found is None or not variants:
-            continue
-        fixed = {home, str(nodes.at[destination, "country"])} | gw.countries(nodes)
-        passed = dict.fromkeys(str(c) for c in nodes["country"].reindex(graph.arcs["node"].to_numpy()[found]))
-        for country in [c for c in passed if c not in fixed]:
-            avoid = Restriction.build(graph, avoid=[("country", country)]).and_(own)
-            alt = _best(graph, origin, destination, weights, avoid if base is None else base.and_(avoid))
-            if alt is not None:
-                out.append(GatewayBest(Gateway(gw.kind, gw.id, gw.name, avoid=country), alt))
-    return out
+
+    def __init__(self, graph: RoutingGraph, origin: str, destination: str, gateways: list[Gateway],
+                 base: Restriction | None = None, *, variants: bool = True):
+        self.graph, self.origin, self.destination, self.gateways = graph, origin, destination, gateways
+        self.base, self.variants = base, variants
+        self.nodes = graph.network.nodes
+        self.home = str(self.nodes.at[origin, "country"])
+        self.fixed = {self.home, str(self.nodes.at[destination, "country"])}
+        self.own = [gateway_restriction(graph, gw, self.home) for gw in gateways]
+        self.finder = RouteFinder(graph, origin, destination)
+        self._avoid: dict[tuple[int, str], Restriction] = {}
+        self._entered = self.nodes["country"].reindex(graph.arcs["node"].to_numpy()).to_numpy().astype(str)
+
+    def _with_base(self, r: Restriction) -> Restriction:
+        return r if self.base is None else self.base.and_(r)
+
+    def __call__(self, weights: np.ndarray) -> list[GatewayBest]:
+        out = []
+        for k, (gw, own) in enumerate(zip(self.gateways, self.own)):
+            if own is None:
+                out.append(GatewayBest(gw, None, "closed"))
+                continue
+            found = self.finder(weights, self._with_base(own))
+            out.append(GatewayBest(gw, found, "" if found is not None else "no route"))
+            if found is None or not self.variants:
+                continue
+            fixed = self.fixed | gw.countries(self.nodes)
+            for country in [c for c in dict.fromkeys(self._entered[found]) if c not in fixed]:
+                key = (k, country)
+                if key not in self._avoid:
+                    self._avoid[key] = self._with_base(
+                        Restriction.build(self.graph, avoid=[("country", country)]).and_(own))
+                alt = self.finder(weights, self._avoid[key])
+                if alt is not None:
+                    out.append(GatewayBest(Gateway(gw.kind, gw.id, gw.name, avoid=country), alt))
+        return out
 
 
-def _best(graph: RoutingGraph, origin: str, destination: str, weights: np.ndarray,
-          restriction: Restriction) -> list[int] | None:
-    try:
-        return cheapest_routes(graph, origin, destination, 1, 0.0, weights=weights, restriction=restriction)[0]
-    except NoRouteError:
-        return None
+def best_per_gateway(graph: RoutingGraph, origin: str, destination: str, gateways: list[Gateway],
+                     weights: np.ndarray, base: Restriction | None = None, *,
+                     variants: bool = True) -> list[GatewayBest]:
+    """The cheapest route through each gateway (under ``base``, e.g. a shipment's via and avoid), by ``weights``;
+    see :class:`GatewaySearch` (which keeps its work for many weights)."""
+    return GatewaySearch(graph, origin, destination, gateways, base, variants=variants)(weights)

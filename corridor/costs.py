@@ -10,11 +10,20 @@ Per tonne, on each arc of the routing graph:
 - a **pass** through a node (arriving by one link and leaving by another): ``pass_usd_per_t`` and ``pass_hours`` of
   the node (customs, inspection, waiting). A route starts after its origin and ends before its destination's pass
   arc, so it never pays the pass of either: the rule is in the graph's shape, not in its callers;
-- a **transfer** (transloading, port handling, loading, unloading): ``cost_usd_per_t`` and ``dwell_hours``.
+- a **transfer** (transloading, port handling, loading, unloading): ``cost_usd_per_t`` and ``dwell_hours``;
+- a link crossed under a **transit regime** (:mod:`corridor.layers`): its tariff follows the regime's basis
+  (:func:`regime_tariff`: the link's tariff x a coefficient, a transit tariff in its place, or nothing where a flat
+  charge per tonne is paid once on entering, on a **regime** arc).
 
 A route's money and days are the sums over its arcs (:func:`route_totals`, in the order of its legs); its CO2 is the
 sum of ``distance_km x co2_g_per_tkm`` over its links; its **generalized cost** is money + value of time x days +
 carbon price x CO2 (:func:`generalized`; the carbon price in USD per tonne of CO2, the CO2 in kg per tonne of cargo).
+
+**How much of the money rests on estimates** (:func:`estimated_part`): each term of an arc's money rests on an
+estimate if any of its factors is an estimate (:mod:`corridor.provenance`): ``distance_km x tariff`` if the distance
+or the tariff (or a regime's coefficient or tariff) is; the fixed charge, a pass charge, a transfer's cost, a flat
+transit charge if that cell is; a sea leg priced by vessel class term by term (:func:`corridor.sea.cost_terms`). A
+route's ``estimated_share`` is the estimated money of its arcs over its money.
 """
 
 from __future__ import annotations
@@ -39,6 +48,25 @@ DEFAULT_UNSERVED_PENALTY_USD_PER_T = 1000.0
 def link_usd_per_t(distance_km, tariff_usd_per_tkm, fixed_usd_per_t):
     """Money per tonne of a link priced by tariff: ``distance_km x tariff_usd_per_tkm + fixed_usd_per_t``."""
     return distance_km * tariff_usd_per_tkm + fixed_usd_per_t
+
+
+def regime_tariff(basis, link_tariff_usd_per_tkm, coefficient, regime_tariff_usd_per_tkm):
+    """The tariff per t-km a link charges under a transit regime's ``basis`` (arrays or scalars):
+
+    - ``coefficient``: the link's tariff x the regime's coefficient;
+    - ``tariff``: the regime's transit tariff, in place of the link's;
+    - ``flat``: 0 (the regime's charge per tonne is paid once, on entering the country: see :mod:`corridor.layers`).
+    """
+    return np.where(basis == "coefficient", coefficient * link_tariff_usd_per_tkm,
+                    np.where(basis == "tariff", regime_tariff_usd_per_tkm, 0.0))
+
+
+def regime_link_usd_per_t(distance_km, link_tariff_usd_per_tkm, fixed_usd_per_t, basis, coefficient,
+                          regime_tariff_usd_per_tkm):
+    """Money per tonne of a link priced by a transit regime: :func:`link_usd_per_t` with the tariff of
+    :func:`regime_tariff` (the link keeps its fixed charge)."""
+    return link_usd_per_t(distance_km, regime_tariff(basis, link_tariff_usd_per_tkm, coefficient,
+                                                     regime_tariff_usd_per_tkm), fixed_usd_per_t)
 
 
 def link_hours(distance_km, speed_km_per_day):
@@ -73,6 +101,20 @@ def co2_kg_per_t(distance_km, co2_g_per_tkm):
     return distance_km * co2_g_per_tkm / 1000.0
 
 
+def estimated_part(amount, *estimated):
+    """The part of ``amount`` that rests on an estimate: all of it where any of its factors is ``estimated`` (boolean
+    arrays or scalars), else 0."""
+    flag = np.logical_or.reduce([np.asarray(e, dtype=bool) for e in estimated]) if estimated else False
+    return np.where(flag, amount, 0.0)
+
+
+def estimated_share(money_usd_per_t: float, estimated_usd_per_t: float) -> float:
+    """Share of a route's money resting on estimates (NaN for a route that costs nothing)."""
+    if money_usd_per_t <= 0:
+        return float("nan")
+    return float(min(1.0, max(0.0, estimated_usd_per_t / money_usd_per_t)))
+
+
 def route_totals(legs: pd.DataFrame) -> tuple[float, float]:
     """Money (USD/t) and days of a route from its legs, summed in leg order (the one way every caller sums them)."""
     return float(legs["usd_per_t"].to_numpy().sum()), float(legs["days"].to_numpy().sum())
@@ -88,20 +130,28 @@ def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by link id with ``usd_per_t``, ``hours``, ``co2_g_per_tkm`` (the link's, else the vessel
-    class's, else the default of its mode) and ``vessel_class`` (empty unless priced by vessel class). Computed once
+    class's, else the default of its mode), ``vessel_class`` (empty unless priced by vessel class) and
+    ``estimated_usd_per_t`` (the part of the money resting on estimates, see :func:`estimated_part`). Computed once
     per network and lot (a scenario's check at load and the routing graph share it): do not change it.
     """
     key = ("prices", lot_t)
-    cached = net._cache.get(key)
+    cached = net._derived.get(key)
     if cached is None:
-        cached = net._cache[key] = _price_links(net, lot_t)
+        cached = net._derived[key] = _price_links(net, lot_t)
     return cached
 
 
 def _price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
+    from .provenance import estimated
+
     lk = net.links
+    est = estimated(net, "links")
     dist, tariff = lk["distance_km"].to_numpy(float), lk["tariff_usd_per_tkm"].to_numpy(float)
-    usd = link_usd_per_t(dist, tariff, lk["fixed_usd_per_t"].to_numpy(float))
+    fixed = lk["fixed_usd_per_t"].to_numpy(float)
+    usd = link_usd_per_t(dist, tariff, fixed)
+    est_usd = (estimated_part(dist * tariff, est["distance_km"].to_numpy(bool),
+                              est["tariff_usd_per_tkm"].to_numpy(bool))
+               + estimated_part(fixed, est["fixed_usd_per_t"].to_numpy(bool)))
     hours = link_hours(dist, lk["speed_km_per_day"].to_numpy(float))
     co2 = lk["co2_g_per_tkm"].to_numpy(float).copy()
     vessel = np.full(len(lk), "", dtype=object)
@@ -112,13 +162,15 @@ def _price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
         sea = price_sea_links(net, lot_t)
         on = lk.index.get_indexer(sea.index)
         usd[on] = sea["usd_per_t"].to_numpy(float)
+        est_usd[on] = sea["estimated_usd_per_t"].to_numpy(float)
         hours[on] = sea["hours"].to_numpy(float)
         co2[on] = np.where(np.isnan(co2[on]), sea["co2_g_per_tkm"].to_numpy(float), co2[on])
         vessel[on] = sea["vessel_class"].to_numpy(object)
     default = np.array([schema.DEFAULT_CO2_G_PER_TKM.get(m, np.nan) for m in mode], dtype=float)
     co2 = np.where(np.isnan(co2), default, co2)
     return pd.DataFrame({"usd_per_t": usd, "hours": hours, "co2_g_per_tkm": co2,
-                         "vessel_class": pd.Series(vessel, index=lk.index, dtype=object)}, index=lk.index)
+                         "vessel_class": pd.Series(vessel, index=lk.index, dtype=object),
+                         "estimated_usd_per_t": est_usd.astype(float)}, index=lk.index)
 
 
 def price_problems(net: Network, *, lot_t: float | None = None, prices: pd.DataFrame | None = None) -> list[str]:

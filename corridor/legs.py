@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .case import Case
 
 LEG_COLUMNS = ["kind", "id", "from", "to", "node", "mode", "country", "component", "distance_km", "usd_per_t", "days",
-               "co2_kg_per_t", "vessel_class"]
+               "co2_kg_per_t", "vessel_class", "regime", "estimated_usd_per_t"]
 
 
 def leg_order(graph: RoutingGraph, arcs: list[int]) -> np.ndarray:
@@ -39,9 +39,12 @@ def leg_order(graph: RoutingGraph, arcs: list[int]) -> np.ndarray:
 def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
     """One row per leg of a route: links, transfers, and the pass charges of the nodes it passes through.
 
-    Columns: ``kind`` (link, transfer, pass), ``id``, ``from``, ``to``, ``node`` (where a step happens), ``mode``,
-    ``country``, ``component``, ``distance_km``, ``usd_per_t``, ``days``, ``co2_kg_per_t``, ``vessel_class`` (sea
-    links priced by vessel class, else empty). Money, days and CO2 summed over the rows give the route's totals.
+    Columns: ``kind`` (link, transfer, pass, or regime: a flat transit charge), ``id``, ``from``, ``to``, ``node``
+    (where a step happens), ``mode``, ``country``, ``component``, ``distance_km``, ``usd_per_t``, ``days``,
+    ``co2_kg_per_t``, ``vessel_class`` (sea links priced by vessel class, else empty) and ``regime`` (the layer
+    under which the leg is charged: export, import or a transit regime id; empty without regimes and on sea legs)
+    and ``estimated_usd_per_t`` (the part of its money resting on estimates, see :mod:`corridor.costs`).
+    Money, days and CO2 summed over the rows give the route's totals.
     A pass with neither charge nor time is left out; a node's pass charge is listed on arrival, before the transfers
     made there (the border formalities come before the transloading).
     """
@@ -56,6 +59,7 @@ def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
         "component": col("component")[a], "distance_km": col("distance_km")[a], "usd_per_t": col("usd_per_t")[a],
         "days": costs.days(col("hours")[a]), "co2_kg_per_t": col("co2_kg_per_t")[a],
         "vessel_class": np.where(is_link, col("vessel_class")[a], ""),
+        "regime": col("regime")[a], "estimated_usd_per_t": col("estimated_usd_per_t")[a],
     })
 
 
@@ -66,6 +70,29 @@ def route_sums(graph: RoutingGraph, arcs: list[int]) -> tuple[float, float, floa
     col = graph.column
     return (float(col("usd_per_t")[a].sum()), float(costs.days(col("hours")[a]).sum()),
             float(col("co2_kg_per_t")[a].sum()))
+
+
+def route_regimes(graph: RoutingGraph, arcs: list[int]) -> dict[str, str]:
+    """The layer a route crosses each country in, in the order it enters them: ``{"MN": "export", "RU":
+    "ru_mn_transit", "KP": "import"}`` (empty without transit regimes). A country entered twice in different layers
+    lists both, separated by ';'."""
+    if not graph.cargos or not arcs:
+        return {}
+    states, country = graph.states, graph.network.nodes["country"]
+    heads, tails = graph.arcs["head"].to_numpy(), graph.arcs["tail"].to_numpy()
+    out: dict[str, str] = {}
+    for s in [states[int(tails[arcs[0]])], *(states[int(heads[a])] for a in arcs)]:
+        c = country[s.node]
+        if c not in out:
+            out[c] = s.regime
+        elif s.regime not in out[c].split(";"):
+            out[c] += ";" + s.regime
+    return out
+
+
+def regimes_text(regimes: dict[str, str]) -> str:
+    """A route's regimes in one line: ``MN export, RU ru_mn_transit, KP import``."""
+    return ", ".join(f"{c} {r}" for c, r in regimes.items())
 
 
 def route_nodes(legs: pd.DataFrame) -> list[str]:
@@ -183,7 +210,9 @@ def describe_routes(case: Case, graph: RoutingGraph, arc_lists: list[list[int]],
             co2_kg_per_t=co2,
             vessel_class=";".join(dict.fromkeys(v for v in legs["vessel_class"] if v)),
             price_usd_per_t=price, netback_usd_per_t=price - cost, key_nodes=keys, nodes=route_nodes(legs),
-            links=legs.loc[legs["kind"] == "link", "id"].tolist(), top=True, best_for=[],
+            links=legs.loc[legs["kind"] == "link", "id"].tolist(), regimes=route_regimes(graph, arcs),
+            estimated_share=costs.estimated_share(cost, float(legs["estimated_usd_per_t"].sum())),
+            top=True, best_for=[],
         ))
         legs.insert(0, "seq", range(1, len(legs) + 1))
         legs.insert(0, "rank", rank)

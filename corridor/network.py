@@ -17,7 +17,9 @@ from . import schema
 from ._files import replace_together
 from ._netchecks import network_context
 from ._netfiles import FILES, read_folder, typed_rows
+from ._provenance import folder_sha256
 from .errors import InputError, collect
+from .projects import ELEMENT_TABLES, ProjectTables, split_projects
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -63,10 +65,21 @@ class Network:
         The network's year (``network.csv``): its money is in USD of this year. None if the folder does not say.
     description : str
         What the network describes (``network.csv``).
+    link_paths : pandas.DataFrame
+        The drawn course of links whose straight line would mislead on a map (indexed by link id; empty without
+        ``link_paths.csv``): sea legs along their maritime path, rail lines through intermediate points. For drawing
+        only (:mod:`corridor.geometry`): distances are in ``links``.
+    folder : str
+        The absolute path of the folder it was read from ("" for a network built in memory).
+    digest : str
+        SHA-256 of the folder's files as read (see :mod:`corridor._provenance`); a changed or closed copy keeps
+        it (the changes of a case are recorded beside it in a run's manifest).
     name : str
         Where the network came from (a folder name), for reports.
     closed : tuple of str
         What has been closed, in words, for messages such as "no route ... with KP closed".
+    projects : ProjectTables
+        projects.csv, the rows of projects not yet built and the capacity raises (see :mod:`corridor.projects`).
     """
 
     nodes: pd.DataFrame
@@ -82,8 +95,13 @@ class Network:
     price_index: pd.DataFrame = field(default_factory=lambda: _empty("price_index", "id"))
     year: str | None = None
     description: str = ""
-    # what is computed from these tables once (the links' prices for a lot, ...); a changed copy starts empty
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    projects: ProjectTables = field(default_factory=ProjectTables)
+    link_paths: pd.DataFrame = field(default_factory=lambda: _empty("link_paths", "link"))
+    folder: str = ""
+    digest: str = ""
+    # what is derived from the tables once (the provenance flags of corridor.provenance, the links' prices for a
+    # lot, ...); a changed copy starts empty
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_regimes(self) -> bool:
@@ -129,6 +147,11 @@ class Network:
         if len(ids) == 0:
             raise InputError(f"{table}: where {where} selects no row")
         df = self.table(table).copy()
+        if table == "regimes":
+            for col in {**(scale or {}), **(set or {}), **(add or {})}:
+                other = ids[df.loc[ids, "basis"].map(schema.REGIME_VALUE) != col]
+                if col in schema.REGIME_VALUE.values() and len(other):
+                    raise InputError(f"regimes: the basis of {', '.join(other)} does not use {col}")
         for op, values in (("scale", scale), ("set", set), ("add", add)):
             for col, value in (values or {}).items():
                 if col not in schema.NUMERIC[table]:
@@ -268,7 +291,10 @@ def load_network(path: str | Path = "baseline") -> Network:
     meta = tables.pop("network")
     year = str(meta["year"].iloc[0]) if len(meta) else None
     description = str(meta["description"].iloc[0]) if len(meta) else ""
-    return Network(name=folder.name, year=year, description=description, **tables)
+    tables, projects = split_projects(tables)
+    return Network(name=folder.name, year=year, description=description, projects=projects,
+                   folder=str(folder.resolve()), digest=folder_sha256(folder, [f"{t}.csv" for t in FILES]),
+                   **tables)
 
 
 def write_network(net: Network, folder: str | Path) -> Path:
@@ -281,6 +307,11 @@ def write_network(net: Network, folder: str | Path) -> Path:
             if net.year is None:
                 continue
             df = pd.DataFrame({"year": [net.year], "description": [net.description], "note": [""]})
+        elif table in ELEMENT_TABLES:  # the network's rows and those of projects not yet built
+            df = _as_file(pd.concat([getattr(net, table), getattr(net.projects, table)]).reset_index(), table,
+                          net.year)
+        elif table in ("projects", "project_capacity"):
+            df = (net.projects.table if table == "projects" else net.projects.capacity).reset_index()
         else:
             df = _as_file(getattr(net, table).reset_index(), table, net.year)
         if table not in ("nodes", "links", "sources") and len(df) == 0:

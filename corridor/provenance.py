@@ -36,28 +36,57 @@ def status(net, table: str) -> pd.DataFrame:
     ``derived`` or ``estimated``, by the rule of the module docstring."""
     df = getattr(net, table)
     cols = list(schema.NUMERIC[table])
-    out = pd.DataFrame(PUBLISHED, index=df.index, columns=cols, dtype=object)
+    est, der = _flags(net, table)
+    out = np.full((len(df), len(cols)), PUBLISHED, dtype=object)
+    out[der] = DERIVED
+    out[est] = ESTIMATED
+    return pd.DataFrame(out, index=df.index, columns=cols)
+
+
+def estimated(net, table: str) -> pd.DataFrame:
+    """True for each numeric cell of ``table`` that is an estimate (rows x the model's numeric columns)."""
+    df = getattr(net, table)
+    return pd.DataFrame(_flags(net, table)[0], index=df.index, columns=list(schema.NUMERIC[table]))
+
+
+def _flags(net, table: str) -> tuple[np.ndarray, np.ndarray]:
+    """(estimated, derived) as boolean arrays, rows x the model's numeric columns (computed once per network)."""
+    cache = getattr(net, "_derived", None)
+    key = ("provenance", table)
+    if cache is not None and key in cache:
+        return cache[key]
+    flags = _compute_flags(net, table)
+    if cache is not None:
+        cache[key] = flags
+    return flags
+
+
+def _compute_flags(net, table: str) -> tuple[np.ndarray, np.ndarray]:
+    df = getattr(net, table)
+    cols = list(schema.NUMERIC[table])
+    pos = {c: j for j, c in enumerate(cols)}
+    est = np.zeros((len(df), len(cols)), dtype=bool)
+    der = np.zeros_like(est)
     if not len(df):
-        return out
-    money = {usd for usd, _ in schema.MONEY[table]}
-    indexed = df["price_year"].ne(net.year or "") & df["price_year"].ne("") if money else None
-    for rid, est, der, src in zip(df.index, df["estimated"], df["derived"], df["source"]):
-        estimated = schema.split_list(est)
-        if not estimated and _cites_estimate(src):
-            estimated = cols
-        derived = [c for c in schema.split_list(der) if c in out.columns]
-        if derived:
-            out.loc[rid, derived] = DERIVED
-        if estimated:
-            out.loc[rid, [c for c in estimated if c in out.columns]] = ESTIMATED
-    if money and indexed is not None and indexed.any():
-        out.loc[indexed, sorted(money)] = ESTIMATED
-    return out
+        return est, der
+    for i, (e, d, src) in enumerate(zip(df["estimated"], df["derived"], df["source"])):
+        named = schema.split_list(e)
+        if named:
+            est[i, [pos[c] for c in named if c in pos]] = True
+        elif _cites_estimate(src):
+            est[i] = True
+        der[i, [pos[c] for c in schema.split_list(d) if c in pos]] = True
+    money = [pos[usd] for usd, _ in schema.MONEY[table] if usd in pos]
+    if money:
+        indexed = (df["price_year"].ne(net.year or "") & df["price_year"].ne("")).to_numpy()
+        est[np.ix_(indexed, money)] = True
+    der &= ~est
+    return est, der
 
 
 def is_estimated(net, table: str, column: str) -> pd.Series:
     """True for each row of ``table`` whose ``column`` is an estimate."""
-    return status(net, table)[column].eq(ESTIMATED)
+    return estimated(net, table)[column]
 
 
 def _given(net, table: str) -> pd.DataFrame:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._texttable import Col, fit, wrap
+from .legs import regimes_text, short_name
 from .results import Results
 
 
@@ -11,41 +13,75 @@ def _fmt_money(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def case_table(results: Results, case: str, *, top_components: int = 3) -> str:
-    """One case's routes as an aligned text table."""
+def _via(results: Results, case: str, rank: int) -> str:
+    """A route by the key nodes between its ends: ``"Naushki › Vostochny port"`` (the case line names the ends)."""
+    r = results.routes.loc[(case, rank)]
+    names = results.scenario.network.nodes["name"]
+    keys = list(r["key_nodes"])[1:-1]
+    return " › ".join(short_name(names[k]) for k in keys) if keys else "direct"
+
+
+def case_table(results: Results, case: str, *, top_components: int = 3, width: int | None = None) -> str:
+    """One case's routes as an aligned text table no wider than ``width`` characters (None: every column).
+
+    Too wide, the table drops columns in this order: the biggest components, then routes are named by the nodes
+    between their ends (``via``), then CO2, cost of the lot, ship class, P10 and P90, netback, distance and
+    generalized cost; a route label that still does not fit is wrapped.
+    """
     routes = results.routes.loc[case]
     comps = results.components.loc[case]
-    header = ["rank", "route", "USD/t", "gen. USD/t", "lot USD", "km", "days", "CO2 kg/t", "biggest components (USD/t)"]
-    extra = []  # shown only where a route has them: the ship class, the netback at the market price
-    if "vessel_class" in routes and (routes["vessel_class"] != "").any():
-        extra.append(("ship", lambda r: r["vessel_class"] or "-"))
-    if "netback_usd_per_t" in routes and routes["netback_usd_per_t"].notna().any():
-        extra.append(("netback USD/t", lambda r: "-" if pd.isna(r["netback_usd_per_t"])
-                      else f"{r['netback_usd_per_t']:.2f}"))
-    header[8:8] = [name for name, _ in extra]
-    rows: list[list[str]] = []
+    ranks: list = []  # ranks in order, None for the blank line before the gateways' best routes beyond the k cheapest
     for rank, r in routes.iterrows():
-        if not r.get("top", True) and all(row[0] != "" for row in rows) and rows:
-            rows.append([""] * len(header))  # a blank line before the gateways' best routes beyond the k cheapest
-        biggest = comps.loc[rank].sort_values(ascending=False)
-        biggest = ", ".join(f"{k} {v:.1f}" for k, v in biggest.head(top_components).items() if v > 0)
-        rows.append([_rank(rank), r["route"], f"{r['cost_usd_per_t']:.2f}", f"{r['generalized_usd_per_t']:.2f}",
-                     _fmt_money(r["cost_usd"]), f"{r['distance_km']:,.0f}", f"{r['transit_days']:.1f}",
-                     f"{r['co2_kg_per_t']:.1f}", *(fmt(r) for _, fmt in extra), biggest])
-    if "p_cheapest" in routes.columns:  # a run with draws
-        header[2:2] = ["P10", "P50", "P90"]
-        header.append("P(cheapest)")
-        for row, (_, r) in zip([row for row in rows if row[0]], routes.iterrows()):
-            row[2:2] = [f"{r[c]:.2f}" for c in ("p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t")]
-            row.append(f"{r['p_cheapest']:.1%}")
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    left = {1, header.index("biggest components (USD/t)")} | ({header.index("ship")} if "ship" in header else set())
+        if not r.get("top", True) and ranks and None not in ranks:
+            ranks.append(None)
+        ranks.append(rank)
+    rows = [None if r is None else routes.loc[r] for r in ranks]
 
-    def line(cells):
-        padded = (c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-        return "  ".join(padded).rstrip()
+    def col(header, fmt, *, left=False, drop=0) -> Col:
+        return Col(header, ["" if r is None else fmt(r) for r in rows], left, drop)
 
-    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+    def biggest(rank) -> str:
+        if rank is None:
+            return ""
+        big = comps.loc[rank].sort_values(ascending=False)
+        return ", ".join(f"{k} {v:.1f}" for k, v in big.head(top_components).items() if v > 0)
+
+    cols = [Col("rank", ["" if r is None else _rank(r) for r in ranks]), col("route", lambda r: r["route"], left=True)]
+    drawn = "p_cheapest" in routes.columns
+    if drawn:
+        cols += [col("P10", lambda r: f"{r['p10_usd_per_t']:.2f}", drop=5),
+                 col("P50", lambda r: f"{r['p50_usd_per_t']:.2f}"),
+                 col("P90", lambda r: f"{r['p90_usd_per_t']:.2f}", drop=5)]
+    cols += [col("USD/t", lambda r: f"{r['cost_usd_per_t']:.2f}"),
+             col("gen. USD/t", lambda r: f"{r['generalized_usd_per_t']:.2f}", drop=9),
+             col("lot USD", lambda r: _fmt_money(r["cost_usd"]), drop=3),
+             col("km", lambda r: f"{r['distance_km']:,.0f}", drop=8),
+             col("days", lambda r: f"{r['transit_days']:.1f}", drop=10),
+             col("CO2 kg/t", lambda r: f"{r['co2_kg_per_t']:.1f}", drop=2)]
+    if "vessel_class" in routes and (routes["vessel_class"] != "").any():
+        cols.append(col("ship", lambda r: r["vessel_class"] or "-", left=True, drop=4))
+    if "netback_usd_per_t" in routes and routes["netback_usd_per_t"].notna().any():
+        cols.append(col("netback USD/t", lambda r: "-" if pd.isna(r["netback_usd_per_t"])
+                        else f"{r['netback_usd_per_t']:.2f}", drop=7))
+    cols.append(Col("biggest components (USD/t)", [biggest(r) for r in ranks], True, 1))
+    if drawn:
+        cols.append(col("P(cheapest)", lambda r: f"{r['p_cheapest']:.1%}", drop=11))
+    shorter = ["" if r is None else _via(results, case, r) for r in ranks]
+    out = [fit(cols, width, flex=1, shorter=shorter)]
+    if "estimated_share" in routes:  # the share of each route's money that rests on estimated cells
+        out.append(wrap("money resting on estimates: " + ", ".join(f"{_rank(rank)}: {_share(x)}" for rank, x
+                                                                   in routes["estimated_share"].items()),
+                        width, indent="  "))
+    if "regimes" in routes and routes["regimes"].map(bool).any():  # a network with transit regimes
+        for i, (rank, regimes) in enumerate(routes["regimes"].items()):
+            out.append(wrap(f"{'regimes' if i == 0 else '':7}  {_rank(rank)}: {regimes_text(regimes)}", width,
+                            indent="  "))
+    return "\n".join(out)
+
+
+def _share(x) -> str:
+    """A share of money resting on estimates, in per cent ('-' where a route costs nothing)."""
+    return "-" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
 
 def _rank(rank: int) -> str:
@@ -55,7 +91,7 @@ def _rank(rank: int) -> str:
     return f">{RANK_LIMIT}" if rank > RANK_LIMIT else str(rank)
 
 
-def corridors_text(results: Results, case: str) -> str:
+def corridors_text(results: Results, case: str, *, width: int | None = None) -> str:
     """The best route through each gateway of one case: rank, generalized cost, gap to the best, corridor."""
     table = results.corridors.loc[case]
     routes = results.routes.loc[case]
@@ -69,9 +105,11 @@ def corridors_text(results: Results, case: str) -> str:
         r = routes.loc[int(g["rank"])]
         rows.append([gateway, g["kind"], _rank(int(g["rank"])), f"{r['generalized_usd_per_t']:.2f}",
                      f"{r['generalized_usd_per_t'] - best:+.2f}", r["corridor"]])
-    head = ("  Corridors: the best route through each gateway (exit: crossing out of "
-            f"{_home(results, case)}; port: where it goes to sea)")
-    return head + "\n" + _table(["gateway", "kind", "rank", "gen. USD/t", "vs best", "corridor"], rows, {0, 1, 5})
+    head = wrap("Corridors: the best route through each gateway (exit: crossing out of "
+                f"{_home(results, case)}; port: where it goes to sea)", width, indent="  ")
+    cols = [Col(h, [row[i] for row in rows], i in (0, 1, 5), drop) for i, (h, drop) in
+            enumerate([("gateway", 0), ("kind", 2), ("rank", 1), ("gen. USD/t", 0), ("vs best", 0), ("corridor", 0)])]
+    return head + "\n" + fit(cols, width, flex=5, indent="  ", min_flex=20)
 
 
 def _home(results: Results, case: str) -> str:
@@ -93,52 +131,79 @@ def _mt(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def flows_text(results: Results, case: str) -> str:
+def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
     """One case's allocation: routes with their annual flows, capacity elements (binding first), totals."""
     alloc = results.allocations[case]
     flows = results.scenario.case(case).require_flows()
     t = alloc.totals
-    out = [f"  Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
-           f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
-           f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t"]
-    rows = [[_mt(r.mt_per_year), r.origin, r.destination, r.route,
-             f"{r.cost_usd_per_t:.2f}", f"{r.generalized_usd_per_t:.2f}"] for r in alloc.routes.itertuples()]
-    if rows:
-        out.append(_table(["Mt/yr", "from", "to", "route", "USD/t", "gen. USD/t"], rows, {1, 2, 3}))
+    out = [wrap(f"Flows: supply {', '.join(f'{k} {v:g}' for k, v in flows.supply.items())}; demand "
+                f"{', '.join(f'{k} {v:g}' for k, v in flows.demand.items())} Mt/yr; unserved penalty "
+                f"{flows.unserved_penalty_usd_per_t:,.0f} USD/t", width, indent="  ")]
+    ar = alloc.routes
+    if len(ar):
+        cols = [Col("Mt/yr", [_mt(v) for v in ar["mt_per_year"]]),
+                Col("from", list(ar["origin"]), True, 1), Col("to", list(ar["destination"]), True, 2),
+                Col("route", list(ar["route"]), True),
+                Col("USD/t", [f"{v:.2f}" for v in ar["cost_usd_per_t"]]),
+                Col("est.", [_share(v) for v in ar["estimated_share"]], drop=4),
+                Col("gen. USD/t", [f"{v:.2f}" for v in ar["generalized_usd_per_t"]], drop=3)]
+        out.append(fit(cols, width, flex=3, indent="  "))
     el = alloc.elements
     shown = el[(el["flow_mt_per_year"] > 1e-9) | (el["shadow_price_usd_per_t"] > 0)]
     if len(el):
         out.append("")
-        out.append("  Capacity elements, binding first (shadow price: USD/t the total falls by per extra tonne a year "
-                   "of capacity, relieved together with the elements named beside it; a cut costs the same):")
-        rows = [[e.kind, e.id, _mt(e.flow_mt_per_year), _mt(e.capacity_mt_per_year), f"{100 * e.utilisation:.0f}%",
-                 f"{e.shadow_price_usd_per_t:.2f}",
-                 ("binding" + (f" (with {e.relieve_with.replace(';', ', ')})" if e.relieve_with else ""))
-                 if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""]
-                for e in shown.itertuples()]
-        out.append(_table(["kind", "id", "Mt/yr", "capacity", "use", "shadow USD/t", ""], rows, {0, 1, 6}))
+        out.append(wrap("Capacity elements, binding first (shadow price: USD/t the total falls by per extra tonne a "
+                        "year of capacity, relieved together with the elements named beside it; a cut costs the "
+                        "same):", width, indent="  "))
+        # in full (no width): who is relieved with whom in the table; fitted: below it, where it can wrap
+        status = [("binding" + (f" (with {e.relieve_with.replace(';', ', ')})" if e.relieve_with and width is None
+                                else "")) if e.shadow_price_usd_per_t > 0 else "full" if e.binding else ""
+                  for e in shown.itertuples()]
+        cols = [Col("kind", list(shown["kind"]), True), Col("id", list(shown["id"]), True),
+                Col("Mt/yr", [_mt(v) for v in shown["flow_mt_per_year"]]),
+                Col("capacity", [_mt(v) + ("*" if est else "") for v, est in
+                                 zip(shown["capacity_mt_per_year"], shown["capacity_estimated"])], drop=1),
+                Col("use", [f"{100 * v:.0f}%" for v in shown["utilisation"]]),
+                Col("shadow USD/t", [f"{v:.2f}" for v in shown["shadow_price_usd_per_t"]]),
+                Col("", status, True)]
+        out.append(fit(cols, width, indent="  "))
+        priced = shown[(shown["shadow_price_usd_per_t"] > 0) & (shown["relieve_with"] != "")]
+        for e in priced.itertuples() if width is not None else ():
+            out.append(wrap(f"{e.id} is relieved together with {e.relieve_with.replace(';', ', ')}", width,
+                            indent="  "))
         if len(shown) < len(el):
             out.append(f"  ({len(el) - len(shown)} more capacity elements carry no flow)")
+        if shown["capacity_estimated"].any():
+            binding = shown.loc[shown["binding"] & shown["capacity_estimated"], "id"]
+            out.append(wrap("* the capacity is an estimate" + (f" (binding: {', '.join(binding)})" if len(binding)
+                                                               else ""), width, indent="  "))
         if ((shown["shadow_price_usd_per_t"] <= 0) & shown["binding"]).any():
-            out.append("  'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced "
-                       "element "
-                       "(e.g. a port's node and its terminal)")
+            out.append(wrap("'full' at price 0: relieving it alone saves nothing; it caps the same flow as a priced "
+                            "element (e.g. a port's node and its terminal)", width, indent="  "))
     out.append("")
     time_value = t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]
-    out.append(f"  Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr = transport "
-               f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} + value of transit time {time_value / 1e6:,.1f} + "
-               f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "
-               f"{_mt(t['delivered_mt_per_year'])} Mt/yr delivered at an average {t['average_cost_usd_per_t']:.2f} "
-               f"USD/t (generalized {t['average_generalized_usd_per_t']:.2f})")
+    if t.get("sales_usd_per_year", 0.0):
+        out.append(wrap(f"Sales at market prices {t['sales_usd_per_year'] / 1e6:,.1f} MUSD/yr; net earnings (sales "
+                        f"less the costs below) {-t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr", width,
+                        indent="  "))
+    total = (f"Costs {(t['total_cost_usd_per_year'] + t['sales_usd_per_year']) / 1e6:,.1f} MUSD/yr"
+             if t.get("sales_usd_per_year", 0.0) else
+             f"Total generalized cost {t['total_cost_usd_per_year'] / 1e6:,.1f} MUSD/yr")
+    out.append(wrap(f"{total} = transport "
+                    f"{t['transport_cost_usd_per_year'] / 1e6:,.1f} + value of transit time {time_value / 1e6:,.1f} + "
+                    f"unserved penalty {t['unserved_penalty_usd_per_year'] / 1e6:,.1f} MUSD/yr; "
+                    f"{_mt(t['delivered_mt_per_year'])} Mt/yr delivered at an average "
+                    f"{t['average_cost_usd_per_t']:.2f} USD/t (generalized {t['average_generalized_usd_per_t']:.2f})",
+                    width, indent="  "))
     unserved = alloc.destinations["unserved_mt_per_year"]
     unserved = unserved[unserved > 1e-9]
-    out.append("  Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
-                                 else "none"))
+    out.append(wrap("Unserved: " + (", ".join(f"{d} {_mt(v)} Mt/yr" for d, v in unserved.items()) if len(unserved)
+                                    else "none"), width, indent="  "))
     ex = alloc.exposure
     if len(ex):
-        out.append("  Through each country (Mt/yr, share of the delivered tonnes, MUSD/yr charged there): "
-                   + ", ".join(f"{c} {_mt(e.mt_per_year)} ({100 * e.share_of_delivered:.0f}%, "
-                               f"{e.usd_per_year / 1e6:,.1f})" for c, e in ex.iterrows()))
+        out.append(wrap("Through each country (Mt/yr, share of the delivered tonnes, MUSD/yr charged there): "
+                        + ", ".join(f"{c} {_mt(e.mt_per_year)} ({100 * e.share_of_delivered:.0f}%, "
+                                    f"{e.usd_per_year / 1e6:,.1f})" for c, e in ex.iterrows()), width, indent="  "))
     return "\n".join(out)
 
 
@@ -189,42 +254,102 @@ def _restriction(ship) -> str:
     return "; ".join(parts)
 
 
-def text_report(results: Results) -> str:
-    """Every case of a scenario: its shipment, then its routes (or why there is none)."""
+def summary(results: Results, *, width: int | None = None) -> str:
+    """One line per case: its cheapest route (by generalized cost), cost, days and the gap to the runner-up, or why
+    it has no route; then, for cases with ``[flows]``, what they deliver at what average cost and what binds first."""
+    solved = set(results.routes.index.get_level_values("case"))
+    shipped = [c.name for c in results.scenario.cases if c.shipment is not None]
+    out = []
+    if shipped:
+        best, cost, days, gap, nxt = [], [], [], [], []
+        for case in shipped:
+            if case not in solved:
+                best.append("no route: " + results.failures.get(case, ""))
+                cost.append("-")
+                days.append("-")
+                gap.append("-")
+                nxt.append("")
+                continue
+            r = results.routes.loc[case]
+            first = r.iloc[0]
+            best.append(_via(results, case, int(r.index[0])))
+            cost.append(f"{first['cost_usd_per_t']:.2f}")
+            days.append(f"{first['transit_days']:.1f}")
+            if len(r) > 1:
+                gap.append(f"+{r.iloc[1]['generalized_usd_per_t'] - first['generalized_usd_per_t']:.2f}")
+                nxt.append(_via(results, case, int(r.index[1])))
+            else:
+                gap.append("-")
+                nxt.append("")
+        cols = [Col("case", shipped, True), Col("cheapest route (via)", best, True), Col("USD/t", cost),
+                Col("days", days, drop=3), Col("next +gen. USD/t", gap, drop=2),
+                Col("next route (via)", nxt, True, 1)]
+        out.append(fit(cols, width, flex=1, indent="  "))
+    if results.allocations:
+        names = list(results.allocations)
+        delivered, avg, binds = [], [], []
+        for case in names:
+            alloc = results.allocations[case]
+            t = alloc.totals
+            delivered.append(f"{t['delivered_mt_per_year']:.2f} of {t['demand_mt_per_year']:.2f}")
+            avg.append(f"{t['average_cost_usd_per_t']:.2f}")
+            el = alloc.elements
+            priced = el[el["shadow_price_usd_per_t"] > 0]
+            more = f" (+{len(priced) - 1} more)" if len(priced) > 1 else ""
+            binds.append(f"{priced['id'].iloc[0]} {priced['shadow_price_usd_per_t'].iloc[0]:,.2f}{more}"
+                         if len(priced) else "none")
+        cols = [Col("case", names, True), Col("Mt/yr delivered", delivered), Col("avg USD/t", avg),
+                Col("binding first (shadow USD/t)", binds, True, 1)]
+        out.append(fit(cols, width, flex=0, indent="  ", min_flex=20))
+    return "\n\n".join(out)
+
+
+def text_report(results: Results, *, width: int | None = None) -> str:
+    """Every case of a scenario: first which network was read and a one-line summary per case, then each case's
+    shipment and routes (or why there is none) and its flows. No line is wider than ``width`` characters (None:
+    every column, as wide as they need)."""
+    from .manifest import network_line
+
     scenario = results.scenario
-    out = [f"{scenario.name}", "=" * len(scenario.name)]
+    out = [f"{scenario.name}", "=" * min(len(scenario.name), width or len(scenario.name)),
+           wrap(network_line(results), width)]
     if scenario.description:
-        out.append(scenario.description.strip())
+        out.append(wrap(scenario.description.strip(), width))
+    out += ["", "Summary: " + ("the cheapest route of each case by generalized cost, and the next one"
+                              if any(c.shipment is not None for c in scenario.cases)
+                              else "what each case delivers, and the capacity that binds first") + ":",
+            summary(results, width=width)]
     for case in scenario.cases:
         ship, s = case.shipment, case.settings
         out.append("")
         lot = (f"{ship.tonnes:,.0f} t of {ship.coal} coal from {ship.origin} to {ship.destination}; "
                if ship is not None else "")
-        out.append(f"Case: {case.name} — {lot}"
-                   f"value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
-                   + (f"; carbon price {s.carbon_price_usd_per_t_co2:g} USD/t CO2" if s.carbon_price_usd_per_t_co2
-                      else "")
-                   + (f"; {_restriction(ship)}" if ship is not None and ship.restricted else "")
-                   + (f"; closed: {', '.join(case.closed)}" if case.closed else ""))
+        out.append(wrap(f"Case: {case.name} — {lot}value of time {s.value_of_time_usd_per_t_day:g} USD/t-day"
+                        + (f"; carbon price {s.carbon_price_usd_per_t_co2:g} USD/t CO2"
+                           if s.carbon_price_usd_per_t_co2 else "")
+                        + (f"; {_restriction(ship)}" if ship is not None and ship.restricted else "")
+                        + (f"; closed: {', '.join(case.closed)}" if case.closed else ""), width))
         if case.name in results.failures:
-            out.append(f"  {results.failures[case.name]}")
+            out.append(wrap(results.failures[case.name], width, indent="  "))
         elif results.uncertainty and case.name in results.uncertainty:
             d = results.uncertainty[case.name]
-            out.append(f"  {d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; coverage "
-                       f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t")
+            out.append(wrap(f"{d.draws:,} draws (seed {d.seed}) over {d.candidates} candidate routes; coverage "
+                            f"{d.coverage:.1%} of {d.checked:,} draws checked by exact search; P10-P90 of USD/t",
+                            width, indent="  "))
         if ship is not None and case.name not in results.failures:
-            out.append(case_table(results, case.name))
+            out.append(case_table(results, case.name, width=width))
             if case.name in results.corridors.index.get_level_values("case"):
-                out.append(corridors_text(results, case.name))
+                out.append(corridors_text(results, case.name, width=width))
         if case.name in results.allocations:
-            out.append(flows_text(results, case.name))
+            out.append(flows_text(results, case.name, width=width))
         if case.name in results.flow_draws:
             out += ["", flow_draws_text(results, case.name)]
     return "\n".join(out)
 
 
 def network_report(net) -> str:
-    """What a network holds: counts, nodes by country, kilometres by mode and country."""
+    """What a network holds: counts, nodes by country, kilometres by mode and country, transfers, transit regimes and
+    the money given in its own currency (with its conversion)."""
     from .netreport import money_text, regimes_text
 
     nodes, links = net.nodes, net.links

@@ -87,7 +87,8 @@ def known(net: Network, kind: str) -> pd.Index:
     raise ValueError(f"unknown element kind {kind!r} (expected one of {', '.join(KINDS)})")
 
 
-def _columns(graph: RoutingGraph) -> dict[str, np.ndarray]:
+def arc_columns(graph: RoutingGraph) -> dict[str, np.ndarray]:
+    """The arc columns the element rules read (kind, ref, node, from, charged and the two nodes' countries), once."""
     arcs = graph.arcs
     country = graph.network.nodes["country"]
     return {"kind": arcs["kind"].to_numpy(), "ref": arcs["ref"].to_numpy(), "node": arcs["node"].to_numpy(),
@@ -98,7 +99,7 @@ def _columns(graph: RoutingGraph) -> dict[str, np.ndarray]:
 
 def through_arcs(graph: RoutingGraph, kind: str, element: str, cols: dict | None = None) -> np.ndarray:
     """Arcs of which a route takes at least one if and only if it uses the element (see the module docstring)."""
-    c = cols or _columns(graph)
+    c = cols or arc_columns(graph)
     link = c["kind"] == "link"
     if kind == "node":
         mask = link & ((c["node"] == element) | (c["from"] == element))
@@ -118,7 +119,7 @@ def through_arcs(graph: RoutingGraph, kind: str, element: str, cols: dict | None
 
 def closed_arcs(graph: RoutingGraph, kind: str, element: str, cols: dict | None = None) -> np.ndarray:
     """Arcs removed by closing the element, as :meth:`corridor.Network.close` would remove them."""
-    c = cols or _columns(graph)
+    c = cols or arc_columns(graph)
     if kind == "node":
         return np.flatnonzero((c["node"] == element) | (c["from"] == element))
     if kind == "country":
@@ -160,7 +161,7 @@ class Restriction:
         Closing is what ``avoid`` does (:func:`closed_arcs`); ``extra_avoid`` adds arcs. An element closed in the
         graph's network has no arcs: as a via it leaves no route, as an avoid it changes nothing.
         """
-        cols = _columns(graph)
+        cols = arc_columns(graph)
         via = list(via)
         if len(via) > MAX_VIA:
             raise ValueError(f"at most {MAX_VIA} via elements (got {len(via)})")
@@ -263,3 +264,26 @@ def path_nodes(net: Network, links: list[str]) -> list[str]:
         else:
             raise ValueError(f"link {x!r} does not start where the path before it ends ({here})")
     return seq
+
+
+def path_problems(net: Network, ids: list[str], by: str = "nodes") -> list[str]:
+    """What is wrong with a path of node ids (``by = "nodes"``) or link ids: unknown ids, consecutive nodes no link
+    joins (in that direction), a node visited twice, links that do not chain. Empty when all is well."""
+    if by == "links":
+        try:
+            path_nodes(net, ids)
+        except ValueError as err:
+            return [str(err)]
+        return []
+    problems = [f"unknown node '{n}'" for n in ids if n not in net.nodes.index]
+    if problems:
+        return problems
+    if len(ids) < 2:
+        return ["a path needs at least two nodes (or one link)"]
+    lk = net.links
+    both = lk["both_ways"].astype(bool)
+    pairs = set(zip(lk["from"], lk["to"])) | set(zip(lk.loc[both, "to"], lk.loc[both, "from"]))
+    problems = [f"no link from {a} to {b}" for a, b in itertools.pairwise(ids) if (a, b) not in pairs]
+    if len(set(ids)) < len(ids):
+        problems.append("a path visits each node once")
+    return problems

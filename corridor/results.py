@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ROUTE_COLUMNS = ["case", "rank", "route", "corridor", "origin", "destination", "tonnes", "cost_usd_per_t",
                  "time_value_usd_per_t", "carbon_usd_per_t", "generalized_usd_per_t", "cost_usd", "distance_km",
                  "transit_days", "co2_kg_per_t", "vessel_class", "price_usd_per_t", "netback_usd_per_t",
-                 "key_nodes", "nodes", "links", "top", "best_for"]
+                 "estimated_share", "key_nodes", "nodes", "links", "regimes", "top", "best_for"]
 CORRIDOR_COLUMNS = ["gateway", "kind", "id", "name", "rank", "status"]
 # Added to each route by a run with draws (see corridor.uncertainty).
 DRAW_COLUMNS = ["p10_usd_per_t", "p50_usd_per_t", "p90_usd_per_t", "p10_generalized_usd_per_t",
@@ -35,7 +35,10 @@ class Results:
         One row per case and route (index ``case, rank``): cost (delivered to the destination), time value
         and generalized cost per tonne, cost of the lot, distance, transit days, CO2, the vessel class of its
         sea legs (empty without one), the market price at the destination and the netback (price - cost:
-        what a tonne is worth at the mine on this route; NaN without a price), and the nodes and links in order.
+        what a tonne is worth at the mine on this route; NaN without a price), ``estimated_share`` (the share of
+        its money resting on estimated cells, see :mod:`corridor.provenance`), the nodes and links in order, and
+        ``regimes``: the layer it crosses each country in (``{"MN": "export", "RU": "ru_mn_transit", "KP":
+        "import"}``; empty without transit regimes, see :mod:`corridor.layers`).
     legs : DataFrame
         One row per leg of each route (links, transfers, pass charges), in order (``seq``), with money,
         days, distance and CO2: the routes' totals are their sums.
@@ -116,7 +119,8 @@ class Results:
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
             columns=["case", "rank", "seq", "kind", "id", "from", "to", "node", "mode", "country", "component",
-                     "distance_km", "usd_per_t", "days", "co2_kg_per_t"])
+                     "distance_km", "usd_per_t", "days", "co2_kg_per_t", "vessel_class", "regime",
+                     "estimated_usd_per_t"])
         order = list(routes_df.index.get_level_values("case").unique())
 
         def pivot(column: str, categories) -> pd.DataFrame:
@@ -201,9 +205,11 @@ class Results:
                     "co2_kg_per_t": _num(r["co2_kg_per_t"]),
                     **({"vessel_class": r["vessel_class"]} if r["vessel_class"] else {}),
                     "price_usd_per_t": _opt(r["price_usd_per_t"]), "netback_usd_per_t": _opt(r["netback_usd_per_t"]),
+                    "estimated_share": _opt(r["estimated_share"]),
                     "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
                     "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
+                    "regimes": dict(r["regimes"]),
                     "exposure": {c: {k: _num(v) for k, v in e.items()}
                                  for c, e in self.exposure.loc[(case, rank)].iterrows()},
                 })
@@ -220,7 +226,7 @@ class Results:
             if "flows" in entry:
                 entry["flows"] = entry.pop("flows")
             cases.append(entry)
-        out: dict[str, Any] = {"scenario": self.scenario.name, "cases": cases}
+        out: dict[str, Any] = {"scenario": self.scenario.name, "manifest": self.manifest(), "cases": cases}
         if self.uncertainty is not None:
             drawn = [*self.uncertainty.values(), *self.flow_draws.values()]
             out["seed"] = drawn[0].seed if drawn else None
@@ -234,6 +240,7 @@ class Results:
         routes = self.routes.copy()
         for col in ("key_nodes", "nodes", "links"):
             routes[col] = routes[col].map(" ".join)
+        routes["regimes"] = routes["regimes"].map(_regimes_cell)
         routes["best_for"] = routes["best_for"].map(lambda x: "; ".join(x) if isinstance(x, list) else "")
         shipped = any(c.shipment is not None for c in self.scenario.cases)
         out = {"routes": routes.reset_index(), "components": self.components.reset_index(),
@@ -246,6 +253,7 @@ class Results:
             flow_routes = self.flow_routes.drop(columns=["arcs"])
             for col in ("key_nodes", "nodes", "links"):
                 flow_routes[col] = flow_routes[col].map(" ".join)
+            flow_routes["regimes"] = flow_routes["regimes"].map(_regimes_cell)
             out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
                     "flow_destinations": self.flow_destinations.reset_index(),
                     "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
@@ -255,19 +263,46 @@ class Results:
                     "flow_draw_corridors": self.flow_draw_corridors.reset_index()}
         return out
 
-    def write_csv(self, folder: str | Path) -> list[Path]:
-        """Write the tables as CSV files into ``folder``, all or nothing."""
+    def manifest(self) -> dict:
+        """What this run read and with what software (see :mod:`corridor.manifest`): versions, the scenario file
+        and the network folder with their SHA-256, each case's inputs, draws and seed."""
+        from .manifest import build_manifest
+
+        return build_manifest(self)
+
+    def write_csv(self, folder: str | Path, *, bom: bool = True) -> list[Path]:
+        """Write the tables as CSV files into ``folder`` with the run's ``manifest.json``, all or nothing.
+
+        Numbers are plain decimals with every digit (``1672855.0586754``); ``bom`` starts each file with a UTF-8
+        byte-order mark, so that Excel reads the route names' '›' right (``bom=False`` for tools that do not
+        expect one; pandas and Excel read both).
+        """
+        from ._export import fill_csv
         from ._files import write_all
 
-        def fill(tmp: Path) -> None:
-            for stem, df in self.tables().items():
-                df.to_csv(tmp / f"{stem}.csv", index=False, float_format="%.6g")
+        return write_all(folder, lambda tmp: fill_csv(self, tmp, bom=bom))
 
-        return write_all(folder, fill)
+    def write_xlsx(self, path: str | Path) -> Path:
+        """Write one Excel workbook: a sheet per table, and the inputs, sources and estimates (needs openpyxl)."""
+        from ._export import write_xlsx
+
+        return write_xlsx(self, path)
+
+    def write_geojson(self, folder: str | Path) -> list[Path]:
+        """Write ``nodes``, ``links``, ``routes`` and ``flows`` ``.geojson`` files into ``folder`` (for QGIS)."""
+        from ._files import write_all
+        from ._geojson import fill_geojson
+
+        return write_all(folder, lambda tmp: fill_geojson(self, tmp))
 
     def __repr__(self) -> str:
         flows = f", {len(self.allocations)} allocations" if self.allocations else ""
         return f"<Results {self.scenario.name!r}: {len(self.cases)} cases, {len(self.routes)} routes{flows}>"
+
+
+def _regimes_cell(regimes: dict) -> str:
+    """A route's regimes in one CSV cell: ``MN:export RU:ru_mn_transit KP:import``."""
+    return " ".join(f"{c}:{r}" for c, r in regimes.items())
 
 
 def _num(x) -> float:
@@ -347,12 +382,14 @@ def _flows_dict(alloc) -> dict:
         "average_cost_usd_per_t": _num(t["average_cost_usd_per_t"]),
         "average_generalized_usd_per_t": _num(t["average_generalized_usd_per_t"]),
         "routes": [{"origin": r.origin, "destination": r.destination, "route": r.route, "nodes": list(r.nodes),
-                    "links": list(r.links), "mt_per_year": _num(r.mt_per_year),
+                    "links": list(r.links), "regimes": dict(r.regimes), "mt_per_year": _num(r.mt_per_year),
+                    "estimated_share": _opt(r.estimated_share),
                     "cost_usd_per_t": _num(r.cost_usd_per_t), "generalized_usd_per_t": _num(r.generalized_usd_per_t)}
                    for r in alloc.routes.itertuples()],
         "elements": [{"kind": e.kind, "id": e.id, "name": e.name, "flow_mt_per_year": _num(e.flow_mt_per_year),
                       "capacity_mt_per_year": _num(e.capacity_mt_per_year), "utilisation": _num(e.utilisation),
                       "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding),
+                      "capacity_estimated": bool(e.capacity_estimated),
                       "relieve_with": [x for x in e.relieve_with.split(";") if x]}
                      for e in alloc.elements.itertuples()],
         "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},

@@ -3,7 +3,9 @@
 Routes are ranked by generalized cost per tonne (money + value of time x transit days + carbon price x CO2) with
 Yen's algorithm (``scipy.sparse.csgraph.yen``) on the routing graph (:mod:`corridor.graph`); :func:`to_networkx`
 gives the same graph to networkx, for checks. A route may visit a node twice only to change mode there; it starts
-with a loading arc where its origin has one and ends with an unloading arc where its destination has one.
+with a loading arc where its origin has one and ends with an unloading arc where its destination has one. With
+transit regimes, the same links and transfers crossed under another regime (a dearer one) are not listed as another
+route.
 
 A :class:`~corridor.restrict.Restriction` makes the search direct: arcs to ``avoid`` are left out of the graph, and
 each ``via`` set (the arcs of a node, link, transfer, crossing or country the route must use) becomes a bit of a
@@ -90,7 +92,8 @@ def no_route_message(graph: RoutingGraph, origin: str, destination: str,
                      restriction: Restriction | None = None) -> str:
     closed = f" with {', '.join(graph.network.closed)} closed" if graph.network.closed else ""
     how = f" {restriction.describe()}" if restriction is not None and not restriction.empty else ""
-    return f"no route from {origin} to {destination}{how}{closed}"
+    regimes = " that the transit regimes permit" if graph.cargos else ""
+    return f"no route from {origin} to {destination}{how}{closed}{regimes}"
 
 
 def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights: np.ndarray,
@@ -109,13 +112,17 @@ def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights:
     search = _Search(graph, weights, starts, ends, restriction)
     misses, want = 0, FIRST_BATCH
     seen: set[tuple[int, ...]] = set()
+    physical_seen: set[tuple] = set()  # the same links and transfers under another transit regime: no new route
+    kind, ref = graph.column("kind"), graph.column("ref")
     while True:
         paths = search.paths(want)
         for arcs in paths:
             if tuple(arcs) in seen:  # met in an earlier batch (ties may come in another order in a longer search)
                 continue
             seen.add(tuple(arcs))
-            if is_valid(graph, arcs):
+            physical = tuple(ref[a] for a in arcs if kind[a] in ("link", "transfer")) if graph.cargos else ()
+            if is_valid(graph, arcs) and (not graph.cargos or physical not in physical_seen):
+                physical_seen.add(physical)
                 misses = 0
                 yield arcs
             else:
@@ -207,3 +214,85 @@ def cheapest_routes(graph: RoutingGraph, origin: str, destination: str, k: int,
     if not routes:
         raise NoRouteError(no_route_message(graph, origin, destination, restriction))
     return routes
+
+
+class BestRoute:
+    """The cheapest valid route from ``origin`` to ``destination`` for many weight vectors, fast.
+
+    The graph (layered for the ``via`` sets, as in the module docstring) is built once as a sparse matrix; each call
+    re-weights it and runs scipy's Dijkstra from every start state at once. When the shortest path is not a valid
+    route (it visits a node twice), the k-cheapest search (:func:`cheapest_routes`) finds the cheapest valid one,
+    so the answer is always exact.
+    """
+
+    def __init__(self, graph: RoutingGraph, origin: str, destination: str, via: tuple[np.ndarray, ...] = ()):
+        from scipy.sparse import csr_matrix
+
+        self.graph, self.origin, self.destination, self.via = graph, origin, destination, via
+        n = len(graph.states)
+        tails, heads = graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy()
+        layers = 2 ** len(via)
+        bits = Restriction(via=via).bits(len(tails))
+        lay = np.arange(layers)[:, None]
+        t = (tails[None, :] + lay * n).ravel()
+        h = (heads[None, :] + (lay | bits[None, :]) * n).ravel()
+        self.arc_of = np.tile(np.arange(len(tails)), layers)
+        order = np.lexsort((h, t))
+        starts = np.flatnonzero(np.r_[True, (t[order][1:] != t[order][:-1]) | (h[order][1:] != h[order][:-1])])
+        self.order, self.starts = order, starts
+        ut, uh = t[order][starts], h[order][starts]
+        probe = csr_matrix((np.arange(1, len(starts) + 1, dtype=float), (ut, uh)), shape=(n * layers, n * layers))
+        self.perm = probe.data.astype(np.int64) - 1
+        self.csr = probe
+        self.pair_of = {(int(a), int(b)): j for j, (a, b) in enumerate(zip(ut, uh))}
+        self.sources = np.asarray(graph.origin_states(origin), dtype=np.int64)
+        self.targets = np.asarray(graph.destination_states(destination), dtype=np.int64) + (layers - 1) * n
+
+    def __call__(self, weights: np.ndarray, avoid: np.ndarray | None = None) -> list[int] | None:
+        """Arcs of the cheapest valid route by ``weights`` (one per arc) off the ``avoid`` arcs; None if there is
+        none."""
+        from scipy.sparse.csgraph import dijkstra
+
+        if not len(self.sources) or not len(self.targets) or self.origin == self.destination:
+            return None
+        w = np.asarray(weights, dtype=float).copy()
+        if avoid is not None and len(avoid):
+            w[avoid] = np.inf
+        wl = w[self.arc_of]
+        pair_w = np.minimum.reduceat(wl[self.order], self.starts)
+        self.csr.data = pair_w[self.perm]
+        dist, pred = dijkstra(self.csr, indices=self.sources, min_only=True, return_predecessors=True)[:2]
+        end = int(self.targets[np.argmin(dist[self.targets])])
+        if not np.isfinite(dist[end]):
+            return None
+        arcs, s = [], end
+        while pred[s] >= 0:
+            p = int(pred[s])
+            j = self.pair_of[(p, s)]
+            stop = self.starts[j + 1] if j + 1 < len(self.starts) else len(self.order)
+            parallel = self.order[self.starts[j]:stop]
+            arcs.append(int(self.arc_of[parallel[np.argmin(wl[parallel])]]))
+            s = p
+        arcs.reverse()
+        if is_valid(self.graph, arcs):
+            return arcs
+        restriction = Restriction(via=self.via, avoid=np.flatnonzero(~np.isfinite(w)).astype(np.int64))
+        found = list(islice(routes_in_order(self.graph, self.origin, self.destination, w, restriction), 1))
+        return found[0] if found else None
+
+
+class RouteFinder:
+    """The cheapest valid route under any restriction and weights: a :class:`BestRoute` per set of via elements,
+    built on first use and kept (an avoid set only re-weights the graph)."""
+
+    def __init__(self, graph: RoutingGraph, origin: str, destination: str):
+        self.graph, self.origin, self.destination = graph, origin, destination
+        self._built: dict[tuple, BestRoute] = {}
+
+    def __call__(self, weights: np.ndarray, restriction: Restriction | None = None) -> list[int] | None:
+        via = restriction.via if restriction is not None else ()
+        key = tuple(v.tobytes() for v in via)
+        best = self._built.get(key)
+        if best is None:
+            best = self._built[key] = BestRoute(self.graph, self.origin, self.destination, via)
+        return best(weights, restriction.avoid if restriction is not None else None)

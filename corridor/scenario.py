@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._provenance import bytes_sha256
 from ._scenario_parse import parse_scenario
+from .appraisal.settings import AppraisalSettings
 from .case import Case, Flows, Settings, Shipment
 from .errors import InputError
 from .network import Network
@@ -39,6 +41,9 @@ class Scenario:
     source: str = "<scenario>"
     base_dir: Path | None = None
     uncertainty: tuple[Entry, ...] = ()  # the [[uncertainty]] entries (see corridor.uncertainty.entries)
+    appraisal: AppraisalSettings | None = None  # the [appraisal] table (see corridor.appraisal)
+    source_sha256: str = ""  # SHA-256 of the file as read; "" for a scenario built or changed in memory
+    element_sets: tuple[tuple[str, dict], ...] = ()  # the [[criticality]] sets: (name, {"nodes": [...], ...})
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "<scenario>", base_dir: Path | None = None,
@@ -117,9 +122,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
         raise InputError(f"{path}: not valid TOML: {err}") from None
-    return _build(data, str(path), path.parent, None)
+    return _build(data, str(path), path.parent, None, sha256=bytes_sha256(text))
 
 
-def _build(data: dict, source: str, base_dir: Path | None, network: Network | None) -> Scenario:
+def _build(data: dict, source: str, base_dir: Path | None, network: Network | None, *, sha256: str = "") -> Scenario:
     parsed = parse_scenario(data, source, base_dir, network)
-    return Scenario(**parsed._asdict(), source=source, base_dir=base_dir)
+    return Scenario(**parsed._asdict(), source=source, base_dir=base_dir, source_sha256=sha256)

@@ -34,6 +34,7 @@ ALL_COLUMNS = "*"  # in ``estimated`` / ``derived``: every numeric column of the
 
 # Transit regimes: the tariff basis of a country's transit layer (see regimes.csv below).
 REGIME_BASES = ("tariff", "coefficient", "flat")
+REGIME_VALUE = {"coefficient": "coefficient", "tariff": "tariff_usd_per_tkm", "flat": "flat_usd_per_t"}
 # The layers of a country in the routing graph besides its transit regimes (regime ids may not take these names).
 EXPORT, IMPORT = "export", "import"
 RESERVED_REGIME_IDS = (EXPORT, IMPORT)
@@ -98,6 +99,8 @@ PRICE_YEAR = Column("price_year", "str", False, "", "",
                     "year of the money of those columns (blank = the network's year); another year is indexed in its "
                     "own currency with price_index.csv, then converted")
 PROVENANCE = (SOURCE, NOTE, ESTIMATED, DERIVED)
+PROJECT = Column("project", "str", False, "", "", "id of a row of projects.csv that builds this row; blank = part "
+                 "of the network. A project's rows are left out until it opens (or are in, if it has opened_year)")
 MONEY_META = (CURRENCY, PRICE_YEAR)
 
 TABLES: dict[str, tuple[Column, ...]] = {
@@ -117,6 +120,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("max_loa_m", "m", "longest ship a port takes (length overall); blank = no limit", default=None,
            positive=True),
         _f("max_draught_m", "m", "deepest ship a port takes (draught); blank = no limit", default=None, positive=True),
+        PROJECT,
         *MONEY_META,
         *PROVENANCE,
     ),
@@ -140,6 +144,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
            default=None),
         Column("distance_fixed", "bool", False, default=False,
                description="sea links: true = keep this distance_km when `corridor sea-distances` regenerates them"),
+        PROJECT,
         *MONEY_META,
         *PROVENANCE,
     ),
@@ -154,6 +159,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _f("dwell_hours", "h", "time spent at the transfer", required=True, quantity="time"),
         _f("capacity_mt_per_year", "Mt/yr", "capacity of the facility; blank = unlimited", default=None,
            quantity="capacity"),
+        PROJECT,
         *MONEY_META,
         *PROVENANCE,
     ),
@@ -227,6 +233,47 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("year", "str", True, description="year of the index value"),
         _f("index", "", "price level in that year (any base year)", required=True, positive=True, quantity="money"),
         *PROVENANCE,
+    ),
+    "projects": (
+        Column("id", "id", True, description="snake_case project id (rows of nodes, links and transfers name it in "
+                                             "their `project` column)"),
+        Column("name", "str", True, description="display name"),
+        _f("capex_million", "million", "capital cost, in `currency` at `price_year` prices", required=True,
+           quantity="money"),
+        Column("currency", "str", True, description="currency of capex and opex: USD, or one with a rate for "
+                                                    "price_year in rates.csv"),
+        Column("price_year", "str", True, description="year whose prices capex and opex are in"),
+        _f("opex_million_per_year", "million/yr", "operating and maintenance cost a year once open (same currency "
+           "and price year)", default=0.0, quantity="money"),
+        _f("build_years", "years", "construction years before opening; capex is spread evenly over them",
+           default=1.0, low=1.0),
+        Column("earliest_open_year", "str", True, description="first year the project can carry traffic"),
+        _f("life_years", "years", "economic life from opening (residual value at the horizon's end is straight-line)",
+           required=True, positive=True),
+        Column("opened_year", "str", False, default="", description="year it opened, if built: its rows are then "
+                                                                    "part of the network, and an appraisal of it is "
+                                                                    "ex post (a back-test)"),
+        _f("capacity_mt_per_year", "Mt/yr", "design capacity, for reports (the rows' capacities are what the model "
+           "uses)", default=None),
+        *PROVENANCE,
+    ),
+    "project_capacity": (
+        Column("project", "str", True, description="project id (projects.csv)"),
+        Column("table", "choice", True, choices=("links", "nodes", "transfers"),
+               description="links, nodes or transfers"),
+        Column("element", "str", True, description="id of the row whose capacity the project raises (transfers: "
+                                                   "node:from_mode>to_mode)"),
+        _f("add_mt_per_year", "Mt/yr", "capacity added when the project is open (a built project's is already in "
+           "the row)", required=True, positive=True),
+        *PROVENANCE,
+    ),
+    "link_paths": (
+        Column("link", "str", True, description="link id (links.csv)"),
+        Column("points", "str", True, description="the link's course between its end nodes, for maps only: "
+               "'lon lat' pairs in degrees separated by ';', in order from the link's `from` node to its `to` node, "
+               "the end nodes left out"),
+        SOURCE,
+        NOTE,
     ),
     "sources": (
         Column("id", "id", True, description="source id"),

@@ -54,6 +54,30 @@ def cost_per_t(distance_km, *, hire_usd_per_day, fuel_usd_per_t, fuel_sea_t_per_
     return np.round(per_t, 9)
 
 
+# The terms of a voyage's cost and the cells each is a product of (all over cargo_t): which must all be published for
+# the term not to rest on an estimate ("distance_km" is the link's).
+TERM_FACTORS = {
+    "sea_hire": ("distance_km", "speed_knots", "hire_usd_per_day"),
+    "sea_fuel": ("distance_km", "speed_knots", "fuel_sea_t_per_day", "fuel_usd_per_t"),
+    "port_hire": ("port_days", "hire_usd_per_day"),
+    "port_fuel": ("port_days", "fuel_port_t_per_day", "fuel_usd_per_t"),
+    "port_dues": ("port_usd_per_voyage",),
+}
+
+
+def cost_terms(distance_km, *, hire_usd_per_day, fuel_usd_per_t, fuel_sea_t_per_day, fuel_port_t_per_day, port_days,
+               port_usd_per_voyage, speed_knots, cargo_t, lot_t: float | None) -> dict:
+    """The freight per tonne of :func:`cost_per_t` as its terms (:data:`TERM_FACTORS`; they add up to it before its
+    rounding): hire and fuel at sea, hire and fuel in port, port dues."""
+    sea_days = 2.0 * distance_km / (speed_knots * KM_PER_NM * 24.0)
+    per_t = 1.0 / cargo_t if lot_t is None else np.ceil(lot_t / cargo_t) / lot_t
+    return {"sea_hire": sea_days * hire_usd_per_day * per_t,
+            "sea_fuel": sea_days * fuel_sea_t_per_day * fuel_usd_per_t * per_t,
+            "port_hire": port_days * hire_usd_per_day * per_t,
+            "port_fuel": port_days * fuel_port_t_per_day * fuel_usd_per_t * per_t,
+            "port_dues": port_usd_per_voyage * per_t}
+
+
 def passage_hours(distance_km, speed_knots):
     """Time of a sea link: the laden passage only, ``distance_km / (speed_knots x 1.852)`` hours."""
     return distance_km / (speed_knots * KM_PER_NM)
@@ -101,19 +125,23 @@ def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by link id with ``usd_per_t`` (freight + the link's fixed charge), ``hours``,
-    ``vessel_class``, ``voyages`` and ``co2_g_per_tkm`` (the class's, NaN if it has none). Links no class
-    can sail are left out.
+    ``vessel_class``, ``voyages``, ``co2_g_per_tkm`` (the class's, NaN if it has none) and ``estimated_usd_per_t``
+    (the part resting on estimates: each term of :func:`cost_terms` whose cells or the class's ``cargo_t`` or the
+    link's distance are estimates, and the fixed charge if it is one). Links no class can sail are left out.
     """
+    from .provenance import estimated
+
     links, nodes = net.links, net.nodes
     on = (links["mode"].to_numpy() == "sea") & np.isnan(links["tariff_usd_per_tkm"].to_numpy(float))
-    cols = ["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm"]
+    cols = ["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm", "estimated_usd_per_t"]
     if not on.any() or len(net.vessels) == 0:
         return pd.DataFrame(columns=cols)
     a, b = links["from"].to_numpy()[on], links["to"].to_numpy()[on]
     ports = nodes.index.get_indexer(np.concatenate([a, b]))
     key = (lot_t, id(net.vessels), tuple(links.index[on]), tuple(a), tuple(b),
            links["distance_km"].to_numpy(float)[on].tobytes(), links["fixed_usd_per_t"].to_numpy(float)[on].tobytes(),
-           nodes["max_loa_m"].to_numpy(float)[ports].tobytes(), nodes["max_draught_m"].to_numpy(float)[ports].tobytes())
+           nodes["max_loa_m"].to_numpy(float)[ports].tobytes(), nodes["max_draught_m"].to_numpy(float)[ports].tobytes(),
+           estimated(net, "links").to_numpy(bool)[on].tobytes(), estimated(net, "vessels").to_numpy(bool).tobytes())
     hit = _PRICED.get(key)
     if hit is not None and hit[0] is net.vessels:  # the very table (an id can be reused)
         return hit[1]
@@ -125,6 +153,9 @@ def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
 
 
 def _price(net, sel: pd.DataFrame, lot_t: float | None) -> pd.DataFrame:
+    from .costs import estimated_part
+    from .provenance import estimated
+
     v = by_size(net.vessels)  # ties go to the smaller ship
     f = lambda c: v[c].to_numpy(float)  # noqa: E731
     fits = fitting_classes(v, net.nodes, sel["from"], sel["to"])[0]
@@ -137,11 +168,22 @@ def _price(net, sel: pd.DataFrame, lot_t: float | None) -> pd.DataFrame:
     ok = fits.any(axis=1)
     rows = np.arange(len(sel))
     fixed = np.nan_to_num(sel["fixed_usd_per_t"].to_numpy(float))
+    # what rests on estimates: each term of the chosen class's cost whose factors include an estimate
+    v_est = estimated(net, "vessels").loc[v.index]
+    l_est = estimated(net, "links").loc[sel.index]
+    chosen = {c: f(c)[best] for c in (*COST_COLUMNS, "cargo_t")}
+    terms = cost_terms(dist, **{c: chosen[c] for c in COST_COLUMNS}, cargo_t=chosen["cargo_t"], lot_t=lot_t)
+    cargo_est = v_est["cargo_t"].to_numpy()[best]
+    est = estimated_part(fixed, l_est["fixed_usd_per_t"].to_numpy())
+    for term, factors in TERM_FACTORS.items():
+        flags = [l_est["distance_km"].to_numpy() if c == "distance_km" else v_est[c].to_numpy()[best] for c in factors]
+        est = est + estimated_part(terms[term], cargo_est, *flags)
     out = pd.DataFrame({
         "usd_per_t": per_t[rows, best] + fixed,
         "hours": passage_hours(dist, f("speed_knots")[best]),
         "vessel_class": v.index.to_numpy()[best].astype(str),
         "voyages": voyages[best],
         "co2_g_per_tkm": f("co2_g_per_tkm")[best],
+        "estimated_usd_per_t": est,
     }, index=sel.index)
     return out[ok]

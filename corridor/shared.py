@@ -5,7 +5,7 @@ the same states and arcs, and their allocation LPs the same matrices: only arc p
 demand differ. :class:`SharedBuilds` builds the first graph (per lot) and the first LP (per list of origins and
 destinations) in full and every later one ``like`` it (:func:`corridor.graph.build_graph`,
 :func:`corridor.flows.flow_problem`), which gives the same graph and LP bit for bit for a fraction of the work. A
-case that closes something is built in full.
+case that closes something, or a network with transit regimes, is built in full.
 """
 
 from __future__ import annotations
@@ -30,8 +30,11 @@ class SharedBuilds:
         self._graphs: dict[float | None, RoutingGraph] = {}
         self._problems: dict[tuple, FlowProblem] = {}
 
-    def graph(self, net: Network, lot_t: float | None = None) -> RoutingGraph:
-        """The routing graph of ``net`` (a case's network) for a lot of ``lot_t`` tonnes (None: full ships)."""
+    def graph(self, net: Network, lot_t: float | None = None, origins: list[str] | None = None) -> RoutingGraph:
+        """The routing graph of ``net`` (a case's network) for a lot of ``lot_t`` tonnes (None: full ships); with
+        transit regimes, the layers of the countries of ``origins`` (built in full: not shared)."""
+        if net.has_regimes:
+            return build_graph(net, lot_t=lot_t, origins=origins)
         base = self._graphs.get(lot_t)
         if base is not None:
             return build_graph(net, lot_t=lot_t, like=base)  # a full build where the rows differ

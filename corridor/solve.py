@@ -14,7 +14,7 @@ from .corridors import RANK_LIMIT, Gateway, best_per_gateway, shipment_gateways
 from .errors import InputError, NoRouteError
 from .graph import RoutingGraph, build_graph
 from .legs import describe_routes
-from .restrict import Restriction, path_nodes, path_restriction
+from .restrict import Restriction, path_problems, path_restriction
 from .results import Results
 from .routes import no_route_message, routes_in_order
 from .scenario import Scenario
@@ -66,7 +66,7 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, **options: Any) ->
             continue
         ship = case.shipment
         try:
-            sol = solve_shipment(case, shared.graph(case.network, ship.tonnes),
+            sol = solve_shipment(case, shared.graph(case.network, ship.tonnes, [ship.origin]),
                                  gateways=shipment_gateways(scenario.network, ship.origin, ship.destination))
         except NoRouteError as err:
             failures[case.name] = str(err)
@@ -105,7 +105,8 @@ def solve_shipment(case: Case, graph: RoutingGraph | None = None, *,
         if no route joins the origin and the destination.
     """
     ship, s = case.require_shipment(), case.settings
-    graph = build_graph(case.network, lot_t=ship.tonnes) if graph is None else graph
+    # sea legs priced for the lot; with transit regimes, the layers of the cargo's origin country (corridor.layers)
+    graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin]) if graph is None else graph
     weights = graph.weights(s.value_of_time_usd_per_t_day, s.carbon_price_usd_per_t_co2)
     restriction = shipment_restriction(graph, case)
     ordered = routes_in_order(graph, ship.origin, ship.destination, weights, restriction)
@@ -184,7 +185,7 @@ def price_path(source: Scenario | Case, path, *, case: str | None = None, legs: 
     rows, all_legs, why = [], [], []
     for c in cases:
         ship = c.require_shipment()
-        graph = build_graph(c.network, lot_t=ship.tonnes)
+        graph = build_graph(c.network, lot_t=ship.tonnes, origins=[ids[0] if by == "nodes" else ship.origin])
         restriction = path_restriction(graph, **{by: ids})
         origin, destination = (ids[0], ids[-1]) if by == "nodes" else (ship.origin, ship.destination)
         s = c.settings
@@ -212,13 +213,9 @@ def _path_spec(path, net) -> tuple[str, list[str]]:
         ids = list(path)
         by = "nodes" if all(i in net.nodes.index for i in ids) else "links"
     ids = [str(i) for i in ids]
-    if by == "links":
-        try:
-            path_nodes(net, ids)
-        except ValueError as err:
-            raise InputError(f"path: {err}") from None
-    elif len(ids) < 2:
-        raise InputError("a path needs at least two nodes")
+    problems = path_problems(net, ids, by)
+    if problems:
+        raise InputError([f"path: {p}" for p in problems])
     return by, ids
 
 
@@ -249,9 +246,12 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None, *, shared: Shared
     from .flows import FlowModel, allocate  # scipy and highspy are imported only when a scenario has flows
 
     f = case.require_flows()
-    if graph is None and shared is not None:
+    if graph is None and shared is not None and not (case.network.has_regimes or f.markets or f.limits or f.sell):
         return FlowModel(shared.case_problem(case)).allocation()
-    return allocate(build_graph(case.network) if graph is None else graph, f.supply, f.demand,
+    # with transit regimes, each origin country's cargo has its own layers (corridor.layers); capacities are shared
+    graph = build_graph(case.network, origins=list(f.supply)) if graph is None else graph
+    return allocate(graph, f.supply, f.demand,
                     unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                     value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
-                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)
+                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2, markets=f.markets,
+                    limits=f.limits, sales_usd_per_t=f.sales_usd_per_t(case.network))

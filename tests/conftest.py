@@ -7,6 +7,7 @@ import corridor
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
+SHIPPED = Path(corridor.__file__).parent / "data"  # the shipped networks
 
 
 @pytest.fixture
@@ -17,6 +18,51 @@ def toy_net():
 @pytest.fixture
 def toy_scenario():
     return corridor.load_scenario(DATA / "toy.toml")
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """``shipped(stem)``: the results of ``scenarios/<stem>.toml``, solved once in a session and shared (read them,
+    do not change them; a test of solving itself runs the scenario anew)."""
+    solved = {}
+
+    def get(stem: str):
+        if stem not in solved:
+            solved[stem] = corridor.run(corridor.load_scenario(ROOT / "scenarios" / f"{stem}.toml"))
+        return solved[stem]
+
+    return get
+
+
+CHARTS = ("cost_bars", "cost_distance", "map", "capacity", "flow_map", "cost_distribution", "p_cheapest")
+
+
+@pytest.fixture
+def blank_charts(monkeypatch):
+    """``blank_charts(*charts)``: from then on, those chart methods of ``res.plot`` (every one by default) return a
+    small blank figure instead of drawing. For tests of which files ``write_plots`` and ``--plots`` write (names,
+    formats, all or nothing), not of what a chart shows; each kind of chart is drawn and written for real elsewhere."""
+    from corridor.plot import PlotAccessor
+
+    def blank(self, case=None, **kwargs):
+        from matplotlib.figure import Figure
+
+        return Figure(figsize=(1, 1))
+
+    def apply(*charts):
+        for chart in charts or CHARTS:
+            monkeypatch.setattr(PlotAccessor, chart, blank)
+
+    return apply
+
+
+@pytest.fixture(scope="session")
+def computed_sea_distances():
+    """The sea distances of the baseline network as ``corridor sea-distances`` computes them (searoute)."""
+    pytest.importorskip("searoute")
+    from corridor.tools.sea_distances import compute
+
+    return compute("baseline")
 
 
 @pytest.fixture
@@ -36,6 +82,21 @@ def assert_input_error(path, *needles) -> str:
     for needle in (str(path), *needles):
         assert needle in text, text
     return text
+
+
+def copy_shipped_network(tmp_path, name="baseline"):
+    """A writable copy of a shipped network folder, at ``tmp_path / "net"``."""
+    dst = tmp_path / "net"
+    shutil.copytree(SHIPPED / name, dst)
+    return dst
+
+
+def sea_arcs(net, lot):
+    """The sea link arcs of ``net``'s routing graph for a lot of ``lot`` tonnes."""
+    from corridor.graph import build_graph
+
+    g = build_graph(net, lot_t=lot)
+    return g.arcs[(g.arcs["mode"] == "sea") & (g.arcs["kind"] == "link")]
 
 
 def edit_csv(path: Path, old: str, new: str) -> None:

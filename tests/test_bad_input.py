@@ -1,8 +1,14 @@
-"""Bad input: a one-line error naming the file, the row or key and what is wrong; exit status 2."""
+"""Bad input: a one-line error naming the file, the row or key and what is wrong; exit status 2.
+
+The command is run in this process (``corridor.cli.main``); a few cases also run as a real ``corridor`` process
+(``test_bad_input_in_a_real_process``).
+"""
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +18,17 @@ from corridor.cli import main
 from .conftest import assert_input_error, edit_csv
 
 
-def run_cli(*args):
-    proc = subprocess.run([sys.executable, "-m", "corridor.cli", *map(str, args)], capture_output=True, text=True)
+def run_cli(capsys, *args):
+    """``corridor ARGS`` in this process: (exit status, stdout, stderr)."""
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_process(command, *args):
+    """``corridor ARGS`` as a new Python process: (exit status, stdout, stderr)."""
+    proc = subprocess.run([*command, *map(str, args)], capture_output=True, text=True)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -22,10 +37,12 @@ SCENARIO_CASES = [
     ("name = [unclosed", ["not valid TOML", "line 1"]),
     ('name = "x"\n[shipment]\norigin = "a"\ndestination = "m"\ntonnes = -5\n', ["shipment.tonnes", "greater than 0"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = "lots"\n', ["shipment.tonnes", "expected a number"]),
-    ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[settings]\nroutes = 0\n', ["settings.routes", "at least 1"]),
+    ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[settings]\nroutes = 0\n',
+     ["settings.routes", "at least 1"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\ncolour = "red"\n', ["shipment", "unknown key 'colour'"]),
     ('speed = 3\n[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n', ["unknown key 'speed'"]),
-    ('[shipment]\norigin = "atlantis"\ndestination = "m"\ntonnes = 5\n', ["shipment.origin", "unknown node 'atlantis'"]),
+    ('[shipment]\norigin = "atlantis"\ndestination = "m"\ntonnes = 5\n',
+     ["shipment.origin", "unknown node 'atlantis'"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[[cases]]\nname = "x"\nclose = { countries = ["XY"] }\n',
      ["cases[1] 'x'.close.countries", "unknown country 'XY'"]),
     ('[shipment]\norigin = "a"\ndestination = "m"\ntonnes = 5\n[[cases]]\nname = "x"\nclose = { links = ["nope"] }\n',
@@ -56,42 +73,86 @@ SCENARIO_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,needles", SCENARIO_CASES)
-def test_bad_scenario(toy_copy, text, needles):
-    path = toy_copy / "bad.toml"
+def write_bad_scenario(folder, text):
+    path = folder / "bad.toml"
     if "network =" not in text:
         text = 'network = "toy"\n' + text if text and not text.startswith("name = [") else text
     path.write_text(text)
-    msg = assert_input_error(path, str(path), *needles)
-    code, out, err = run_cli("run", path)
+    return path
+
+
+@pytest.mark.parametrize("text,needles", SCENARIO_CASES)
+def test_bad_scenario(toy_copy, text, needles, capsys):
+    path = write_bad_scenario(toy_copy, text)
+    assert_input_error(path, str(path), *needles)
+    code, out, err = run_cli(capsys, "run", path)
     assert code == 2 and out == ""
     assert "Traceback" not in err and err.startswith("error: ")
 
 
 NETWORK_CASES = [
-    ("links.csv", "a_b,a,b,rail1520,MN,100,", "a_b,a,b,rail1520,MN,abc,", ["links.csv line 2 (id=a_b)", "distance_km must be a number"]),
-    ("links.csv", "a_b,a,b,rail1520,MN,100,", "a_b,a,b,rail1520,MN,-100,", ["line 2 (id=a_b)", "distance_km must be greater than 0"]),
-    ("links.csv", "a_b,a,b,rail1520,MN,100,0.03", "a_b,a,b,rail1520,MN,100,-0.03", ["tariff_usd_per_tkm must be at least 0"]),
-    ("links.csv", "a_b,a,b,rail1520,MN,100,0.03,500", "a_b,a,b,rail1520,MN,100,0.03,fast", ["speed_km_per_day must be a number"]),
+    ("links.csv", "a_b,a,b,rail1520,MN,100,", "a_b,a,b,rail1520,MN,abc,",
+     ["links.csv line 2 (id=a_b)", "distance_km must be a number"]),
+    ("links.csv", "a_b,a,b,rail1520,MN,100,", "a_b,a,b,rail1520,MN,-100,",
+     ["line 2 (id=a_b)", "distance_km must be greater than 0"]),
+    ("links.csv", "a_b,a,b,rail1520,MN,100,0.03", "a_b,a,b,rail1520,MN,100,-0.03",
+     ["tariff_usd_per_tkm must be at least 0"]),
+    ("links.csv", "a_b,a,b,rail1520,MN,100,0.03,500", "a_b,a,b,rail1520,MN,100,0.03,fast",
+     ["speed_km_per_day must be a number"]),
     ("links.csv", "a_b,a,b,rail1520", "a_b,a,zz,rail1520", ["to node 'zz' is not in nodes.csv"]),
     ("links.csv", "a_b,a,b,rail1520", "a_b,a,b,rail1600", ["mode 'rail1600' is not one of"]),
     ("links.csv", "b_r,b,r", "a_b,b,r", ["duplicate id 'a_b' on lines 2, 3"]),
     ("nodes.csv", "45.0,105.0", "95.0,105.0", ["nodes.csv line 2 (id=a)", "lat must be from -90 to 90"]),
     ("nodes.csv", "a,Mine A,MN", "a,Mine A,XX", ["country 'XX' is not one of"]),
-    ("transfers.csv", "e,rail1520,rail1435", "q,rail1520,rail1435", ["transfers.csv line 2", "node 'q' is not in nodes.csv"]),
+    ("transfers.csv", "e,rail1520,rail1435", "q,rail1520,rail1435",
+     ["transfers.csv line 2", "node 'q' is not in nodes.csv"]),
     ("transfers.csv", "e,rail1520,rail1435", "e,rail1520,rail1453", ["to_mode 'rail1453' is not one of"]),
-    ("nodes.csv", "id,name,country,kind,lat,lon", "id,name,country,kind,lat,longitude", ["unknown column 'longitude'", "missing required column 'lon'"]),
+    ("nodes.csv", "id,name,country,kind,lat,lon", "id,name,country,kind,lat,longitude",
+     ["unknown column 'longitude'", "missing required column 'lon'"]),
     ("links.csv", ",,estimate,toy\na_e", ",,nosuch,toy\na_e", ["source 'nosuch' is not an id in sources.csv"]),
 ]
 
 
 @pytest.mark.parametrize("file,old,new,needles", NETWORK_CASES)
-def test_bad_network(toy_copy, file, old, new, needles):
+def test_bad_network(toy_copy, file, old, new, needles, capsys):
     edit_csv(toy_copy / "toy" / file, old, new)
     assert_input_error(toy_copy / "toy", file, *needles)
-    code, out, err = run_cli("run", toy_copy / "toy.toml")
+    code, out, err = run_cli(capsys, "run", toy_copy / "toy.toml")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert all(line.startswith("error: ") for line in err.strip().splitlines())
+    assert err.strip() and all(line.startswith("error: ") for line in err.strip().splitlines())
+
+
+def _console_script():
+    script = shutil.which("corridor", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the corridor command is not installed beside this Python")
+    return [script]
+
+
+REAL_PROCESS = [  # (how the command is started, what is wrong, the one error line's needles)
+    ("python -m corridor.cli", "scenario", ["bad.toml: not valid TOML", "line 1"]),
+    ("corridor", "network", ["links.csv line 2 (id=a_b)", "distance_km must be a number"]),
+    ("corridor", "no file", ["nowhere.toml: scenario file not found"]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how,what,needles", REAL_PROCESS, ids=[f"{h}-{w}" for h, w, _ in REAL_PROCESS])
+def test_bad_input_in_a_real_process(toy_copy, how, what, needles):
+    """End to end: a new process exits with status 2, prints nothing on stdout and one error line, no traceback."""
+    command = [sys.executable, "-m", "corridor.cli"] if how == "python -m corridor.cli" else _console_script()
+    path = toy_copy / "toy.toml"
+    if what == "scenario":
+        path = write_bad_scenario(toy_copy, "name = [unclosed")
+    elif what == "network":
+        edit_csv(toy_copy / "toy" / "links.csv", "a_b,a,b,rail1520,MN,100,", "a_b,a,b,rail1520,MN,abc,")
+    else:
+        path = toy_copy / "nowhere.toml"
+    code, out, err = run_process(command, "run", path)
+    assert code == 2 and out == "" and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert all(needle in lines[0] for needle in needles), err
 
 
 def test_missing_file_and_folder(toy_copy):
@@ -126,8 +187,10 @@ def test_cli_run_json_and_out(toy_copy, capsys):
     assert sum(first["components_usd_per_t"].values()) == pytest.approx(first["cost_usd_per_t"])
     assert sum(first["by_country_usd_per_t"].values()) == pytest.approx(first["cost_usd_per_t"])
     assert sorted(p.name for p in out_dir.iterdir()) == ["components.csv", "corridors.csv", "countries.csv",
-                                                         "exposure.csv", "legs.csv", "routes.csv"]
+                                                          "exposure.csv", "legs.csv", "manifest.json", "routes.csv"]
     assert not [p for p in toy_copy.iterdir() if p.name.startswith(".corridor-")]
+    assert data["manifest"]["cases"][1]["close"] == {"countries": ["RU"]}
+    assert json.loads((out_dir / "manifest.json").read_text()) == data["manifest"]
 
 
 def test_cli_validate_and_network(toy_copy, capsys):

@@ -22,8 +22,14 @@ BASELINE = Path(corridor.__file__).parent / "data" / "baseline"
 
 
 def _rows(folder, name):
+    """The rows of a network file, without those of projects not yet built (projects.csv, blank opened_year)."""
     with open(folder / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    pending = set()
+    if (folder / "projects.csv").exists():
+        with open(folder / "projects.csv", newline="", encoding="utf-8") as fh:
+            pending = {r["id"] for r in csv.DictReader(fh) if not r["opened_year"].strip()}
+    return [r for r in rows if r.get("project", "").strip() not in pending]
 
 
 def _num(text, default=0.0):
@@ -168,7 +174,8 @@ def test_closing_anything_never_makes_the_best_route_cheaper():
     net = corridor.load_network("baseline")
     base = _best_cost(net, "tavan_tolgoi", "kashima")
     rng = np.random.default_rng(11)
-    for node in rng.choice([n for n in net.nodes.index if n not in ("tavan_tolgoi", "kashima")], size=15, replace=False):
+    others = [n for n in net.nodes.index if n not in ("tavan_tolgoi", "kashima")]
+    for node in rng.choice(others, size=15, replace=False):
         assert _best_cost(net.close(nodes=[str(node)]), "tavan_tolgoi", "kashima") >= base - 1e-9, node
     for country in ("KP", "RU", "CN"):
         assert _best_cost(net.close(countries=[country]), "tavan_tolgoi", "kashima") >= base - 1e-9, country

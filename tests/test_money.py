@@ -107,3 +107,16 @@ def test_a_folder_without_network_year_takes_usd_only(toy_copy):
     assert net.links.at["b_r", "tariff_usd_per_tkm"] == 0.02
     edit_csv(path, ",,0.03,USD,", ",,0.03,CNY,")
     assert_input_error(toy_copy / "toy", "line 2 (id=a_b)", "the network declares no year (network.csv)")
+
+
+def test_corridor_network_shows_the_conversions_and_the_regimes(capsys):
+    from corridor.cli import main
+
+    assert main(["network", str(DATA / "toy_regimes")]) == 0
+    out = capsys.readouterr().out
+    assert "Money in USD of 2015." in out
+    assert "Money given in its own currency, converted to USD of 2015" in out
+    row = next(line for line in out.splitlines() if " r_p " in line and "tariff_per_tkm" in line)
+    assert row.split()[:6] == ["links", "r_p", "tariff_per_tkm", "0.8", "RUB", "2010"]
+    assert "x 150/100 (RUB index 2015/2010) / 60 RUB/USD" in row and row.split()[-1] == "0.02"
+    assert "cn_transit" in out and "10 USD/t (60 CNY 2015)" in out

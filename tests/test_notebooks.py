@@ -45,6 +45,7 @@ def test_notebook_is_stripped_and_starts_with_parameters(path):
         assert private not in text, f"{path.name} uses {private!r}: notebooks use the public API only"
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, kernel_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_path))
@@ -56,3 +57,21 @@ def test_notebook_runs(path, kernel_path, monkeypatch):
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
     plot_cells = [c for c in nb.cells if c.cell_type == "code" and ".plot." in c.source]
     assert len(images) >= len(plot_cells), f"{path.name}: a chart did not display"
+
+
+@pytest.mark.slow
+def test_a_notebook_runs_through_papermill_with_a_changed_parameter(kernel_path, monkeypatch, tmp_path):
+    """The `notebooks` extra's papermill runs notebook 01 with another Russian tariff, and the result follows it."""
+    papermill = pytest.importorskip("papermill")
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_path))
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    path = ROOT / "notebooks" / "01_test_shipment_2015.ipynb"
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(path), str(out), parameters={"russian_tariff_scale": 0.4},
+                               kernel_name="python3", cwd=str(path.parent), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "russian_tariff_scale = 0.4" in injected[0].source
+    texts = "\n".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("data", {}).get("text/html", ""))
+                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Russian tariff x0.4" in texts and "Russian tariff x0.7" not in texts

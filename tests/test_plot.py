@@ -16,6 +16,7 @@ from matplotlib.container import BarContainer
 import corridor
 from corridor.cli import main
 from corridor.plot import write_plots
+from corridor.plot._geo import Projection
 from corridor.plot.distance import route_profile
 
 from .conftest import DATA, ROOT, assert_texts_inside
@@ -36,9 +37,10 @@ def _steps(line):
     return [(x[i], y[i], y[i + 1]) for i in range(len(x) - 1) if x[i] == x[i + 1]]
 
 
+@pytest.mark.slow
 def test_matplotlib_is_not_imported_until_a_plot_is_drawn():
-    code = ("import sys, corridor; r = corridor.run(corridor.load_scenario(%r)); r.plot; "
-            "print('matplotlib' in sys.modules)") % str(DATA / "toy.toml")
+    code = (f"import sys, corridor; r = corridor.run(corridor.load_scenario({str(DATA / 'toy.toml')!r})); r.plot; "
+            "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -47,7 +49,7 @@ def test_cost_bars_widths_are_the_breakdown(toy):
     fig = toy.plot.cost_bars()
     axes = [ax for ax in fig.axes if ax.containers]
     assert len(axes) == len(toy.cases)
-    for ax, case in zip(axes, toy.cases):
+    for ax, case in zip(axes, toy.cases, strict=True):
         assert case in ax.get_title(loc="left")
         bars = {c.get_label(): c for c in ax.containers if isinstance(c, BarContainer)}
         ranks = list(toy.routes.loc[case].index)
@@ -128,28 +130,36 @@ def test_a_route_keeps_its_colour_in_every_chart(toy):
 def test_map_draws_routes_links_nodes_and_what_is_closed(toy, toy_net):
     fig = toy.plot.map("RU closed")
     ax = fig.axes[0]
-    assert "RU closed" in fig.get_suptitle() and "longitude" in ax.get_xlabel() and "latitude" in ax.get_ylabel()
+    assert "RU closed" in fig.get_suptitle()
+    assert all(t.get_text().endswith("°E") for t in ax.get_xticklabels())
+    assert all(t.get_text().endswith("°N") for t in ax.get_yticklabels())
     bands = _lines(ax)
     assert list(bands) == ["route:1"]
     nodes = toy_net.nodes
-    assert list(bands["route:1"].get_xdata()) == list(nodes.loc[["a", "e", "t", "m"], "lon"])
+    x, y = Projection()(nodes.loc[["a", "e", "t", "m"], "lon"], nodes.loc[["a", "e", "t", "m"], "lat"])
+    # the toy links have no drawn course, and a single route is not moved sideways: it runs through its nodes
+    assert bands["route:1"].get_xdata() == pytest.approx(x) and bands["route:1"].get_ydata() == pytest.approx(y)
     by_gid = {}
     for ln in ax.get_lines():
         if (ln.get_gid() or "").startswith("link:"):
             by_gid[ln.get_gid()] = by_gid.get(ln.get_gid(), 0) + 1
     # RU closed: b-r, r-p (RU rail) and p-m (sea from the closed port P) are faint; a-b and a-e stay
     assert by_gid == {"link:rail1520": 2, "link:rail1435": 1, "link:sea": 1, "link:closed": 3}
-    kinds = {c.get_gid(): len(c.get_offsets()) for c in ax.collections}
+    def node_marks(ax):
+        return {c.get_gid(): len(c.get_offsets()) for c in ax.collections if c.get_gid().startswith("nodes:")}
+
     # station R and port P are in Russia: drawn as closed nodes
-    assert kinds == {"nodes:mine": 1, "nodes:border": 2, "nodes:port": 1, "nodes:market": 1, "nodes:closed": 2}
-    kinds = {c.get_gid(): len(c.get_offsets()) for c in toy.plot.map("baseline").axes[0].collections}
-    assert kinds == {"nodes:mine": 1, "nodes:station": 1, "nodes:border": 2, "nodes:port": 2, "nodes:market": 1}
+    assert node_marks(ax) == {"nodes:mine": 1, "nodes:border": 2, "nodes:port": 1, "nodes:market": 1,
+                              "nodes:closed": 2}
+    assert node_marks(toy.plot.map("baseline").axes[0]) == {"nodes:mine": 1, "nodes:station": 1, "nodes:border": 2,
+                                                            "nodes:port": 2, "nodes:market": 1}
     countries = {t.get_text() for t in ax.texts if t.get_gid() == "country"}
     assert countries == {"MONGOLIA", "CHINA", "RUSSIA", "KOREA"}
 
 
-def test_labels_stay_inside_the_figure():
-    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml"))
+@pytest.mark.slow
+def test_labels_stay_inside_the_figure(shipped):
+    res = shipped("test_shipment_2015")
     for fig in res.plot.figures().values():
         assert_texts_inside(fig)
 
@@ -163,7 +173,7 @@ def test_dollar_signs_are_text_not_mathematics(toy_scenario):
     fig.draw_without_rendering()
 
 
-def test_unknown_or_failed_case_is_a_clear_error(toy_scenario):
+def test_unknown_or_failed_case_is_a_clear_error(toy_scenario, blank_charts):
     res = corridor.run(toy_scenario.with_case("all shut", close={"countries": ["RU", "CN"]}))
     with pytest.raises(KeyError, match="no case named 'nope'"):
         res.plot.map("nope")
@@ -171,23 +181,27 @@ def test_unknown_or_failed_case_is_a_clear_error(toy_scenario):
         res.plot.cost_distance("all shut")
     with pytest.raises(KeyError, match="no route ranked"):
         res.plot.cost_distance("baseline", ranks=[7])
+    blank_charts()  # which charts figures() makes, by name: no need to draw them
     assert "all_shut" not in " ".join(res.plot.figures())
 
 
+@pytest.mark.slow
 def test_write_plots_writes_every_chart_in_both_formats(toy, tmp_path):
-    written = write_plots(toy, tmp_path / "plots")
+    written = write_plots(toy, tmp_path / "plots", formats=("png", "svg"))
     stems = {p.stem for p in written}
     assert stems == {"cost_bars", *(f"{k}_{c}" for k in ("cost_distance", "map")
                                     for c in ("baseline", "ru_closed", "ru_tariff_doubled", "time_is_money"))}
     assert {p.suffix for p in written} == {".png", ".svg"} and len(written) == 2 * len(stems)
     assert (tmp_path / "plots" / "map_baseline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "plots" / "cost_bars.svg").read_text().lstrip().startswith("<?xml")
-    again = write_plots(toy, tmp_path / "again")
+    again = write_plots(toy, tmp_path / "again", formats=("png", "svg"))
     assert [p.read_bytes() for p in again if p.suffix == ".svg"] == [p.read_bytes() for p in written
                                                                     if p.suffix == ".svg"]
 
 
-def test_write_plots_is_all_or_nothing(toy, tmp_path, monkeypatch):
+def test_write_plots_is_all_or_nothing(toy, tmp_path, monkeypatch, blank_charts):
+    from matplotlib.figure import Figure
+
     from corridor.plot import PlotAccessor
 
     def broken(self, case=None, **kw):
@@ -198,15 +212,32 @@ def test_write_plots_is_all_or_nothing(toy, tmp_path, monkeypatch):
         write_plots(toy, tmp_path / "plots")
     assert not (tmp_path / "plots").exists()
     assert list(tmp_path.iterdir()) == []
+    # every chart is drawn before a file is written, so that failure came before any file: fail in the middle of
+    # writing too (the third file): the two already written are taken back with their temporary folder
+    blank_charts()
+    real, saved = Figure.savefig, []
+
+    def failing_third(self, fname, *args, **kwargs):
+        saved.append(fname)
+        if len(saved) == 3:
+            raise OSError("disk full")
+        return real(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", failing_third)
+    with pytest.raises(OSError, match="disk full"):
+        write_plots(toy, tmp_path / "plots")
+    assert len(saved) == 3 and not (tmp_path / "plots").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_plots(tmp_path, capsys):
+def test_cli_plots(tmp_path, capsys, blank_charts):
+    blank_charts()  # the charts themselves are drawn and written in test_write_plots_writes_every_chart_in_both_formats
     assert main(["run", str(DATA / "toy.toml"), "--plots", str(tmp_path / "p")]) == 0
     assert "Case: baseline" in capsys.readouterr().out
-    assert len(list((tmp_path / "p").glob("*.png"))) == len(list((tmp_path / "p").glob("*.svg"))) == 9
+    assert len(list((tmp_path / "p").glob("*.png"))) == 9 and not list((tmp_path / "p").glob("*.svg"))
 
 
-def test_gallery_images_exist_and_are_what_the_documented_command_writes():
+def test_gallery_images_exist_and_are_what_the_documented_command_writes(shipped):
     import re
 
     pages = [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
@@ -215,14 +246,15 @@ def test_gallery_images_exist_and_are_what_the_documented_command_writes():
     assert len(images) == 3  # the cost bars (README and docs/outputs.md), a time/cost-distance chart and a map
     for img in images:
         assert img.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "corridor run scenarios/test_shipment_2015.toml --plots docs/gallery" in (ROOT / "docs" / "outputs.md").read_text()
+    documented = (ROOT / "docs" / "outputs.md").read_text()
+    assert "corridor run scenarios/test_shipment_2015.toml --plots docs/gallery" in documented
     # the gallery holds exactly the charts the documented command draws (so it is not stale after a case is renamed)
-    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015.toml"))
+    res = shipped("test_shipment_2015")
     from corridor.plot import _stems
 
     solved = list(dict.fromkeys(res.routes.index.get_level_values("case")))
     stems = {"cost_bars", *(f"{k}_{s}" for s in _stems(solved).values() for k in ("cost_distance", "map"))}
-    assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.{f}" for s in stems for f in ("png", "svg")}
+    assert {p.name for p in (ROOT / "docs" / "gallery").iterdir()} == {f"{s}.png" for s in stems}
 
 
 def test_plots_of_a_run_with_nothing_to_draw_write_nothing(toy_scenario, tmp_path):
@@ -231,11 +263,14 @@ def test_plots_of_a_run_with_nothing_to_draw_write_nothing(toy_scenario, tmp_pat
     assert write_plots(res, tmp_path / "p") == [] and not (tmp_path / "p").exists()
 
 
-def test_plots_of_a_flows_only_run_are_capacity_charts_and_flow_maps(tmp_path):
-    scale = ROOT / "scenarios" / "scale_up.toml"
-    res = corridor.run(corridor.load_scenario(scale))
+def test_plots_of_a_flows_only_run_are_capacity_charts_and_flow_maps(tmp_path, shipped, blank_charts):
+    res = shipped("scale_up")
     assert len(res.routes) == 0
+    # which files, by name: capacity charts and flow maps of the scale-up cases are drawn and written for real in
+    # test_plot_flows.py (test_plots_of_flows_write_capacity_and_flow_maps)
+    blank_charts()
     written = write_plots(res, tmp_path / "p", formats=("png",))
     from corridor.plot import _stems
 
-    assert {p.stem for p in written} == {f"{k}_{s}" for s in _stems(res.cases).values() for k in ("capacity", "flow_map")}
+    assert {p.stem for p in written} == {f"{k}_{s}" for s in _stems(res.cases).values()
+                                         for k in ("capacity", "flow_map")}

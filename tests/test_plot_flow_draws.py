@@ -6,7 +6,7 @@ from matplotlib.container import BarContainer
 
 import corridor
 
-from .conftest import DATA, assert_texts_inside
+from .conftest import DATA, ROOT, assert_texts_inside
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +65,14 @@ def test_write_plots_draws_the_flow_draw_charts(res, tmp_path):
         assert {f"{stem}_baseline.png", f"{stem}_ru_closed.png"} <= files
     with pytest.raises(ValueError, match="no draws over flows"):
         corridor.run(corridor.load_scenario(DATA / "toy_flows_uncertainty.toml")).plot.flow_fan()
+
+
+def test_draws_gallery_is_what_the_documented_command_writes():
+    page = (ROOT / "docs" / "scaling.md").read_text()
+    command = ("corridor run scenarios/scale_up_uncertainty.toml --draws 10000 --workers 2 "
+               '--plots docs/scale_up_draws\n--plot-case "20 Mt/yr"')
+    assert command in page
+    shown = {f"{k}_20_mt_yr.png" for k in ("binding", "shadow_prices", "flow_fan")}
+    assert all(f"(scale_up_draws/{name})" in page for name in shown)
+    written = {p.name for p in (ROOT / "docs" / "scale_up_draws").iterdir()}
+    assert shown <= written and all(name.endswith(".png") for name in written)

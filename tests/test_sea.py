@@ -1,11 +1,14 @@
-"""Sea legs: distances from searoute, vessel-class freight, port limits, netbacks, the 2025 network."""
+"""Sea legs: distances from searoute, vessel-class freight, port limits, netbacks, overrides.
+
+Figures of the shipped networks and scenarios (which ship Rajin takes, the 2025 railways, known sea distances) are
+pinned in test_data_pins.py; the shipped data's own consistency is checked in test_data_shipped.py.
+"""
 
 import csv
 import io
 import json
 import math
-import shutil
-from pathlib import Path
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -14,11 +17,8 @@ import pytest
 import corridor
 from corridor import sea
 from corridor.cli import main
-from corridor.graph import build_graph
 
-ROOT = Path(__file__).parent.parent
-DATA = Path(corridor.__file__).parent / "data"
-
+from .conftest import ROOT, SHIPPED, copy_shipped_network, sea_arcs
 
 # ----- a scalar reference implementation (one link, one lot at a time) -----------------------------
 # An independent, per-link version of the rule in corridor/sea.py's docstring, written with pandas Series
@@ -95,19 +95,14 @@ def test_voyage_cost_by_hand():
 
 # ----- port limits ------------------------------------------------------------------------------------
 
-def _sea_arcs(net, lot):
-    g = build_graph(net, lot_t=lot)
-    arcs = g.arcs[(g.arcs["mode"] == "sea") & (g.arcs["kind"] == "link")]
-    return arcs
-
 
 @pytest.mark.parametrize("network", ["baseline", "2025"])
 @pytest.mark.parametrize("lot", [3000.0, 25000.0, 45000.0, 150000.0, 5e6, None])
 def test_a_ship_a_port_cannot_take_is_never_chosen(network, lot):
     net = corridor.load_network(network)
-    arcs = _sea_arcs(net, lot)
+    arcs = sea_arcs(net, lot)
     assert len(arcs) == (net.links["mode"] == "sea").sum()
-    for a, b, cls in zip(arcs["from_node"], arcs["node"], arcs["vessel_class"]):
+    for a, b, cls in zip(arcs["from_node"], arcs["node"], arcs["vessel_class"], strict=True):
         v = net.vessels.loc[cls]
         for port in (a, b):
             lim_loa, lim_dr = net.nodes.at[port, "max_loa_m"], net.nodes.at[port, "max_draught_m"]
@@ -115,20 +110,11 @@ def test_a_ship_a_port_cannot_take_is_never_chosen(network, lot):
             assert np.isnan(lim_dr) or v["draught_m"] <= lim_dr, (network, lot, a, b, cls)
 
 
-def test_rajin_takes_only_ships_up_to_180_m_and_large_lots_still_use_them():
-    net = corridor.load_network("baseline")
-    assert net.nodes.at["rajin", "max_loa_m"] == 180
-    arcs = _sea_arcs(net, 5e6).set_index("ref")
-    assert arcs.at["rajin_pohang_sea", "vessel_class"] == "handymax"  # the 45 kt pilot ships, not a capesize
-    assert arcs.at["tianjin_pohang_sea", "vessel_class"] == "capesize"
-    assert arcs.at["vostochny_pohang_sea", "vessel_class"] == "panamax"  # 16.5 m berths: no capesize
-
-
 def test_tightening_a_port_limit_moves_to_a_smaller_ship_and_never_cheapens_it():
     net = corridor.load_network("baseline")
-    before = _sea_arcs(net, 5e6).set_index("ref").loc["tianjin_pohang_sea"]
+    before = sea_arcs(net, 5e6).set_index("ref").loc["tianjin_pohang_sea"]
     tight = net.change("nodes", {"id": "tianjin"}, set={"max_loa_m": 200.0})
-    after = _sea_arcs(tight, 5e6).set_index("ref").loc["tianjin_pohang_sea"]
+    after = sea_arcs(tight, 5e6).set_index("ref").loc["tianjin_pohang_sea"]
     assert net.vessels.at[after["vessel_class"], "loa_m"] <= 200.0
     assert after["usd_per_t"] > before["usd_per_t"]
 
@@ -149,42 +135,32 @@ def test_sea_cost_per_tonne_falls_with_lot_size_until_the_largest_allowed_class_
     full = sorted(allowed["cargo_t"])
     # at each class's full load a tonne costs less than at any smaller class's full load (economies of scale) ...
     costs_at_full = [per_t(c) for c in full]
-    assert all(b <= a + 1e-9 for a, b in zip(costs_at_full, costs_at_full[1:]))
+    assert all(b <= a + 1e-9 for a, b in pairwise(costs_at_full))
     # ... between full loads it never rises, and the largest allowed class full is the cheapest lot of all
     lots = np.linspace(1000.0, largest, 400)
     grid = [per_t(x) for x in lots]
-    for lo, hi in zip([0.0, *full[:-1]], full):
-        inside = [c for x, c in zip(lots, grid) if lo < x <= hi]
-        assert all(b <= a + 1e-9 for a, b in zip(inside, inside[1:]))
+    for lo, hi in zip([0.0, *full[:-1]], full, strict=True):
+        inside = [c for x, c in zip(lots, grid, strict=True) if lo < x <= hi]
+        assert all(b <= a + 1e-9 for a, b in pairwise(inside))
     assert min(grid) == pytest.approx(per_t(largest))
     assert per_t(3 * largest) == pytest.approx(per_t(largest))
     assert per_t(None) == pytest.approx(per_t(largest))
     # the lot's total freight never falls as the lot grows
-    totals = [c * x for c, x in zip(grid, lots)]
-    assert all(b >= a - 1e-6 for a, b in zip(totals, totals[1:]))
-
-
-def test_test_lot_and_annual_contract_pay_different_rates():
-    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2025.toml"))
-    small = res.legs[(res.legs["case"] == "Rajin open (UN exemption)") & (res.legs["mode"] == "sea")]
-    big = res.legs[(res.legs["case"] == "5 Mt/yr contract, Rajin open") & (res.legs["mode"] == "sea")]
-    s = small.groupby("id")["usd_per_t"].first()
-    b = big.groupby("id")["usd_per_t"].first()
-    common = s.index.intersection(b.index)
-    assert len(common) > 0 and (b[common] < s[common]).all()
-    assert set(big["vessel_class"]) - {"handysize"}  # bigger ships where the ports take them
+    totals = [c * x for c, x in zip(grid, lots, strict=True)]
+    assert all(b >= a - 1e-6 for a, b in pairwise(totals))
 
 
 # ----- netback ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scenario", ["test_shipment_2015.toml", "tavan_tolgoi_2015.toml", "test_shipment_2025.toml"])
-def test_netback_is_price_minus_cost_in_every_row(scenario):
-    s = corridor.load_scenario(ROOT / "scenarios" / scenario)
-    res = corridor.run(s)
+def test_netback_is_price_minus_cost_in_every_row(scenario, shipped):
+    res = shipped(scenario.removesuffix(".toml"))
+    s = res.scenario
     r = res.routes
     priced = r["price_usd_per_t"].notna()
     assert priced.any()
-    assert np.allclose(r.loc[priced, "netback_usd_per_t"], r.loc[priced, "price_usd_per_t"] - r.loc[priced, "cost_usd_per_t"])
+    assert np.allclose(r.loc[priced, "netback_usd_per_t"],
+                       r.loc[priced, "price_usd_per_t"] - r.loc[priced, "cost_usd_per_t"])
     assert r.loc[~priced, "netback_usd_per_t"].isna().all()
     for (case, _), row in r.iterrows():
         ship = s.case(case).shipment
@@ -192,15 +168,6 @@ def test_netback_is_price_minus_cost_in_every_row(scenario):
                                                        nan_ok=True)
         has_sea = any(res.legs[(res.legs["case"] == case) & (res.legs["rank"] == _)]["mode"] == "sea")
         assert bool(row["vessel_class"]) == has_sea
-
-
-def test_highest_netback_need_not_be_the_cheapest_route():
-    s = corridor.load_scenario(ROOT / "scenarios" / "tavan_tolgoi_2015.toml")
-    s = s.with_cases([{"name": "Japan", "shipment": {"coal": "coking"}},
-                      {"name": "Baotou", "shipment": {"destination": "baotou", "coal": "coking"}}])
-    best = corridor.run(s).best()
-    assert best.at["Baotou", "cost_usd_per_t"] < best.at["Japan", "cost_usd_per_t"]
-    assert best.at["Japan", "netback_usd_per_t"] > best.at["Baotou", "netback_usd_per_t"]
 
 
 def test_json_routes_carry_vessel_class_price_and_netback(capsys):
@@ -218,12 +185,12 @@ def test_fob_port_destination_has_no_price_and_null_netback():
     assert d["price_usd_per_t"] is None and d["netback_usd_per_t"] is None and "vessel_class" not in d
 
 
-# ----- overrides and the 2025 network -----------------------------------------------------------------
+# ----- overrides and writing a network -----------------------------------------------------------------
 
 def test_a_sea_link_with_a_tariff_is_an_override():
     net = corridor.load_network("baseline")
     net2 = net.change("links", {"id": "rajin_pohang_sea"}, set={"tariff_usd_per_tkm": 0.01, "speed_km_per_day": 500.0})
-    arc = _sea_arcs(net2, 25000.0).set_index("ref").loc["rajin_pohang_sea"]
+    arc = sea_arcs(net2, 25000.0).set_index("ref").loc["rajin_pohang_sea"]
     d = net.links.at["rajin_pohang_sea", "distance_km"]
     assert arc["usd_per_t"] == pytest.approx(d * 0.01) and arc["vessel_class"] == ""
     assert arc["hours"] == pytest.approx(d / 500.0 * 24)
@@ -232,7 +199,7 @@ def test_a_sea_link_with_a_tariff_is_an_override():
 def test_all_sea_links_overridden_prices_them_all_by_tariff():
     net = corridor.load_network("baseline")
     net2 = net.change("links", {"mode": "sea"}, set={"tariff_usd_per_tkm": 0.002, "speed_km_per_day": 556.0})
-    arcs = _sea_arcs(net2, 25000.0)
+    arcs = sea_arcs(net2, 25000.0)
     assert (arcs["vessel_class"] == "").all()
     assert np.allclose(arcs["usd_per_t"], arcs["distance_km"] * 0.002)
 
@@ -245,19 +212,6 @@ def test_scenario_can_change_vessel_costs():
     assert comps.loc[("hire x2", 1), "sea"] > comps.loc[("base", 1), "sea"]
 
 
-def test_2025_network_has_the_new_railways_and_its_scenario_runs():
-    net = corridor.load_network("2025")
-    for lid in ("tavan_tolgoi_zuunbayan_1520", "tavan_tolgoi_gashuunsukhait_1520"):
-        assert net.links.at[lid, "mode"] == "rail1520"
-    assert "tavan_tolgoi_zuunbayan_1520" not in corridor.load_network("baseline").links.index
-    res = corridor.run(corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2025.toml"))
-    assert not res.failures
-    for case in ("Rajin closed", "from Tavan Tolgoi (coking), Rajin closed"):
-        assert all("rajin" not in nodes for nodes in res.routes.loc[case, "nodes"])
-    tt = res.routes.loc["from Tavan Tolgoi (coking), Rajin open"]
-    assert tt.iloc[0]["links"][0] in ("tavan_tolgoi_zuunbayan_1520", "tavan_tolgoi_gashuunsukhait_1520")
-
-
 def test_write_network_round_trip_keeps_vessels_and_prices(tmp_path):
     net = corridor.load_network("2025")
     back = corridor.load_network(corridor.write_network(net, tmp_path / "net"))
@@ -267,11 +221,6 @@ def test_write_network_round_trip_keeps_vessels_and_prices(tmp_path):
 
 # ----- bad input --------------------------------------------------------------------------------------
 
-def _copy(tmp_path, name="baseline"):
-    dst = tmp_path / "net"
-    shutil.copytree(DATA / name, dst)
-    return dst
-
 
 def _replace(path, old, new):
     text = path.read_text(encoding="utf-8")
@@ -280,8 +229,9 @@ def _replace(path, old, new):
 
 
 def test_bad_sea_inputs_name_file_line_and_problem(tmp_path, capsys):
-    folder = _copy(tmp_path)
-    _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,", "handysize,Handysize (28k dwt),28000,29000,")
+    folder = copy_shipped_network(tmp_path)
+    _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,",
+             "handysize,Handysize (28k dwt),28000,29000,")
     _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,0.023,",
              "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,")
     _replace(folder / "prices.csv", "pohang,thermal,2015,", "pohnag,thermal,2015,")
@@ -293,14 +243,15 @@ def test_bad_sea_inputs_name_file_line_and_problem(tmp_path, capsys):
 
 
 def test_no_vessel_class_fits_a_port(tmp_path, capsys):
-    folder = _copy(tmp_path)
+    folder = copy_shipped_network(tmp_path)
     _replace(folder / "nodes.csv", "130.3897,,,3.5,180,", "130.3897,,,3.5,100,")
     assert main(["validate", str(folder)]) == 2
-    assert "(id=rajin_pohang_sea): no vessel class in vessels.csv fits both ports (max_loa_m 100" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "(id=rajin_pohang_sea): no vessel class in vessels.csv fits both ports (max_loa_m 100" in err
 
 
 def test_vessel_priced_sea_link_needs_vessels_csv(tmp_path, capsys):
-    folder = _copy(tmp_path)
+    folder = copy_shipped_network(tmp_path)
     (folder / "vessels.csv").unlink()
     assert main(["validate", str(folder)]) == 2
     assert "no vessels.csv to price" in capsys.readouterr().err
@@ -311,55 +262,22 @@ def test_unknown_coal_type_in_a_scenario(tmp_path, capsys):
     path.write_text('network = "baseline"\n[shipment]\norigin = "sharyn_gol"\ndestination = "pohang"\n'
                     'tonnes = 1000\ncoal = "lignite"\n', encoding="utf-8")
     assert main(["run", str(path)]) == 2
-    assert "shipment.coal: no price for coal 'lignite' in prices.csv (coal types: coking, thermal)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "shipment.coal: no price for coal 'lignite' in prices.csv (coal types: coking, thermal)" in err
 
 
 # ----- sea distances (searoute) -----------------------------------------------------------------------
 
-# Independent check figures: the 2015 baseline's hand-built estimates (great-circle sums through waypoints:
-# Korea Strait, off SW Korea, Bohai Strait, Tsugaru Strait, Kanmon), which share nothing with searoute. No
-# published port-to-port table for these ports was found; the estimates are themselves given as +-10%, so the
-# tolerance is 15% (searoute's largest gap, Rajin-Kashima via Tsugaru, is +13%: the waypoint sum cuts corners).
-KNOWN_KM = {("rajin", "pohang"): 708, ("rajin", "gwangyang"): 993, ("rajin", "dangjin"): 1557,
-            ("vostochny", "pohang"): 811, ("vostochny", "gwangyang"): 1095, ("vostochny", "dangjin"): 1658,
-            ("tianjin", "pohang"): 1415, ("tianjin", "dangjin"): 827, ("caofeidian", "dangjin"): 763,
-            ("rajin", "kashima"): 1425, ("tianjin", "kashima"): 2393}
-TOLERANCE = 0.15
-
-
-@pytest.fixture(scope="module")
-def computed():
-    pytest.importorskip("searoute")
-    from corridor.tools.sea_distances import compute
-
-    return compute("baseline")
-
-
-def test_computed_sea_distances_match_known_figures(computed):
-    by_pair = computed.set_index(["from", "to"])
-    for pair, km in KNOWN_KM.items():
-        got = by_pair.at[pair, "computed_km"]
-        assert abs(got - km) <= TOLERANCE * km, (pair, got, km)
-
-
-def test_sea_distance_is_never_shorter_than_the_great_circle_and_includes_port_legs(computed):
+def test_sea_distance_is_never_shorter_than_the_great_circle_and_includes_port_legs(computed_sea_distances):
+    computed = computed_sea_distances
     assert (computed["computed_km"] >= computed["great_circle_km"] - 0.5).all()
     assert np.allclose(computed["computed_km"], computed["network_km"] + computed["port_legs_km"], atol=0.6)
     assert (computed["port_legs_km"] > 0).all()
 
 
-def test_stored_sea_distances_are_the_computed_ones(computed):
-    """The shipped data is in step with the command (regenerate with `corridor sea-distances baseline`)."""
-    for network in ("baseline", "2025"):
-        links = corridor.load_network(network).links
-        for lid, row in computed.iterrows():
-            if not links.at[lid, "distance_fixed"]:
-                assert links.at[lid, "distance_km"] == row["computed_km"], (network, lid)
-
-
 def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
     pytest.importorskip("searoute")
-    folder = _copy(tmp_path)
+    folder = copy_shipped_network(tmp_path)
     # an optional distance_fixed column, true on one row: that row's distance is a data override
     rows = list(csv.reader(io.StringIO((folder / "links.csv").read_text(encoding="utf-8"), newline="")))
     at = rows[0].index("source")
@@ -380,7 +298,7 @@ def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
     assert links.at["rajin_gwangyang_sea", "distance_km"] == 1052
     assert "searoute 1." in links.at["rajin_gwangyang_sea", "note"]
     after = (folder / "links.csv").read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and changed[0][0].startswith("rajin_gwangyang_sea")
 
 
@@ -415,42 +333,30 @@ def test_shared_port_limit_rule_agrees_with_the_per_port_reference(network):
     links = net.links[net.links["mode"] == "sea"]
     fits, max_loa, _ = sea.fitting_classes(net.vessels, net.nodes, links["from"], links["to"])
     assert fits.shape == (len(links), len(net.vessels)) and fits.any(axis=1).all()
-    for row, a, b in zip(fits, links["from"], links["to"]):
+    for row, a, b in zip(fits, links["from"], links["to"], strict=True):
         assert list(net.vessels.index[row]) == list(fitting_classes(net.vessels, net.nodes, a, b)), (a, b)
     assert (max_loa[(links["from"] == "rajin").to_numpy()] == 180).all()
     assert not fits[(links["from"] == "rajin").to_numpy()][:, (net.vessels["loa_m"] > 180).to_numpy()].any()
 
 
 def test_sea_distances_refuses_to_write_a_shipped_network_by_name(capsys):
-    before = {p.name: p.read_bytes() for p in (DATA / "baseline").glob("*.csv")}
+    before = {p.name: p.read_bytes() for p in (SHIPPED / "baseline").glob("*.csv")}
     assert main(["sea-distances", "baseline"]) == 2
     err = capsys.readouterr().err
     assert "error: sea-distances: 'baseline' is a shipped network name" in err and "--dry-run" in err
-    assert {p.name: p.read_bytes() for p in (DATA / "baseline").glob("*.csv")} == before
+    assert {p.name: p.read_bytes() for p in (SHIPPED / "baseline").glob("*.csv")} == before
 
 
-@pytest.mark.parametrize("network", ["baseline", "2025"])
-def test_regenerating_the_shipped_sea_distances_changes_no_byte(tmp_path, network, computed):
-    from corridor.tools.sea_distances import write
-
-    folder = _copy(tmp_path, network)
-    # the 2025 sea links join the same ports as the 2015 ones (checked), so the computed table applies to both
-    links = corridor.load_network(folder).links
-    sea_links = links[links["mode"] == "sea"]
-    assert sea_links[["from", "to"]].equals(computed.loc[sea_links.index, ["from", "to"]])
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert len(write(folder, computed)) == len(sea_links)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
-
-
-def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, computed):
+def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, computed_sea_distances):
     import os
 
     from corridor import _files
     from corridor.tools import sea_distances
 
-    folder = _copy(tmp_path)
-    for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,", b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
+    computed = computed_sea_distances
+    folder = copy_shipped_network(tmp_path)
+    for name, old, new in (("links.csv", b"rajin_pohang_sea,rajin,pohang,sea,INT,776,",
+                            b"rajin_pohang_sea,rajin,pohang,sea,INT,1,"),
                            ("sources.csv", b"searoute,searoute 1.", b"searoute,searoute 0.")):
         data = (folder / name).read_bytes()
         assert old in data
@@ -472,36 +378,6 @@ def test_sea_distances_writes_both_files_or_neither(tmp_path, monkeypatch, compu
     monkeypatch.setattr(_files.os, "replace", real)
     sea_distances.write(folder, computed)
     assert corridor.load_network(folder).links.at["rajin_pohang_sea", "distance_km"] == 776
-    assert (folder / "sources.csv").read_bytes() == (DATA / "baseline" / "sources.csv").read_bytes()
+    assert (folder / "sources.csv").read_bytes() == (SHIPPED / "baseline" / "sources.csv").read_bytes()
 
 
-@pytest.mark.parametrize("network", ["baseline", "2025"])
-def test_every_source_is_cited_by_some_row(network):
-    net = corridor.load_network(network)
-    cited = set()
-    for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices):
-        cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
-    assert set(net.sources.index) - cited == set()
-    assert cited - set(net.sources.index) <= {"estimate"}
-
-
-def test_no_2015_money_figure_is_carried_into_2025_without_saying_so():
-    """A 2025 money figure equal to the 2015 one must say in its note why it is a 2025 figure."""
-    old, new = corridor.load_network("baseline"), corridor.load_network("2025")
-    money = {"nodes": ["pass_usd_per_t"], "links": ["tariff_usd_per_tkm", "fixed_usd_per_t"],
-             "transfers": ["cost_usd_per_t"], "vessels": ["hire_usd_per_day", "fuel_usd_per_t", "port_usd_per_voyage"]}
-    checked = 0
-    for table, cols in money.items():
-        a, b = getattr(old, table), getattr(new, table)
-        for key in b.index.intersection(a.index):
-            for col in cols:
-                if np.isnan(b.at[key, col]) or b.at[key, col] == 0:  # blank (0 by default): no charge
-                    continue
-                checked += 1
-                if b.at[key, col] == a.at[key, col]:
-                    assert "2025" in b.at[key, "note"], (table, key, col)
-    assert checked > 80
-    # the CPI-indexed rows carry the stated factor
-    f = 321.943 / 237.017
-    assert new.transfers.at["erenhot:rail1520>rail1435", "cost_usd_per_t"] == pytest.approx(3.5 * f, abs=0.005)
-    assert new.links.at["khasan_tumangang_1520", "tariff_usd_per_tkm"] == pytest.approx(0.03 * f, abs=5e-5)

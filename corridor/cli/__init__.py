@@ -9,13 +9,17 @@ import argparse
 import sys
 
 from ..errors import InputError
-from . import data, run, sensitivity
+from . import appraise, criticality, data, diversify, report, run, sensitivity, sweep
 
-COMMANDS = (run, sensitivity, data)  # each registers its sub-commands and their handlers
+# each registers its sub-commands and their handlers
+COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, data)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
     p = argparse.ArgumentParser(prog="corridor", description="Compare coal export routes from Mongolia.")
+    p.add_argument("--version", action="version", version=f"corridor {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(sub)

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from pathlib import Path
 
 from ..errors import InputError
 
+FORMATS = ("png", "svg", "pdf")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("run", help="solve a scenario file and print the routes (and flows) of each case")
     r.add_argument("scenario", type=Path, help="scenario file (TOML)")
-    r.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
-    r.add_argument("--out", type=Path, metavar="DIR", help="also write the tables as CSV files into DIR")
+    r.add_argument("--json", action="store_true", help="print the results as JSON on stdout (with the run manifest)")
+    r.add_argument("--wide", action="store_true",
+                   help="print every column of the tables, however wide (default: fit the terminal)")
+    r.add_argument("--out", type=Path, metavar="DIR",
+                   help="also write the tables as CSV files into DIR, with the run's manifest.json")
+    r.add_argument("--no-bom", action="store_true",
+                   help="with --out: write the CSV files without the UTF-8 byte-order mark (Excel wants it)")
+    r.add_argument("--xlsx", type=Path, metavar="FILE",
+                   help="also write one Excel workbook: a sheet per table, the inputs and the sources (needs openpyxl)")
+    r.add_argument("--geojson", type=Path, metavar="DIR",
+                   help="also write nodes, links, routes and flows as GeoJSON files into DIR (for QGIS)")
     r.add_argument("--plots", type=Path, metavar="DIR",
-                   help="also draw the charts as PNG and SVG into DIR: cost bars, time/cost-distance and map per case "
+                   help="also draw the charts into DIR: cost bars, time/cost-distance and map per case "
                         "(shipment routes); capacity and flow map (annual flows); cost distribution and P(cheapest) "
                         "(with --draws)")
+    r.add_argument("--format", action="append", metavar="FMT",
+                   help="with --plots: png (default), svg or pdf; repeat or separate with commas for several")
     r.add_argument("--plot-case", action="append", metavar="NAME",
-                   help="with --plots: draw only this case's charts (repeat for more cases)")
+                   help="with --plots: draw only this case's charts (repeat for more cases; any letter case)")
     r.add_argument("--draws", type=int, default=0, metavar="N",
                    help="sample the [[uncertainty]] entries N times: P10/P50/P90 and probability of being cheapest")
     r.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the draws (default 0)")
@@ -32,6 +47,47 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(handler=_run)
 
 
+def formats(values: list[str] | None) -> tuple[str, ...]:
+    """The plot formats asked for (``--format png --format svg`` or ``--format png,svg``); PNG by default."""
+    out: list[str] = []
+    for value in values or ["png"]:
+        for fmt in (v.strip().lower().lstrip(".") for v in value.split(",")):
+            if fmt not in FORMATS:
+                raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+            if fmt not in out:
+                out.append(fmt)
+    return tuple(out)
+
+
+def plot_cases(names: list[str] | None, cases: list[str], where: str) -> list[str] | None:
+    """The cases ``--plot-case`` names, matched without regard to letter case; a clear error for an unknown one."""
+    if not names:
+        return None
+    from .._validate import suggest
+
+    by_lower = {c.lower(): c for c in cases}
+    out = []
+    for name in names:
+        if name in cases:
+            out.append(name)
+        elif name.lower() in by_lower:
+            out.append(by_lower[name.lower()])
+        else:
+            raise InputError(f"{where}: --plot-case: no case named {name!r}{suggest(name, cases)} "
+                             f"(cases: {', '.join(cases)})")
+    return list(dict.fromkeys(out))
+
+
+def report_width(wide: bool) -> int | None:
+    """The width the text report must fit: None with ``--wide``; the terminal's columns when stdout is one;
+    else ``$COLUMNS`` or 120."""
+    if wide:
+        return None
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return shutil.get_terminal_size((120, 24)).columns if "COLUMNS" in os.environ else 120
+
+
 def _run(args) -> int:
     from ..report import text_report
     from ..scenario import load_scenario
@@ -39,6 +95,11 @@ def _run(args) -> int:
 
     if args.draws < 0 or args.seed < 0:
         raise InputError("--draws and --seed must be at least 0")
+    if args.plot_case and not args.plots:
+        raise InputError("--plot-case needs --plots DIR")
+    if args.format and not args.plots:
+        raise InputError("--format needs --plots DIR")
+    fmts = formats(args.format)
     if args.workers < 0:
         raise InputError(f"--workers must be at least 0, got {args.workers}")
     if (args.workers or args.scheduler) and not args.draws:
@@ -51,29 +112,46 @@ def _run(args) -> int:
         for case, why in results.failures.items():
             print(f"error: {args.scenario}: case '{case}': {why}", file=sys.stderr)
         return 2
-    if args.plot_case and not args.plots:
-        raise InputError("--plot-case needs --plots DIR")
-    unknown = [c for c in args.plot_case or () if c not in results.cases]
-    if unknown:
-        raise InputError(f"{args.scenario}: --plot-case: no case named {unknown[0]!r} "
-                         f"(cases: {', '.join(results.cases)})")
-    output = results.to_json() if args.json else text_report(results)
-    plots: list = []
-    if args.plots:  # first: drawing is what most often fails, and a later failure takes its files back
-        from ..plot import write_plots
-
-        plots = write_plots(results, args.plots, cases=args.plot_case)
-        if not plots:
-            print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
-    if args.out:
-        from .._files import remove
-
-        try:
-            results.write_csv(args.out)
-        except OSError:
-            remove(plots)
-            raise
+    cases = plot_cases(args.plot_case, results.cases, str(args.scenario))
+    output = results.to_json() if args.json else text_report(results, width=report_width(args.wide))
+    written = write_outputs(results, args, cases=cases, formats=fmts)
     print(output)
     for case, why in results.failures.items():
         print(f"warning: case '{case}': {why}", file=sys.stderr)
+    for folder, n in written:
+        print(f"wrote {n} file{'s' if n != 1 else ''} to {folder}", file=sys.stderr)
     return 0
+
+
+def write_outputs(results, args, *, cases, formats) -> list[tuple[Path, int]]:
+    """Every file the run was asked for (plots first: drawing is what most often fails), all or nothing: when one
+    output fails, the files already written by this run are taken back. Returns (folder or file, count) pairs."""
+    from .._files import remove
+
+    done: list[Path] = []
+    report: list[tuple[Path, int]] = []
+    try:
+        if args.plots:
+            from ..plot import write_plots
+
+            plots = write_plots(results, args.plots, cases=cases, formats=formats, progress=True)
+            if not plots:
+                print(f"warning: --plots: {args.scenario} has nothing to draw", file=sys.stderr)
+            else:
+                done += plots
+                report.append((args.plots, len(plots)))
+        if args.out:
+            files = results.write_csv(args.out, bom=not args.no_bom)
+            done += files
+            report.append((args.out, len(files)))
+        if args.xlsx:
+            done.append(results.write_xlsx(args.xlsx))
+            report.append((args.xlsx, 1))
+        if args.geojson:
+            files = results.write_geojson(args.geojson)
+            done += files
+            report.append((args.geojson, len(files)))
+    except (OSError, InputError):
+        remove(done)
+        raise
+    return report

@@ -46,9 +46,11 @@ through ``highspy``, re-solved warm with changed numbers: the solver of every al
 
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from .allocation import Allocation, allocate, read_solution
+from .diversify import DiversificationCurve, diversification
 from .model import FlowModel
 from .problem import FlowProblem, capacity_rows, flow_problem
 from .solution import FlowSolution, decompose, solve_problem
 
-__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "FlowModel", "FlowProblem", "FlowSolution", "allocate",
-           "capacity_rows", "decompose", "flow_problem", "read_solution", "solve_problem"]
+__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "DiversificationCurve", "FlowModel", "FlowProblem",
+           "FlowSolution", "allocate", "capacity_rows", "decompose", "diversification", "flow_problem", "read_solution",
+           "solve_problem"]

@@ -18,8 +18,9 @@ scipy), the check of a warm re-solve.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,7 +28,10 @@ from ..graph import RoutingGraph
 from .problem import FlowProblem
 from .solution import FlowSolution
 
-_NUMBERS = ("cost", "arc_upper", "capacity", "supply", "demand")
+if TYPE_CHECKING:
+    from ..case import Limit
+
+_NUMBERS = ("cost", "arc_upper", "capacity", "supply", "demand", "extra")
 
 
 @functools.cache
@@ -60,7 +64,9 @@ class FlowModel:
     * ``cost``: generalized cost per tonne of each arc (``problem.n_arcs``; e.g. ``ArcPricer.weights``);
     * ``arc_upper``: upper bound of each arc's flow in Mt/yr (``inf`` for none, 0 closes the arc);
     * ``capacity``: capacity of each element (``problem.elements``, Mt/yr);
-    * ``supply``, ``demand``: Mt/yr of each origin and destination (``problem.origins``, ``problem.destinations``).
+    * ``supply``, ``demand``: Mt/yr of each origin and destination (``problem.origins``, ``problem.destinations``);
+    * ``extra``: right-hand side of each inequality row after the capacity rows (diversification limits, rows a
+      :class:`~corridor.flows.modify.Modification` adds; ``inf`` frees a row).
 
     A FlowModel pickles without its HiGHS object (rebuilt on first use), so it can be sent to worker processes.
 
@@ -86,13 +92,18 @@ class FlowModel:
         # rows of the stacked matrix: conservation, demand, supply, capacity
         self.demand_rows = np.arange(self.n_states, self.n_eq, dtype=np.int32)
         self.supply_rows = np.arange(self.n_eq, self.n_eq + self.n_orig, dtype=np.int32)
-        self.capacity_rows = np.arange(self.n_eq + self.n_orig, self.n_eq + self.n_ub, dtype=np.int32)
+        self.capacity_rows = np.arange(self.n_eq + self.n_orig, self.n_eq + self.n_orig + len(p.elements),
+                                       dtype=np.int32)
         self.arc_cols = np.arange(self.n_arcs, dtype=np.int32)
+        self.n_elements = len(p.elements)  # capacity rows; rows after them (limits, ...) keep their numbers
         self.base_cost = p.c[:self.n_arcs].copy()
-        self.base_arc_upper = np.full(self.n_arcs, np.inf)
-        self.base_capacity = p.b_ub[self.n_orig:].copy()
+        self._col_upper = np.full(self.n_cols, np.inf) if p.upper is None else np.asarray(p.upper, dtype=float)
+        self.base_arc_upper = self._col_upper[:self.n_arcs].copy()
+        self.base_capacity = p.b_ub[self.n_orig:self.n_orig + self.n_elements].copy()
         self.base_supply = p.supply.copy()
         self.base_demand = p.demand.copy()
+        self.base_extra = p.b_ub[self.n_orig + self.n_elements:].copy()
+        self.extra_rows = np.arange(self.n_eq + self.n_orig + self.n_elements, self.n_eq + self.n_ub, dtype=np.int32)
         self._highs: Any = None
         self._loaded: dict[str, np.ndarray] = {}
         self._basis_status: tuple[np.ndarray, np.ndarray] | None = None
@@ -112,7 +123,7 @@ class FlowModel:
         lp.num_col_, lp.num_row_ = self.n_cols, self.n_eq + self.n_ub
         lp.col_cost_ = p.c
         lp.col_lower_ = np.zeros(self.n_cols)
-        lp.col_upper_ = np.full(self.n_cols, inf)
+        lp.col_upper_ = np.where(np.isfinite(self._col_upper), self._col_upper, inf)
         lp.row_lower_ = np.concatenate([p.b_eq, np.full(self.n_ub, -inf)])
         lp.row_upper_ = np.concatenate([p.b_eq, p.b_ub])
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -174,22 +185,28 @@ class FlowModel:
             out[name] = value
         return out
 
-    def solve(self, *, cost=None, arc_upper=None, capacity=None, supply=None, demand=None) -> FlowSolution:
+    def solve(self, *, cost=None, arc_upper=None, capacity=None, supply=None, demand=None,
+              extra=None) -> FlowSolution:
         """Re-solve with the given numbers (None: the base values) from the base basis.
 
         The answer depends on these numbers only (the solver is reset before each solve), never on earlier solves.
         """
+        import highspy
+
         if self._highs is None:
             self._setup()
         h = self._highs
-        nums = self.numbers(cost=cost, arc_upper=arc_upper, capacity=capacity, supply=supply, demand=demand)
+        nums = self.numbers(cost=cost, arc_upper=arc_upper, capacity=capacity, supply=supply, demand=demand,
+                            extra=extra)
         self._push("cost", nums["cost"], lambda v: h.changeColsCost(self.n_arcs, self.arc_cols, v))
         self._push("arc_upper", nums["arc_upper"],
-                   lambda v: h.changeColsBounds(self.n_arcs, self.arc_cols, np.zeros(self.n_arcs), v))
+                   lambda v: h.changeColsBounds(self.n_arcs, self.arc_cols, np.zeros(self.n_arcs),
+                                                np.where(np.isfinite(v), v, highspy.kHighsInf)))
         self._push("capacity", nums["capacity"], lambda v: self._row_upper(self.capacity_rows, v))
         self._push("supply", nums["supply"], lambda v: self._row_upper(self.supply_rows, v))
         self._push("demand", nums["demand"],
                    lambda v: h.changeRowsBounds(len(self.demand_rows), self.demand_rows, v, v))
+        self._push("extra", nums["extra"], lambda v: self._row_upper(self.extra_rows, v))
         h.clearSolver()
         h.setBasis(self._basis)
         h.run()
@@ -202,7 +219,8 @@ class FlowModel:
     def _row_upper(self, rows: np.ndarray, upper: np.ndarray) -> None:
         import highspy
 
-        self._highs.changeRowsBounds(len(rows), rows, np.full(len(rows), -highspy.kHighsInf), upper)
+        self._highs.changeRowsBounds(len(rows), rows, np.full(len(rows), -highspy.kHighsInf),
+                                     np.where(np.isfinite(upper), upper, highspy.kHighsInf))
 
     def _push(self, name: str, value: np.ndarray, setter) -> None:
         """Give HiGHS ``value`` unless it holds exactly that already."""
@@ -214,40 +232,44 @@ class FlowModel:
         setter(value)
         self._loaded[name] = value.copy()
 
-    def solve_cold(self, *, cost=None, arc_upper=None, capacity=None, supply=None, demand=None) -> FlowSolution:
+    def solve_cold(self, *, cost=None, arc_upper=None, capacity=None, supply=None, demand=None,
+                   extra=None) -> FlowSolution:
         """The same numbers solved from scratch with ``scipy.optimize.linprog`` (the check of :meth:`solve`)."""
         from .solution import solve_problem
 
-        nums = self.numbers(cost=cost, arc_upper=arc_upper, capacity=capacity, supply=supply, demand=demand)
+        nums = self.numbers(cost=cost, arc_upper=arc_upper, capacity=capacity, supply=supply, demand=demand,
+                            extra=extra)
         return solve_problem(self.problem_with(**nums), upper=self._upper(nums["arc_upper"]))
 
     def _upper(self, arc_upper: np.ndarray) -> np.ndarray | None:
-        if not np.isfinite(arc_upper).any():
+        rest = self._col_upper[self.n_arcs:]
+        if not np.isfinite(arc_upper).any() and not np.isfinite(rest).any():
             return None
-        return np.concatenate([arc_upper, np.full(self.n_cols - self.n_arcs, np.inf)])
+        return np.concatenate([arc_upper, rest])
 
     def problem_with(self, **changes: np.ndarray | None) -> FlowProblem:
         """The :class:`FlowProblem` with the given numbers (for :func:`read_solution`; ``arc_upper`` is not part of
         a FlowProblem: closed arcs simply carry no flow)."""
         nums = self.numbers(**changes)
         p = self.problem
-        if all(nums[k] is getattr(self, f"base_{k}") for k in ("cost", "capacity", "supply", "demand")):
+        if all(nums[k] is getattr(self, f"base_{k}") for k in ("cost", "capacity", "supply", "demand", "extra")):
             return p
         c = p.c.copy()
         c[:self.n_arcs] = nums["cost"]
         b_eq = p.b_eq.copy()
         b_eq[self.n_states:] = nums["demand"]
-        b_ub = np.concatenate([nums["supply"], nums["capacity"]])
+        b_ub = np.concatenate([nums["supply"], nums["capacity"], nums["extra"]])
         elements = p.elements.assign(capacity_mt_per_year=nums["capacity"])
         return replace(p, c=c, b_eq=b_eq, b_ub=b_ub, supply=nums["supply"].copy(), demand=nums["demand"].copy(),
                        elements=elements)
 
     def allocation(self, sol: FlowSolution | None = None, *, graph: RoutingGraph | None = None,
-                   **changes: np.ndarray | None):
+                   limits: Sequence[Limit] = (), **changes: np.ndarray | None):
         """The :class:`~corridor.flows.Allocation` of a solve with ``changes`` (solved here if ``sol`` is None).
 
         Its routes are priced on ``graph`` (default: the problem's; pass one with the changed prices, e.g.
-        ``ArcPricer.graph_with_weights``, when ``cost`` changed).
+        ``ArcPricer.graph_with_weights``, when ``cost`` changed). ``limits``: the diversification limits whose rows
+        end the problem's inequality rows (:func:`corridor.flows.diversify.with_limits`), if any.
         """
         from .allocation import read_solution
 
@@ -257,7 +279,7 @@ class FlowModel:
         problem = self.problem_with(**changes)
         if graph is not None:
             problem = replace(problem, graph=graph)
-        return read_solution(problem, sol)
+        return read_solution(problem, sol, limits)
 
     def __repr__(self) -> str:
         s = self.problem.size()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..graph import RoutingGraph
+from ..provenance import estimated
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class FlowProblem:
     unserved_penalty_usd_per_t: float
     value_of_time_usd_per_t_day: float
     carbon_price_usd_per_t_co2: float = 0.0
+    upper: np.ndarray | None = None  # upper bound of each variable (None: none; lower bounds are 0)
 
     @property
     def n_arcs(self) -> int:
@@ -54,15 +56,17 @@ class FlowProblem:
 
 # ----- building the LP -----------------------------------------------------------------------------
 
-def _end_entries(graph: RoutingGraph, places: list[str], which: str) -> tuple[np.ndarray, np.ndarray]:
+def _end_entries(graph: RoutingGraph, places: list[str], which: str,
+                 groups: Mapping[str, Sequence[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     present = set(graph.network.nodes.index)
     states, owners = [], []
     for i, place in enumerate(places):
-        if place not in present:  # closed in this case: nothing can start or end there
-            continue
-        found = graph.origin_states(place) if which == "origin" else graph.destination_states(place)
-        states += found
-        owners += [i] * len(found)
+        for node in (groups or {}).get(place, (place,)):
+            if node not in present:  # closed in this case: nothing can start or end there
+                continue
+            found = graph.origin_states(node) if which == "origin" else graph.destination_states(node)
+            states += found
+            owners += [i] * len(found)
     return np.asarray(states, dtype=np.int64), np.asarray(owners, dtype=np.int64)
 
 
@@ -72,8 +76,8 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
     Returns
     -------
     elements : DataFrame
-        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``; row ``r`` of the capacity
-        block is ``elements.iloc[r]``.
+        ``kind`` (link, transfer, node), ``id``, ``name``, ``capacity_mt_per_year``, ``capacity_estimated`` (an
+        estimate, see :mod:`corridor.provenance`); row ``r`` of the capacity block is ``elements.iloc[r]``.
     rows, cols : ndarray
         Each arc counted in a row: ``rows[j]`` is the element, ``cols[j]`` the arc.
     """
@@ -95,13 +99,15 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
                     + df.index.str.split(":").str[1].to_numpy(dtype=object))
         return df["name"].to_numpy(dtype=object)
 
+    estimated_cap = {t: estimated(net, t)["capacity_mt_per_year"] for t in ("links", "transfers", "nodes")}
     for table in ("links", "transfers", "nodes"):
         df = net.table(table)
         capped = df[df["capacity_mt_per_year"].notna()]
         ids = pd.Index(capped.index)
         kind_name = table[:-1]
         parts.append(pd.DataFrame({"kind": kind_name, "id": ids, "name": name_of(table, capped) if len(capped) else [],
-                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float)}))
+                                   "capacity_mt_per_year": capped["capacity_mt_per_year"].to_numpy(float),
+                                   "capacity_estimated": estimated_cap[table].reindex(ids).to_numpy(bool)}))
         if table == "links":
             member, key = is_link, ref
         elif table == "transfers":
@@ -120,13 +126,18 @@ def capacity_rows(graph: RoutingGraph) -> tuple[pd.DataFrame, np.ndarray, np.nda
 def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float], *,
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
                  value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0,
+                 markets: Mapping[str, Sequence[str]] | None = None,
+                 sales_usd_per_t: Mapping[str, float] | None = None,
                  like: FlowProblem | None = None) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
-    ``supply`` and ``demand`` map node ids to Mt/yr. Nodes absent from the graph's network (closed in a case)
-    simply supply nothing and receive nothing. ``like``: the LP of another case on the same states (a graph built
-    ``like`` the other's), with the same origins, destinations and capacitated elements: its matrices and rows are
-    reused and only the numbers (costs, capacities, supply, demand) are new: the same LP bit for bit.
+    ``supply`` and ``demand`` map node ids to Mt/yr; a demand may name a group of ``markets`` instead, met at any of
+    its nodes. Nodes absent from the graph's network (closed in a case) simply supply nothing and receive nothing.
+    ``sales_usd_per_t`` credits each tonne delivered at a node with its value there (a market price): the objective
+    is then the transport cost less the sales, so the allocation maximises the net earnings (netback). ``like``: the
+    LP of another case on the same states (a graph built ``like`` the other's), with the same origins, destinations
+    and capacitated elements, and no markets or sales: its matrices and rows are reused and only the numbers (costs,
+    capacities, supply, demand) are new: the same LP bit for bit.
     """
     from scipy import sparse
 
@@ -137,11 +148,11 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
         raise ValueError(f"a node cannot be both an origin and a destination: {both}")
     vot = float(value_of_time_usd_per_t_day)
     carbon = float(carbon_price_usd_per_t_co2)
-    if like is not None and _same_shape(like, graph, origins, destinations):
+    if like is not None and not markets and not sales_usd_per_t and _same_shape(like, graph, origins, destinations):
         return _renumbered(like, graph, supply, demand, float(unserved_penalty_usd_per_t), vot, carbon)
     n_arcs, n_states = len(arcs), len(graph.states)
     sup_state, sup_origin = _end_entries(graph, origins, "origin")
-    snk_state, snk_dest = _end_entries(graph, destinations, "destination")
+    snk_state, snk_dest = _end_entries(graph, destinations, "destination", markets)
     n_sup, n_snk, n_dest, n_orig = len(sup_state), len(snk_state), len(destinations), len(origins)
     n_var = n_arcs + n_sup + n_snk + n_dest
     a_idx = np.arange(n_arcs)
@@ -165,7 +176,10 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                            elements["capacity_mt_per_year"].to_numpy(float)])
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
-    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk),
+    sales = np.zeros(n_snk)
+    if sales_usd_per_t:
+        sales = np.array([float(sales_usd_per_t.get(graph.states[int(s)].node, 0.0)) for s in snk_state])
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), -sales,
                         np.full(n_dest, float(unserved_penalty_usd_per_t))])
     return FlowProblem(graph=graph, origins=origins, destinations=destinations,
                        supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(), supply_state=sup_state,
@@ -173,8 +187,6 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                        c=c, A_eq=A_eq, b_eq=b_eq, A_ub=A_ub, b_ub=b_ub,
                        unserved_penalty_usd_per_t=float(unserved_penalty_usd_per_t), value_of_time_usd_per_t_day=vot,
                        carbon_price_usd_per_t_co2=carbon)
-
-
 
 
 def _capped(graph: RoutingGraph) -> tuple[np.ndarray, ...]:
@@ -186,6 +198,9 @@ def _capped(graph: RoutingGraph) -> tuple[np.ndarray, ...]:
 def _same_shape(like: FlowProblem, graph: RoutingGraph, origins: list[str], destinations: list[str]) -> bool:
     if like.graph.states is not graph.states or like.origins != origins or like.destinations != destinations:
         return False
+    if like.upper is not None or np.any(like.c[len(like.c) - len(like.destinations) - len(like.sink_state):
+                                               len(like.c) - len(like.destinations)]):
+        return False  # limits or sales: not a plain allocation
     return all(np.array_equal(a, b) for a, b in zip(_capped(like.graph), _capped(graph)))
 
 
@@ -195,13 +210,17 @@ def _renumbered(like: FlowProblem, graph: RoutingGraph, supply: Mapping[str, flo
     n_states, n_sup, n_snk = len(graph.states), len(like.supply_state), len(like.sink_state)
     n_dest = len(like.destinations)
     net = graph.network
+    tables = ("links", "transfers", "nodes")
     capacity = np.concatenate([net.table(t)["capacity_mt_per_year"].to_numpy(float)[mask]
-                               for t, mask in zip(("links", "transfers", "nodes"), _capped(graph))])
+                               for t, mask in zip(tables, _capped(graph))])
+    capacity_estimated = np.concatenate([estimated(net, t)["capacity_mt_per_year"].to_numpy(bool)[mask]
+                                         for t, mask in zip(tables, _capped(graph))])
     b_eq = np.concatenate([np.zeros(n_states), np.array([float(demand[d]) for d in like.destinations])])
     b_ub = np.concatenate([np.array([float(supply[o]) for o in like.origins]), capacity])
     c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk), np.full(n_dest, penalty)])
     n_orig = len(like.origins)
     return replace(like, graph=graph, supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(),
-                   elements=like.elements.assign(capacity_mt_per_year=capacity), c=c, b_eq=b_eq, b_ub=b_ub,
+                   elements=like.elements.assign(capacity_mt_per_year=capacity,
+                                                 capacity_estimated=capacity_estimated), c=c, b_eq=b_eq, b_ub=b_ub,
                    unserved_penalty_usd_per_t=penalty, value_of_time_usd_per_t_day=vot,
                    carbon_price_usd_per_t_co2=carbon)

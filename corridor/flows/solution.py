@@ -24,12 +24,14 @@ class FlowSolution:
 def solve_problem(problem: FlowProblem, *, upper: np.ndarray | None = None) -> FlowSolution:
     """Solve the LP from scratch with HiGHS (``scipy.optimize.linprog(method="highs")``).
 
-    ``upper`` bounds the variables (default: none). The LP is always feasible (unserved demand absorbs what cannot
-    be delivered) and bounded (arc costs are >= 0 and demand is finite), so a failure here is a bug or a numerical
-    breakdown, not bad input. :class:`corridor.flows.FlowModel` re-solves it warm; this is its cold check.
+    ``upper`` bounds the variables (default: the problem's, if any). The LP is always feasible (unserved demand
+    absorbs what cannot be delivered) and bounded (arc costs are >= 0 and demand is finite), so a failure here is a
+    bug or a numerical breakdown, not bad input. :class:`corridor.flows.FlowModel` re-solves it warm; this is its cold check.
     """
     from scipy.optimize import linprog
 
+    if upper is None:
+        upper = problem.upper
     bounds = (0, None) if upper is None else np.column_stack([np.zeros(len(upper)),
                                                                np.where(np.isfinite(upper), upper, np.nan)])
     res = linprog(problem.c, A_ub=problem.A_ub, b_ub=problem.b_ub, A_eq=problem.A_eq, b_eq=problem.b_eq,

@@ -21,9 +21,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._style import route_colors
+from ._style import DPI, route_colors
 
-FORMATS = ("png", "svg")
+FORMATS = ("png",)  # what write_plots writes unless told: PNG opens everywhere; svg and pdf on request
 
 
 class PlotAccessor:
@@ -125,6 +125,12 @@ class PlotAccessor:
         ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows); ``binding_<case>``,
         ``shadow_prices_<case>`` and ``flow_fan_<case>`` (cases with draws over flows). ``cases`` limits them to
         those cases."""
+        return {stem: make() for stem, make in self.makers(cases).items()}
+
+    def makers(self, cases: list[str] | None = None) -> dict[str, Any]:
+        """What :meth:`figures` draws, not drawn yet: file stem -> a function of no argument that draws it."""
+        from functools import partial
+
         res = self._results
         keep = (lambda names: names) if cases is None else (lambda names: [c for c in names if c in cases])
         if cases is not None:
@@ -135,20 +141,20 @@ class PlotAccessor:
         drawn = keep([c for c in (res.uncertainty or {}) if c in solved])
         flows = keep(list(res.allocations))
         stems = _stems(res.cases)
-        out = {"cost_bars": self.cost_bars(solved)} if solved else {}
+        out = {"cost_bars": partial(self.cost_bars, solved)} if solved else {}
         for case in solved:
-            out[f"cost_distance_{stems[case]}"] = self.cost_distance(case)
-            out[f"map_{stems[case]}"] = self.map(case)
+            out[f"cost_distance_{stems[case]}"] = partial(self.cost_distance, case)
+            out[f"map_{stems[case]}"] = partial(self.map, case)
         for case in drawn:
-            out[f"cost_distribution_{stems[case]}"] = self.cost_distribution(case)
-            out[f"p_cheapest_{stems[case]}"] = self.p_cheapest(case)
+            out[f"cost_distribution_{stems[case]}"] = partial(self.cost_distribution, case)
+            out[f"p_cheapest_{stems[case]}"] = partial(self.p_cheapest, case)
         for case in flows:
-            out[f"capacity_{stems[case]}"] = self.capacity(case)
-            out[f"flow_map_{stems[case]}"] = self.flow_map(case)
+            out[f"capacity_{stems[case]}"] = partial(self.capacity, case)
+            out[f"flow_map_{stems[case]}"] = partial(self.flow_map, case)
         for case in keep([c for c in res.flow_draws if c in flows]):
-            out[f"binding_{stems[case]}"] = self.binding_probability(case)
-            out[f"shadow_prices_{stems[case]}"] = self.shadow_prices(case)
-            out[f"flow_fan_{stems[case]}"] = self.flow_fan(case)
+            out[f"binding_{stems[case]}"] = partial(self.binding_probability, case)
+            out[f"shadow_prices_{stems[case]}"] = partial(self.shadow_prices, case)
+            out[f"flow_fan_{stems[case]}"] = partial(self.flow_fan, case)
         return out
 
     def __repr__(self) -> str:
@@ -169,32 +175,48 @@ def _stems(cases: list[str]) -> dict[str, str]:
     return out
 
 
+def save(fig, path, fmt: str, *, dpi: int = DPI, text_as_text: bool = False) -> None:
+    """Write ``fig`` in ``fmt`` (png, svg or pdf) to ``path`` (a file name or a binary file object) with no date,
+    version or random id in the file, so that the same chart gives the same bytes. ``text_as_text`` keeps an SVG's
+    texts as text (smaller, selectable, drawn in the reader's sans-serif font) rather than as outlines."""
+    import matplotlib
+
+    meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else \
+        {"CreationDate": None, "Producer": None} if fmt == "pdf" else {}
+    with matplotlib.rc_context({"svg.hashsalt": "corridor", "svg.fonttype": "none" if text_as_text else "path"}):
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=meta)
+
+
 def write_plots(results, folder: str | Path, *, cases: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
-                dpi: int = 150) -> list[Path]:
+                dpi: int = DPI, progress: bool = False) -> list[Path]:
     """Draw every standard chart of ``results`` (of ``cases`` only, if given; see :meth:`PlotAccessor.figures`)
-    and write each in every format into ``folder``, all or nothing.
+    and write each in every format (``"png"``, ``"svg"``, ``"pdf"``) into ``folder``, all or nothing.
+
+    ``progress`` draws a progress bar on stderr when it is a terminal (one step per chart).
 
     Returns
     -------
     list of Path
         The files written; empty (and ``folder`` untouched) when there is nothing to draw.
     """
-    figures = PlotAccessor(results).figures(cases)
-    if not figures:
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad:
+        raise ValueError(f"unknown plot format {bad[0]!r} (png, svg or pdf)")
+    makers = PlotAccessor(results).makers(cases)
+    if not makers:
         return []
-    import matplotlib
-
     from .._files import write_all
+    from .._progress import Progress
 
     def fill(tmp: Path) -> None:
-        # no dates, versions or random ids in the files, so re-running gives identical images
-        with matplotlib.rc_context({"svg.hashsalt": "corridor"}):
-            for stem, fig in figures.items():
+        with Progress(len(makers), "charts", enabled=None if progress else False) as bar:
+            for stem, make in makers.items():
+                fig = make()
                 for fmt in formats:
-                    meta = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
-                    fig.savefig(tmp / f"{stem}.{fmt}", dpi=dpi, metadata=meta)
+                    save(fig, tmp / f"{stem}.{fmt}", fmt, dpi=dpi)
+                bar.update(1)
 
     return write_all(folder, fill)
 
 
-__all__ = ["FORMATS", "PlotAccessor", "write_plots"]
+__all__ = ["FORMATS", "PlotAccessor", "save", "write_plots"]

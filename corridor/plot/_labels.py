@@ -46,11 +46,12 @@ def case_subtitle(results, case: str) -> str:
     return text
 
 
-def titles(fig, title: str, subtitle: str = "", *, ax=None) -> None:
-    """A bold figure title; ``subtitle`` goes in smaller type above ``ax`` (the top axes). Long ones are wrapped."""
+def titles(fig, title: str, subtitle: str = "", *, ax=None, subtitle_wrap: int = SUBTITLE_WRAP) -> None:
+    """A bold figure title; ``subtitle`` goes in smaller type above ``ax`` (the top axes). Long ones are wrapped
+    (the subtitle at ``subtitle_wrap`` characters: less over a narrow axes such as a map's)."""
     fig.suptitle(textwrap.fill(plain(title), TITLE_WRAP, break_on_hyphens=False), fontsize=12.5, fontweight="bold")
     if subtitle and ax is not None:
-        lines = [textwrap.fill(line, SUBTITLE_WRAP, break_on_hyphens=False) for line in subtitle.split("\n")]
+        lines = [textwrap.fill(line, subtitle_wrap, break_on_hyphens=False) for line in subtitle.split("\n")]
         ax.set_title("\n".join(lines), fontsize=9.5, color="#333333", pad=10)  # built from plain() parts
 
 

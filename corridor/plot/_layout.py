@@ -4,12 +4,29 @@ and moving map labels to the first free place around their point."""
 from __future__ import annotations
 
 
+def freeze(fig) -> None:
+    """Lay the figure out once and keep that layout: one draw runs the constrained layout (axes, legends, titles);
+    after it the layout engine is switched off, so placing labels and saving the figure in every format draw it
+    without laying it out again. Call it once everything that takes room around the axes is in place. The texts
+    inside the axes (labels, annotations) take no part in the layout: they are moved inside afterwards, and one
+    that starts outside would otherwise widen a margin for nothing."""
+    if getattr(fig, "_corridor_frozen", False):
+        return
+    for ax in fig.axes:  # labels inside the axes are placed by declutter or fit_texts, not by the layout
+        for text in ax.texts:
+            text.set_in_layout(False)
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    fig._corridor_frozen = True
+
+
 def fit_texts(fig, ax, texts, *, margin: float = 0.01) -> None:
-    """Widen the x-range of ``ax`` until every text in ``texts`` ends inside it (labels at bar ends)."""
+    """Widen the x-range of ``ax`` until every text in ``texts`` ends inside it (labels at bar ends). Freezes the
+    layout first (:func:`freeze`)."""
     if not texts:
         return
+    freeze(fig)
     for _ in range(3):
-        fig.draw_without_rendering()  # runs the layout, so positions are final
         right = max(t.get_window_extent().x1 for t in texts)
         inv = ax.transData.inverted()
         x_right = inv.transform((right, 0))[0]
@@ -50,7 +67,7 @@ def declutter(fig, ax, annotations, *, candidates=LEFT_FIRST, fixed=(), points=N
     """
     if not annotations:
         return
-    fig.draw_without_rendering()
+    freeze(fig)  # positions are final from here on, so no further draw is needed to measure the labels
     frame = ax.get_window_extent()
     placed = [(t.get_text(), t.get_window_extent()) for t in fixed if t.get_visible()]
     marks = ax.transData.transform(points) if points is not None and len(points) else None

@@ -19,13 +19,15 @@ COMPONENT_COLORS = {
     "border": "#d55e00",
 }
 TIME_VALUE_COLOR = "#c8c8c8"
+ESTIMATED_COLOR = "#222222"  # the line under a cost bar: the money resting on estimated cells
 COMPONENT_LABELS = {"rail": "rail", "road": "road", "sea": "sea freight", "transfer": "transfers and ports",
                     "border": "border and pass charges", "time_value": "value of time"}
 
-# Route colours: one per distinct route (its sequence of links), in the order routes first appear.
-# (no greys: the network is drawn in grey on the map)
-ROUTE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2", "#8c564b",
-                "#9a9b12", "#393b79", "#ad494a", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354")
+# Route colours: one per distinct route (its sequence of links), in the order routes first appear. No greys (the
+# network is drawn in grey on the map), and none near a component's colour above (no orange, green, sky blue or
+# brown), so that a route's label is never read as a cost component in the cost bars.
+ROUTE_COLORS = ("#1f4e9c", "#c2185b", "#7b3294", "#00838f", "#8c8c00", "#e377c2", "#3949ab", "#9e2a2b",
+                "#5e60ce", "#b5838d", "#2d6a4f", "#ff006e", "#14213d", "#bc6c25", "#6a4c93", "#1982c4")
 
 # Network links on the map, by mode (gauge): colour, line style, width, legend label.
 MODE_STYLES = {
@@ -43,6 +45,9 @@ KIND_STYLES = {
     "port": dict(marker="s", s=40, color="#0072b2"),
     "market": dict(marker="*", s=110, color="#cc79a7"),
 }
+
+DPI = 150  # of the figures and of the PNG files written
+
 
 def mpl():
     """Import matplotlib on first use; pick the Agg backend when there is no display.
@@ -87,7 +92,9 @@ def new_figure(width_in: float, height_in: float, **subplots):
     mpl()
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    # laid out at the dpi it is saved at: the layout is run once and kept (see _layout.freeze), and text drawn at
+    # another dpi is not exactly as wide, so a label laid out at 100 dpi could be cut at 150
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
     axes = fig.subplots(**subplots) if subplots else fig.subplots()
     return fig, axes
 

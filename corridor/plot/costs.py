@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
+
 from ._checks import check_case, check_ranks
 from ._labels import plain, route_tick, titles
 from ._layout import fit_texts
-from ._style import COMPONENT_COLORS, COMPONENT_LABELS, TIME_VALUE_COLOR, new_figure, route_colors
+from ._style import COMPONENT_COLORS, COMPONENT_LABELS, ESTIMATED_COLOR, TIME_VALUE_COLOR, new_figure, route_colors
 
 DESC_WRAP = 100  # characters per line of a case description
+ROW_IN, ROW_MIN_IN = 0.36, 0.25  # height of a route's bar and label (inches), and the least it is squeezed to
+MAX_HEIGHT_IN = 14.0             # a taller chart squeezes its rows (down to ROW_MIN_IN)
+LABEL_WRAP = 56                  # characters per line of a route label
 
 
 def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time_value: bool = True,
@@ -18,7 +23,9 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
 
     Each bar is split into rail, road, sea, transfer and border charges (the columns of
     ``Results.components``) and, when the case puts a value on time, the time value of the transit days;
-    the total is written at the bar's end. Route labels are coloured like the route in the other charts.
+    the total is written at the bar's end. A dark line under each bar marks the share of its money that rests on
+    estimated cells (``estimated_share``, also written at the bar's end). Route labels are coloured like the route
+    in the other charts.
 
     Parameters
     ----------
@@ -36,7 +43,8 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
     -------
     matplotlib.figure.Figure
         Bars are in one ``BarContainer`` per component per panel, labelled with the component name
-        (``"rail"``, ..., ``"time_value"``); bar widths are the USD/t of that component.
+        (``"rail"``, ..., ``"time_value"``); bar widths are the USD/t of that component. The estimated share is a
+        ``BarContainer`` labelled ``"estimated"`` whose widths are the USD/t resting on estimates.
     """
     if cases is None:
         cases = list(dict.fromkeys(results.routes.index.get_level_values("case"))) or [check_case(results, None)]
@@ -51,7 +59,10 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
         (results.routes.loc[c].loc[picked[c], "time_value_usd_per_t"] > 0).any() for c in cases)
 
     n_rows = sum(len(r) for r in picked.values())
-    height = 1.5 + 0.75 * len(cases) + 0.55 * n_rows
+    # rows of about a third of an inch, each case's title on top; many cases and routes squeeze the rows down to
+    # a quarter inch rather than make a chart taller than a printed page (it was 4,000 px for the 2025 scenario)
+    row = max(ROW_MIN_IN, min(ROW_IN, (MAX_HEIGHT_IN - 1.4 - 0.62 * len(cases)) / max(n_rows, 1)))
+    height = 1.4 + 0.62 * len(cases) + row * n_rows
     fig, axes = new_figure(11.0, height, nrows=len(cases), sharex=True, squeeze=False,
                            gridspec_kw={"height_ratios": [len(picked[c]) + 0.8 for c in cases]})
     axes = axes[:, 0]
@@ -74,19 +85,26 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
             ax.barh(y, tv, left=left, height=0.62, color=TIME_VALUE_COLOR, label="time_value", hatch="///",
                     edgecolor="white", linewidth=0.6)
             left = [a + b for a, b in zip(left, tv)]
-        for yi, end, cost, (_, r) in zip(y, left, totals, routes.iterrows()):
+        share = routes["estimated_share"].to_numpy(dtype=float) if "estimated_share" in routes else None
+        if share is not None and np.isfinite(share).any():  # a line under each bar: the money on estimates
+            ax.hlines([yi - 0.37 for yi in y], 0.0, np.nan_to_num(share) * totals, colors=ESTIMATED_COLOR,
+                      linewidth=2.2, label="estimated")
+        for i, (yi, end, cost, (_, r)) in enumerate(zip(y, left, totals, routes.iterrows())):
             text = f"{cost:,.1f} USD/t"
             if show_time and r["time_value_usd_per_t"] > 0:
                 text = f"{r['generalized_usd_per_t']:,.1f} USD/t ({cost:,.1f} + {r['time_value_usd_per_t']:,.1f} time)"
             text += f" · {r['transit_days']:.1f} d"
+            if share is not None and np.isfinite(share[i]):
+                text += f" · {100 * share[i]:.0f}% est."
             totals_text.append(ax.annotate(text, (end, yi), xytext=(4, 0), textcoords="offset points",
                                            va="center", fontsize=8.5, gid="total"))
             xmax = max(xmax, end)
-        ax.set_yticks(y, [route_tick(results, case, r) for r in ranks_], fontsize=8.5)
+        ax.set_yticks(y, [route_tick(results, case, r, wrap=LABEL_WRAP) for r in ranks_],
+                      fontsize=8.5 if row >= ROW_IN - 1e-9 else 7.5)
         for tick, r in zip(ax.get_yticklabels(), ranks_):
             tick.set_color(colors[(case, r)])
             tick.set_fontweight("bold")
-        ax.set_ylim(-0.6, len(ranks_) - 0.4)
+        ax.set_ylim(-0.65, len(ranks_) - 0.4)
         desc = " ".join(results.scenario.case(case).description.split())
         desc = textwrap.shorten(desc, 2 * DESC_WRAP, placeholder=" …") if desc else ""
         ax.set_title(plain("\n".join([f"case: {case}", *textwrap.wrap(desc, DESC_WRAP)])), loc="left", fontsize=9)
@@ -100,12 +118,15 @@ def cost_bars(results, cases: list[str] | str | None = None, *, ranks=None, time
     for ax in axes[:-1]:
         ax.tick_params(axis="x", labelbottom=False)
 
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=COMPONENT_COLORS[c], label=COMPONENT_LABELS[c]) for c in used]
+    handles: list = [Patch(color=COMPONENT_COLORS[c], label=COMPONENT_LABELS[c]) for c in used]
     if show_time:
         handles.append(Patch(facecolor=TIME_VALUE_COLOR, hatch="///", edgecolor="white",
                              label=COMPONENT_LABELS["time_value"]))
+    if "estimated_share" in results.routes and results.routes["estimated_share"].notna().any():
+        handles.append(Line2D([], [], color=ESTIMATED_COLOR, linewidth=2.2, label="money on estimates"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6), frameon=False, fontsize=9)
     titles(fig, f"{results.scenario.name}: cost per tonne by route")
     fit_texts(fig, axes[0], totals_text)  # room for the totals at the bars' ends

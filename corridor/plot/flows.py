@@ -6,10 +6,11 @@ import textwrap
 
 import pandas as pd
 
+from ..geometry import midpoint
 from ._checks import check_flow_case
 from ._labels import element_label, flow_subtitle, node_name, titles
 from ._layout import RIGHT_FIRST, declutter
-from .map import country_labels, draw_network, map_axes, node_labels, place_labels
+from .map import SUBTITLE_WRAP, country_labels, course_note, draw_network, map_axes, node_labels, place_labels
 
 # label places: the map's, then further out (origins and bottlenecks crowd the mines' corner)
 FAR = tuple((dx, dy, ha, va) for dy in (28, -28, 42, -42) for dx, ha in ((5, "left"), (-5, "right"))
@@ -84,16 +85,16 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
     full = results.scenario.network
     nodes, links = full.nodes, full.links
     alloc = results.allocations[case]
-    fig, ax = map_axes(nodes, legend_rows=1)
+    frame = map_axes(full, legend_rows=2.5, legend_width=3.4)
+    fig, ax = frame.fig, frame.ax
 
     flows = link_flows(results, case)
     top = float(flows.max()) if len(flows) else 0.0
     for link, mt in flows.items():
-        lk = links.loc[link]
-        ax.plot([nodes.at[lk["from"], "lon"], nodes.at[lk["to"], "lon"]],
-                [nodes.at[lk["from"], "lat"], nodes.at[lk["to"], "lat"]], color=FLOW_COLOR, alpha=0.5,
-                linewidth=width_of(mt, top), solid_capstyle="round", zorder=3, gid=f"flow:{link}")
-    draw_network(ax, full, results.scenario.case(case).network, light=True)
+        c = frame.course[link]
+        ax.plot(c[:, 0], c[:, 1], color=FLOW_COLOR, alpha=0.5, linewidth=width_of(mt, top), solid_capstyle="round",
+                solid_joinstyle="round", zorder=3, gid=f"flow:{link}")
+    draw_network(frame, results.scenario.case(case).network, light=True)
 
     # bottlenecks: one marker per binding element; those with a positive shadow price numbered, highest first
     binding = alloc.elements[alloc.elements["binding"]]
@@ -101,12 +102,9 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
     kinds = dict(zip(alloc.elements["id"], alloc.elements["kind"]))
     for r in binding.itertuples():
         if r.kind == "link":
-            lk = links.loc[r.id]
-            x = (nodes.at[lk["from"], "lon"] + nodes.at[lk["to"], "lon"]) / 2
-            y = (nodes.at[lk["from"], "lat"] + nodes.at[lk["to"], "lat"]) / 2
+            x, y = midpoint([tuple(p) for p in frame.course[r.id]])
         else:
-            node = r.id.partition(":")[0] if r.kind == "transfer" else r.id
-            x, y = nodes.at[node, "lon"], nodes.at[node, "lat"]
+            x, y = frame.xy[r.id.partition(":")[0] if r.kind == "transfer" else r.id]
         marker, size = BOTTLENECK_MARKERS[r.kind]
         filled = r.kind == "link"
         worth = r.shadow_price_usd_per_t > 0  # full at price 0: drawn faint (it caps the same flow as a priced one)
@@ -134,8 +132,8 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
                         + (f" of {r['demand_mt_per_year']:.1f}" if r["unserved_mt_per_year"] > 1e-9 else "")
                         + " Mt/yr in")
         named = list(texts) + ([n for n in nodes.index if n not in texts] if label_nodes == "all" else [])
-        names = node_labels(ax, nodes, [n for n in named if n in nodes.index], texts, leader=True)
-    countries = country_labels(ax, nodes)
+        names = node_labels(frame, [n for n in named if n in nodes.index], texts, leader=True)
+    countries = country_labels(frame)
 
     from matplotlib.lines import Line2D
 
@@ -168,7 +166,7 @@ def flow_map(results, case: str | None = None, *, label_nodes: str = "flows"):
     fig.legend(net_handles, net_labels, loc="outside lower center", frameon=False, fontsize=8.5,
                ncols=min(6, len(net_labels)), columnspacing=1.2)
     titles(fig, f"{results.scenario.name}, case {case}: annual flows and bottlenecks",
-           flow_subtitle(results, case) + "\nsea legs drawn as straight lines (schematic)", ax=ax)
-    declutter(fig, ax, numbers, candidates=RIGHT_FIRST, points=nodes[["lon", "lat"]].to_numpy(dtype=float))
-    place_labels(fig, ax, nodes, names, countries, candidates=RIGHT_FIRST + FAR, fixed=numbers)
+           flow_subtitle(results, case) + "\n" + course_note(full), ax=ax, subtitle_wrap=SUBTITLE_WRAP)
+    declutter(fig, ax, numbers, candidates=RIGHT_FIRST, points=frame.points(nodes.index))
+    place_labels(frame, names, countries, candidates=RIGHT_FIRST + FAR, fixed=numbers)
     return fig

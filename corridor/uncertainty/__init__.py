@@ -11,7 +11,9 @@ Modules, one job each:
 - :mod:`~corridor.uncertainty.montecarlo`: :func:`run_draws` (``corridor.run(s, draws=N)``);
 - :mod:`~corridor.uncertainty.flowdraws`: the allocation of a case with ``[flows]`` re-solved for blocks of draws;
 - :mod:`~corridor.uncertainty.flowstats`: :class:`FlowDraws`, those draws and their summaries;
-- :mod:`~corridor.uncertainty.sensitivity`: :func:`tornado` and :func:`breakeven`.
+- :mod:`~corridor.uncertainty.sensitivity`: :func:`tornado` and :func:`breakeven`;
+- :mod:`~corridor.uncertainty.sweeps`: :func:`sweep` (one input over a range, the best route per corridor and the
+  break-evens) and :func:`sweep_map` (the cheapest corridor over two inputs).
 
 The solvers are imported on first use, so reading a scenario (which checks its entries) loads only the first two.
 """
@@ -23,7 +25,8 @@ from .distributions import Distribution
 from .entries import Entry, apply_values
 
 _LAZY = {"CaseDraws": "montecarlo", "run_draws": "montecarlo", "FlowDraws": "flowstats", "BreakEven": "sensitivity",
-         "BreakEvens": "sensitivity", "breakeven": "sensitivity", "tornado": "sensitivity"}
+         "BreakEvens": "sensitivity", "breakeven": "sensitivity", "tornado": "sensitivity", "sweep": "sweeps",
+         "sweep_map": "sweeps", "Sweep": "sweeps", "SweepMap": "sweeps"}
 
 __all__ = ["Distribution", "Entry", "apply_values", *_LAZY]
 

@@ -41,7 +41,8 @@ class CaseModel:
         ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
         carbon = case.settings.carbon_price_usd_per_t_co2
         if graph is None:
-            graph = build_graph(case.network, lot_t=ship.tonnes)  # sea links priced for the lot (corridor.sea)
+            # sea links priced for the lot (corridor.sea); transit layers of the cargo's origin (corridor.layers)
+            graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin])
         pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)
         found = cheapest_routes(graph, ship.origin, ship.destination, k, vot, carbon_price_usd_per_t_co2=carbon)

@@ -17,6 +17,9 @@ default) or as the value itself (``as = "value"``)::
 Entries that share a ``group`` move together: one uniform number per draw feeds every entry of the group through
 its own inverse distribution function (so two entries with the same distribution get the same value).
 
+Transit regimes move with entries on the ``regimes`` table (``coefficient``, ``tariff_usd_per_tkm`` or
+``flat_usd_per_t``, as the regime's basis has it): every arc the regime prices is re-priced per draw.
+
 Sea links priced by vessel class (blank tariff, see :mod:`corridor.sea`) move with entries on the ``vessels`` table
 (hire, fuel price and rates, port days and dues, speed; ``where`` picks classes, ``{}`` all) and with link entries on
 their ``distance_km`` or ``fixed_usd_per_t``; a link entry on their tariff or speed is refused (they have none).
@@ -61,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._validate import Checker
+from ..schema import REGIME_VALUE
 from ..sea import COST_COLUMNS
 from .distributions import Distribution
 
@@ -76,6 +80,7 @@ UNCERTAIN_COLUMNS = {
     "nodes": ("pass_usd_per_t", "pass_hours", CAPACITY_COLUMN),
     "transfers": ("cost_usd_per_t", "dwell_hours", CAPACITY_COLUMN),
     "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
+    "regimes": ("coefficient", "tariff_usd_per_tkm", "flat_usd_per_t"),  # the value of a transit regime's basis
     SETTINGS: ("carbon_price_usd_per_t_co2",),  # a case's settings, not a network table
 }
 FLOW_TABLES = ("supply", "demand")  # entries on the Mt/yr of [flows] at their nodes
@@ -284,8 +289,8 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
     n_before = len(ck.problems)
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers, vessels, settings, "
-                                  "supply or demand)")
+        ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers, vessels, regimes, "
+                                  "settings, supply or demand)")
         return None
     if table == SETTINGS:
         if item.get("where"):
@@ -313,6 +318,13 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
         ck.fail(f"{where}.where", f"selects no row of {table} with a {CAPACITY_COLUMN} in the network or any case "
                                   "(a blank capacity is unlimited; give one in a case's change first)")
         return None
+    if table == "regimes":
+        rows = network.regimes.loc[ids]
+        other = rows.index[rows["basis"].map(REGIME_VALUE) != column]
+        if len(other):
+            ck.fail(f"{where}.where", f"selects regimes whose basis does not use {column} ({', '.join(other[:4])}): "
+                                      "narrow `where` or draw the column of their basis")
+            return None
     if table == "links" and column not in (*VESSEL_LINK_COLUMNS, CAPACITY_COLUMN):
         rows = network.links.loc[ids]
         by_vessel = rows.index[(rows["mode"] == "sea") & rows["tariff_usd_per_tkm"].isna()]

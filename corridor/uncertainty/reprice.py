@@ -2,8 +2,10 @@
 
 A route's money and time are sums over its arcs, and an arc's money and time follow from a few table cells by the
 rules of :mod:`corridor.costs`: a link arc reads its link's ``distance_km``, ``tariff_usd_per_tkm``,
-``fixed_usd_per_t`` and ``speed_km_per_day``; a pass arc its node's ``pass_usd_per_t`` and ``pass_hours``; a
-transfer arc its row's ``cost_usd_per_t`` and ``dwell_hours``. So for a block of draws (columns) we
+``fixed_usd_per_t`` and ``speed_km_per_day`` (and, where a transit regime prices it, the regime's ``coefficient``
+or ``tariff_usd_per_tkm``); a pass arc its node's ``pass_usd_per_t`` and ``pass_hours``; a transfer arc its row's
+``cost_usd_per_t`` and ``dwell_hours``; a regime arc its regime's ``flat_usd_per_t``. So for a block of draws
+(columns) we
 
 1. build the drawn values of the uncertain cells (cells x draws) from the entry values (entries x draws),
 2. recompute only the arcs that read an uncertain cell, as differences from their file values (arcs x draws),
@@ -40,16 +42,18 @@ from ..schema import DEFAULT_CO2_G_PER_TKM
 from ..sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
 from .entries import SETTINGS, Entry
 
-# The table cells an arc's money and time read, by arc kind: column -> table. Every arc names its row by ``ref``.
+# The table cells an arc's money and time read: (table, column) -> (arc kind, the arcs' column that names the row).
 ARC_INPUTS = {
-    "link": {"distance_km": "links", "tariff_usd_per_tkm": "links", "fixed_usd_per_t": "links",
-             "speed_km_per_day": "links"},
-    "pass": {"pass_usd_per_t": "nodes", "pass_hours": "nodes"},
-    "transfer": {"cost_usd_per_t": "transfers", "dwell_hours": "transfers"},
+    ("links", "distance_km"): ("link", "ref"), ("links", "tariff_usd_per_tkm"): ("link", "ref"),
+    ("links", "fixed_usd_per_t"): ("link", "ref"), ("links", "speed_km_per_day"): ("link", "ref"),
+    ("nodes", "pass_usd_per_t"): ("pass", "ref"), ("nodes", "pass_hours"): ("pass", "ref"),
+    ("transfers", "cost_usd_per_t"): ("transfer", "ref"), ("transfers", "dwell_hours"): ("transfer", "ref"),
+    # a link priced by a transit regime reads the regime's basis; a regime arc its flat charge
+    ("regimes", "coefficient"): ("link", "priced_by"), ("regimes", "tariff_usd_per_tkm"): ("link", "priced_by"),
+    ("regimes", "flat_usd_per_t"): ("regime", "ref"),
 }
-INPUT_KIND = {col: kind for kind, cols in ARC_INPUTS.items() for col in cols}
-INPUT_TABLE = {col: table for cols in ARC_INPUTS.values() for col, table in cols.items()}
-KIND_TABLE = {"link": "links", "pass": "nodes", "transfer": "transfers"}
+
+DISTANCE, FIXED = ("links", "distance_km"), ("links", "fixed_usd_per_t")
 
 Cells = dict[tuple[str, str], np.ndarray]
 
@@ -95,35 +99,39 @@ class ArcPricer:
 
         arcs = graph.arcs
         kind = arcs["kind"].to_numpy()
-        refs = arcs["ref"].to_numpy()
         self.is_link = kind == "link"
         by_vessel = net.links.index[(net.links["mode"] == "sea") & net.links["tariff_usd_per_tkm"].isna()]
         self.is_vessel = self.is_link & arcs["ref"].isin(by_vessel).to_numpy()
         self.is_pass = kind == "pass"
         self.is_transfer = kind == "transfer"
-        varies = np.zeros(len(arcs), dtype=bool)
-        for (table, _col), ids in rows.items():
-            if table == "vessels":
-                varies |= self.is_vessel
-            else:
-                arc_kind = next(k for k, t in KIND_TABLE.items() if t == table)
-                varies |= (kind == arc_kind) & np.isin(refs, ids)
-        self.var_arcs = np.flatnonzero(varies)
+        self.is_regime = kind == "regime"
         # file values of every input of every arc, and where an uncertain cell feeds it (-1: it does not)
-        self.base: dict[str, np.ndarray] = {}
-        self.cell_index: dict[str, np.ndarray] = {}
-        for col, table in INPUT_TABLE.items():
-            owner = kind == INPUT_KIND[col]
+        self.base: dict[tuple[str, str], np.ndarray] = {}
+        self.cell_index: dict[tuple[str, str], np.ndarray] = {}
+        varies = np.zeros(len(arcs), dtype=bool)
+        for key, (arc_kind, row_col) in ARC_INPUTS.items():
+            rowids = arcs[row_col].to_numpy()
+            owner = (kind == arc_kind) & (rowids != "")
             base = np.zeros(len(arcs))
             if owner.any():
-                base[owner] = net.table(table).loc[refs[owner], col].to_numpy(dtype=float)
+                base[owner] = net.table(key[0]).loc[rowids[owner], key[1]].to_numpy(dtype=float)
             idx = np.full(len(arcs), -1, dtype=np.int64)
-            cell_ids = rows.get((table, col))
+            cell_ids = rows.get(key)
             if cell_ids:
                 pos = {rid: j for j, rid in enumerate(cell_ids)}
-                idx[owner] = [pos.get(k, -1) for k in refs[owner]]
-            self.base[col] = base
-            self.cell_index[col] = idx
+                idx[owner] = [pos.get(k, -1) for k in rowids[owner]]
+            self.base[key] = base
+            self.cell_index[key] = idx
+            varies |= idx >= 0
+        if any(table == "vessels" for table, _ in rows):
+            varies |= self.is_vessel
+        self.var_arcs = np.flatnonzero(varies)
+        # the basis of the regime that prices each link arc ("" where none does)
+        priced_by = arcs["priced_by"].to_numpy()
+        self.basis = np.full(len(arcs), "", dtype=object)
+        on = priced_by != ""
+        if on.any():
+            self.basis[on] = net.regimes.loc[priced_by[on], "basis"].to_numpy()
         self.base_usd = arcs["usd_per_t"].to_numpy(dtype=float)
         self.base_hours = arcs["hours"].to_numpy(dtype=float)
         self.base_co2 = arcs["co2_kg_per_t"].to_numpy(dtype=float)
@@ -156,7 +164,7 @@ class ArcPricer:
             self.sea_fits[a] = fitting_classes(v, net.nodes, arcs["from_node"].to_numpy()[a],
                                                arcs["node"].to_numpy()[a])[0]
             # the file values through the same computation as the draws: no change gives a change of exactly 0
-            usd, hours, _ = self._sea(a, self.base["distance_km"][a, None], self.base["fixed_usd_per_t"][a, None],
+            usd, hours, _ = self._sea(a, self.base[DISTANCE][a, None], self.base[FIXED][a, None],
                                       {key: base[:, None] for key, base in self.cell_base.items()}, 1)
             self.sea_usd0[a], self.sea_hours0[a] = usd[:, 0], hours[:, 0]
 
@@ -190,24 +198,33 @@ class ArcPricer:
         if plain.any():
             a = arc_ids[plain]
             get = self._inputs(a, cells, n)
-            usd = costs.link_usd_per_t(get("distance_km"), get("tariff_usd_per_tkm"), get("fixed_usd_per_t"))
-            hours = costs.link_hours(get("distance_km"), get("speed_km_per_day"))
+            tariff = get(("links", "tariff_usd_per_tkm"))
+            basis = self.basis[a]
+            if (basis != "").any():  # links priced by a transit regime: the tariff of its basis
+                priced = (basis != "")[:, None]
+                tariff = np.where(priced, costs.regime_tariff(basis[:, None], tariff, get(("regimes", "coefficient")),
+                                                              get(("regimes", "tariff_usd_per_tkm"))), tariff)
+            usd = costs.link_usd_per_t(get(DISTANCE), tariff, get(FIXED))
+            hours = costs.link_hours(get(DISTANCE), get(("links", "speed_km_per_day")))
             dm[plain] = usd - self.base_usd[a, None]
             dd[plain] = costs.days(hours - self.base_hours[a, None])
         if vessel.any():
             a = arc_ids[vessel]
             get = self._inputs(a, cells, n)
-            usd, hours, _ = self._sea(a, get("distance_km"), get("fixed_usd_per_t"), cells, n)
+            usd, hours, _ = self._sea(a, get(DISTANCE), get(FIXED), cells, n)
             dm[vessel] = usd - self.sea_usd0[a, None]
             dd[vessel] = costs.days(hours - self.sea_hours0[a, None])
-        for kind_mask, money_col, hours_col in ((self.is_pass, "pass_usd_per_t", "pass_hours"),
-                                                (self.is_transfer, "cost_usd_per_t", "dwell_hours")):
+        for kind_mask, money, hours_key in ((self.is_pass, ("nodes", "pass_usd_per_t"), ("nodes", "pass_hours")),
+                                            (self.is_transfer, ("transfers", "cost_usd_per_t"),
+                                             ("transfers", "dwell_hours")),
+                                            (self.is_regime, ("regimes", "flat_usd_per_t"), None)):
             sel = kind_mask[arc_ids]
             if sel.any():
                 a = arc_ids[sel]
                 get = self._inputs(a, cells, n)
-                dm[sel] = get(money_col) - self.base_usd[a, None]
-                dd[sel] = costs.days(get(hours_col) - self.base_hours[a, None])
+                dm[sel] = get(money) - self.base_usd[a, None]
+                if hours_key is not None:
+                    dd[sel] = costs.days(get(hours_key) - self.base_hours[a, None])
         return dm, dd
 
     def _sea(self, a: np.ndarray, distance_km: np.ndarray, fixed_usd_per_t: np.ndarray, cells: Cells,
@@ -251,20 +268,20 @@ class ArcPricer:
         a = np.flatnonzero(self.is_vessel)
         cells = self.cells(x)
         get = self._inputs(a, cells, n)
-        usd, hours, best = self._sea(a, get("distance_km"), get("fixed_usd_per_t"), cells, n)
+        usd, hours, best = self._sea(a, get(DISTANCE), get(FIXED), cells, n)
         shape = (len(a), n)
         return (a, np.broadcast_to(usd, shape).copy(), np.broadcast_to(hours, shape).copy(),
                 self.vessel_classes[np.broadcast_to(best, shape)])
 
-    def _inputs(self, a: np.ndarray, cells: Cells, n: int) -> Callable[[str], np.ndarray]:
-        def get(col: str) -> np.ndarray:
-            base = self.base[col][a]
-            idx = self.cell_index[col][a]
+    def _inputs(self, a: np.ndarray, cells: Cells, n: int) -> Callable[[tuple[str, str]], np.ndarray]:
+        def get(key: tuple[str, str]) -> np.ndarray:
+            base = self.base[key][a]
+            idx = self.cell_index[key][a]
             fed = idx >= 0
             if not fed.any():
                 return base[:, None]
             out = np.repeat(base[:, None], n, axis=1)
-            out[fed] = cells[(INPUT_TABLE[col], col)][idx[fed]]
+            out[fed] = cells[key][idx[fed]]
             return out
         return get
 
@@ -277,14 +294,14 @@ class ArcPricer:
         plain = self.is_link[arc_ids] & ~vessel
         if plain.any():
             a = arc_ids[plain]
-            d0 = self.base["distance_km"][a, None]
-            d = self._inputs(a, cells, n)("distance_km")
+            d0 = self.base[DISTANCE][a, None]
+            d = self._inputs(a, cells, n)(DISTANCE)
             out[plain] = self.base_co2[a, None] * (d / np.where(d0 > 0, d0, 1.0)) - self.base_co2[a, None]
         if vessel.any():
             a = arc_ids[vessel]
             get = self._inputs(a, cells, n)
-            d = get("distance_km")
-            _, _, best = self._sea(a, d, get("fixed_usd_per_t"), cells, n)
+            d = get(DISTANCE)
+            _, _, best = self._sea(a, d, get(FIXED), cells, n)
             own = self.own_co2[a, None]
             intensity = np.where(np.isfinite(own), own, self.class_co2[best])
             out[vessel] = costs.co2_kg_per_t(d, intensity) - self.base_co2[a, None]
