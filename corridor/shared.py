@@ -57,10 +57,23 @@ class SharedBuilds:
         return problem
 
     def case_problem(self, case: Case) -> FlowProblem:
-        """The allocation LP of a case with ``[flows]`` (full ships)."""
+        """The allocation LP of a case with ``[flows]`` (full ships), as :func:`corridor.solve.solve_flows` builds it:
+        with transit regimes on the layers of the supply's countries; with markets, sales at market prices or
+        diversification limits (their rows after the capacity rows) built in full."""
         f = case.require_flows()
         s = case.settings
-        return self.flow_problem(self.graph(case.network), f.supply, f.demand,
-                                 unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
-                                 value_of_time_usd_per_t_day=s.value_of_time_usd_per_t_day,
-                                 carbon_price_usd_per_t_co2=s.carbon_price_usd_per_t_co2)
+        graph = self.graph(case.network, None, list(f.supply))
+        options: dict[str, Any] = dict(unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
+                                       value_of_time_usd_per_t_day=s.value_of_time_usd_per_t_day,
+                                       carbon_price_usd_per_t_co2=s.carbon_price_usd_per_t_co2)
+        if not (f.markets or f.limits or f.sell):
+            return self.flow_problem(graph, f.supply, f.demand, **options)
+        from .flows import flow_problem
+
+        problem = flow_problem(graph, f.supply, f.demand, markets=f.markets,
+                               sales_usd_per_t=f.sales_usd_per_t(case.network), **options)
+        if f.limits:
+            from .flows.diversify import with_limits
+
+            problem = with_limits(problem, f.limits)
+        return problem

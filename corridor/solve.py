@@ -246,8 +246,8 @@ def solve_flows(case: Case, graph: RoutingGraph | None = None, *, shared: Shared
     from .flows import FlowModel, allocate  # scipy and highspy are imported only when a scenario has flows
 
     f = case.require_flows()
-    if graph is None and shared is not None and not (case.network.has_regimes or f.markets or f.limits or f.sell):
-        return FlowModel(shared.case_problem(case)).allocation()
+    if graph is None and shared is not None:
+        return FlowModel(shared.case_problem(case)).allocation(limits=f.limits)
     # with transit regimes, each origin country's cargo has its own layers (corridor.layers); capacities are shared
     graph = build_graph(case.network, origins=list(f.supply)) if graph is None else graph
     return allocate(graph, f.supply, f.demand,

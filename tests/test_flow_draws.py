@@ -293,3 +293,17 @@ def test_cli_flow_draws_text_json_csv_and_errors(tmp_path, capsys):
         assert main(["run", str(TOY_F), *argv]) == 2
         err = capsys.readouterr().err
         assert needle in err and err.count("\n") == 1, err
+
+
+def test_zero_spread_with_regimes_markets_sales_and_limits():
+    """diversify_2025.toml: transit regimes, a market group, sales at market prices and a cap through China."""
+    s = corridor.load_scenario(ROOT / "scenarios" / "diversify_2025.toml")
+    s = s.with_cases([c for c in s.data["cases"] if c["name"] in ("no cap", "at most 30% through China")])
+    s = zero_spread(s, [
+        {"table": "nodes", "where": {"id": "naushki"}, "column": "capacity_mt_per_year", "distribution": "uniform",
+         "low": 1.0, "high": 1.0},
+        {"table": "supply", "where": {"node": "tavan_tolgoi"}, "distribution": "uniform", "low": 1.0, "high": 1.0},
+    ])
+    res = corridor.run(s, draws=12, seed=3, block=5)
+    assert res.allocations["at most 30% through China"].limits["binding"].all()
+    assert_draws_equal_deterministic(res)

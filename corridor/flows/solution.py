@@ -26,7 +26,8 @@ def solve_problem(problem: FlowProblem, *, upper: np.ndarray | None = None) -> F
 
     ``upper`` bounds the variables (default: the problem's, if any). The LP is always feasible (unserved demand
     absorbs what cannot be delivered) and bounded (arc costs are >= 0 and demand is finite), so a failure here is a
-    bug or a numerical breakdown, not bad input. :class:`corridor.flows.FlowModel` re-solves it warm; this is its cold check.
+    bug or a numerical breakdown, not bad input. :class:`corridor.flows.FlowModel` re-solves it warm; this is its
+    cold check.
     """
     from scipy.optimize import linprog
 

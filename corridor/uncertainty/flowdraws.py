@@ -137,7 +137,7 @@ def flow_block(context: FlowDrawContext, block: Block) -> dict:
                                                       block.stop))
     nums = fc.numbers(x)
     n_arcs, n_sup, n_snk = m.n_arcs, len(p.supply_state), len(p.sink_state)
-    cap_block = p.A_ub[m.n_orig:, :n_arcs].tocsr()
+    cap_block = p.A_ub[m.n_orig:m.n_orig + m.n_elements, :n_arcs].tocsr()  # rows after them: limits
     objective, delivered, unserved = np.empty(n), np.empty(n), np.empty(n)
     full: tuple[list, list] = ([], [])
     priced: tuple[list, list, list] = ([], [], [])
@@ -152,7 +152,7 @@ def flow_block(context: FlowDrawContext, block: Block) -> dict:
         rows = np.flatnonzero(is_full(cap_block @ xs[:n_arcs], capacity))
         full[0].append(rows)
         full[1].append(np.full(len(rows), j))
-        price = -sol.ub_marginals[m.n_orig:]
+        price = -sol.ub_marginals[m.n_orig:m.n_orig + m.n_elements]
         rows = np.flatnonzero(np.abs(price) >= PRICE_TOL)
         priced[0].append(rows)
         priced[1].append(np.full(len(rows), j))
