@@ -125,11 +125,17 @@ def _inputs(results: Results, case) -> str:
         items.append(("closed", "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}"
                                           for k, v in inp["close"].items())))
     for i, ch in enumerate(inp.get("change", []), start=1):
-        ops = "; ".join(f"{op} {', '.join(f'{k} {v:g}' for k, v in vals.items())}"
+        ops = "; ".join(f"{op} {', '.join(f'{k} {_value(v)}' for k, v in vals.items())}"
                         for op, vals in ch.items() if op in ("scale", "set", "add"))
-        where = ", ".join(f"{k} = {v}" for k, v in ch.get("where", {}).items()) or "every row"
+        where = ", ".join(f"{k} in {', '.join(map(str, v))}" if isinstance(v, list) else f"{k} = {v}"
+                          for k, v in ch.get("where", {}).items()) or "every row"
         items.append((f"change {i}", f"{ch.get('table')} where {where}: {ops}"))
     return "<h3>Inputs</h3>\n" + definition_list(items)
+
+
+def _value(v: object) -> str:
+    """A changed value as the scenario gave it: numbers in their shortest form, text as written."""
+    return f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
 
 
 def _routes_table(results: Results, case: str) -> str:

@@ -102,8 +102,9 @@ def expand(net, arcs: pd.DataFrame, cargos: list[str]) -> pd.DataFrame:
         layers = _country_layers(list(dict.fromkeys(country)), cargo, regimes)
         kind = arcs["kind"]
         # passes and transfers: one copy per layer of their node's country
+        # (their ``country`` is their node's: it stays, for the by-country tables)
         at_node = arcs[kind.isin(["pass", "transfer"])].assign(country=lambda d: country.reindex(d["node"]).to_numpy())
-        at_node = at_node.merge(layers, on="country", how="inner").drop(columns="country")
+        at_node = at_node.merge(layers, on="country", how="inner")
         at_node["tail_layer"] = at_node["head_layer"] = at_node["layer"]
         at_node = at_node.drop(columns="layer")
         loading = at_node["tail_side"].eq("load")

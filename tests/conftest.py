@@ -96,7 +96,10 @@ def sea_arcs(net, lot):
     from corridor.graph import build_graph
 
     g = build_graph(net, lot_t=lot)
-    return g.arcs[(g.arcs["mode"] == "sea") & (g.arcs["kind"] == "link")]
+    arcs = g.arcs[(g.arcs["mode"] == "sea") & (g.arcs["kind"] == "link")]
+    # with transit regimes a sea link has one arc per layer (and cargo country) it may be sailed from, all priced
+    # alike (sea legs belong to no country): one per link
+    return arcs.drop_duplicates("ref")
 
 
 def edit_csv(path: Path, old: str, new: str) -> None:

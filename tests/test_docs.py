@@ -160,8 +160,8 @@ def test_output_excerpts_are_what_a_run_prints():
                      "docs/outputs.md")
 
     uncertain = corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015_uncertainty.toml")
-    (found,) = corridor.uncertainty.breakeven(uncertain, "RZD tariff", ("rajin", "tianjin"), case="baseline",
-                                              within=(0.3, 1.5))
+    (found,) = corridor.uncertainty.breakeven(uncertain, "RZD port coefficient", ("vostochny", "qinhuangdao"),
+                                              case="baseline", within=(0.336, 1.0))
     _assert_lines_of(_block_starting(DOCS / "outputs.md", "baseline: "), str(found), "docs/outputs.md")
 
 

@@ -45,7 +45,9 @@ def test_report_holds_the_question_inputs_tables_charts_and_sources(shipment, sh
     for case in shipment.cases:
         assert f"Case: {case}</h2>" in text
     assert "<dt>closed</dt><dd>countries: KP</dd>" in text  # Rajin closed's input
-    assert "<dt>change 1</dt><dd>links where country = RU, mode = rail1520: scale tariff_usd_per_tkm 0.5</dd>" in text
+    assert ("<dt>change 1</dt><dd>regimes where id in ru_mn_coal_ports, ru_mn_to_dprk: set coefficient 0.336</dd>"
+            in text)  # the Russian transit discount's change
+    assert "<dt>change 1</dt><dd>regimes where id = ru_mn_to_dprk: set coefficient 0.48</dd>" in text
     for cost in shipment.routes["cost_usd_per_t"]:
         assert f">{cost:.2f}<" in text
     charts = re.findall(r'<svg [^>]*data-chart="([^"]+)"', text)

@@ -232,8 +232,8 @@ def test_bad_sea_inputs_name_file_line_and_problem(tmp_path, capsys):
     folder = copy_shipped_network(tmp_path)
     _replace(folder / "vessels.csv", "handysize,Handysize (28k dwt),28000,26000,",
              "handysize,Handysize (28k dwt),28000,29000,")
-    _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,0.023,",
-             "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,")
+    _replace(folder / "links.csv", "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,39,",
+             "darkhan_sukhbaatar_1520,darkhan,sukhbaatar,rail1520,MN,102,,,")
     _replace(folder / "prices.csv", "pohang,thermal,2015,", "pohnag,thermal,2015,")
     assert main(["validate", str(folder)]) == 2
     err = capsys.readouterr().err
@@ -292,7 +292,7 @@ def test_sea_distances_command_writes_and_keeps_fixed_rows(tmp_path, capsys):
     (folder / "links.csv").write_bytes(buf.getvalue().encode("utf-8"))
     before = (folder / "links.csv").read_text(encoding="utf-8")
     assert main(["sea-distances", str(folder)]) == 0
-    assert "wrote 15 sea-link distances" in capsys.readouterr().out
+    assert "wrote 19 sea-link distances" in capsys.readouterr().out
     links = corridor.load_network(folder).links
     assert links.at["rajin_pohang_sea", "distance_km"] == 700  # distance_fixed: a data row overrides
     assert links.at["rajin_gwangyang_sea", "distance_km"] == 1052

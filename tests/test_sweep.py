@@ -71,13 +71,13 @@ def test_selection_equals_the_named_entry(toy_u):
 def test_several_changes_between_two_steps_are_all_found():
     """Two steps only over a range where the cheapest route changes: the same break-evens as 25 steps."""
     s = corridor.load_scenario(ROOT / "scenarios" / "test_shipment_2015_uncertainty.toml")
-    fine = sweep(s, "RZD tariff", 0.3, 1.5, 25, case="baseline")
-    coarse = sweep(s, "RZD tariff", 0.3, 1.5, 2, case="baseline")
+    fine = sweep(s, "RZD transit rate", 0.3, 1.5, 25, case="baseline")
+    coarse = sweep(s, "RZD transit rate", 0.3, 1.5, 2, case="baseline")
     assert len(fine.breakevens) >= 1
     assert coarse.breakevens["value"].to_list() == pytest.approx(fine.breakevens["value"].to_list(), rel=1e-12)
     # and `corridor breakeven` of the two routes gives the same value
     b = fine.breakevens.iloc[0]
-    be = breakeven(s, "RZD tariff", ("vostochny", "tianjin"), case="baseline", within=(0.3, 1.5))[0]
+    be = breakeven(s, "RZD transit rate", ("vostochny", "qinhuangdao"), case="baseline", within=(0.3, 1.5))[0]
     assert be.routes == (b["below"], b["above"]) and be.value == pytest.approx(b["value"], rel=1e-12)
 
 

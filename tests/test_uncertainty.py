@@ -361,7 +361,7 @@ def test_hire_draw_matches_network_change_and_rebuilt_graph(sea_u):
     case = s.case("baseline")
     money, days = model.routes.price(np.array([[1.5]]))
     net = case.network.change("vessels", {}, scale={"hire_usd_per_day": 1.5})
-    graph = build_graph(net, lot_t=case.shipment.tonnes)
+    graph = build_graph(net, lot_t=case.shipment.tonnes, origins=[case.shipment.origin])  # the cargo's layers
     assert graph.arcs[["tail", "head", "ref"]].equals(model.graph.arcs[["tail", "head", "ref"]])
     want_money, want_days = route_prices(graph, model.routes.arc_lists, case.shipment.destination)
     np.testing.assert_allclose(money[:, 0], want_money, rtol=1e-13, atol=0)

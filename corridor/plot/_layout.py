@@ -21,19 +21,23 @@ def freeze(fig) -> None:
 
 
 def fit_texts(fig, ax, texts, *, margin: float = 0.01) -> None:
-    """Widen the x-range of ``ax`` until every text in ``texts`` ends inside it (labels at bar ends). Freezes the
-    layout first (:func:`freeze`)."""
+    """Widen the x-range of ``ax`` until every text in ``texts`` (annotations anchored at data points, e.g. labels at
+    bar ends) ends inside it. Freezes the layout first (:func:`freeze`). A text of ``w`` pixels anchored at ``x`` ends
+    inside an axes ``W`` pixels wide when the range spans at least ``(x - lo) W / (W - w)``: solved directly."""
     if not texts:
         return
     freeze(fig)
-    for _ in range(3):
-        right = max(t.get_window_extent().x1 for t in texts)
-        inv = ax.transData.inverted()
-        x_right = inv.transform((right, 0))[0]
-        lo, hi = ax.get_xlim()
-        if x_right <= hi:
-            return
-        ax.set_xlim(lo, x_right + margin * (x_right - lo))
+    lo, hi = ax.get_xlim()
+    box = ax.get_window_extent()
+    span = hi - lo
+    for t in texts:
+        anchor_px = ax.transData.transform((t.xy[0], 0))[0]
+        w = t.get_window_extent().x1 - anchor_px  # the offset and the text, in pixels
+        if w >= box.width:
+            continue  # cannot fit at any range; leave it to the figure's own checks
+        span = max(span, (t.xy[0] - lo) * box.width / (box.width - w))
+    if span > hi - lo:
+        ax.set_xlim(lo, lo + span * (1 + margin))
 
 
 # Where a label may go relative to its point, in points: (dx, dy, horizontal alignment, vertical alignment).

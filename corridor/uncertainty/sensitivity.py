@@ -157,7 +157,7 @@ def breakeven(scenario: Scenario, parameter: str | dict, routes: tuple, *, case:
     Examples
     --------
     >>> from corridor.uncertainty import breakeven
-    >>> breakeven(s, "RZD tariff", ("rajin", "tianjin"), within=(0.2, 1.5))
+    >>> breakeven(s, "RZD transit rate", ("rajin", "tianjin"), within=(0.2, 1.5))
 
     Cases left out (no route, the input selects nothing there, a route not found) are listed with the reason in
     the returned list's ``skipped`` attribute.

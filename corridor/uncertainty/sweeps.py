@@ -227,7 +227,7 @@ def sweep(scenario: Scenario, parameter, start: float, stop: float, steps: int =
     Examples
     --------
     >>> s = corridor.load_scenario("scenarios/test_shipment_2015_uncertainty.toml")
-    >>> sw = corridor.uncertainty.sweep(s, "RZD tariff", 0.3, 1.5, 13, case="baseline")
+    >>> sw = corridor.uncertainty.sweep(s, "RZD transit rate", 0.3, 1.5, 13, case="baseline")
     >>> sw.breakevens[["value", "below", "above"]]
     """
     if metric not in ("generalized", "cost"):
