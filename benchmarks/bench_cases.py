@@ -7,7 +7,7 @@ tenth case also closes the DPRK (a case that changes what is open, built in full
 
 Timed, each in a fresh process (CPU seconds of that process, wall-clock beside): loading the scenario (every case
 checked, its network changed and priced) and solving it (every allocation). The baseline is the same scenario run
-by the code of another revision (default: 81043be, the revision this work started from), extracted with
+by the code of another revision (default: a401a9f, main before this work was merged), extracted with
 ``git archive`` into a temporary folder; both must give the same total costs.
 
     python benchmarks/bench_cases.py [N] [REPEATS] [BASELINE_REVISION]
@@ -73,7 +73,7 @@ def run_child(code_dir: Path, scenario_json: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main(n: int = 1000, repeats: int = 3, baseline: str = "81043be") -> None:
+def main(n: int = 1000, repeats: int = 3, baseline: str = "a401a9f") -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
         scenario_json = tmp_dir / "many.json"
@@ -105,4 +105,4 @@ def main(n: int = 1000, repeats: int = 3, baseline: str = "81043be") -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(int(args[0]) if args else 1000, int(args[1]) if len(args) > 1 else 3, args[2] if len(args) > 2 else "81043be")
+    main(int(args[0]) if args else 1000, int(args[1]) if len(args) > 1 else 3, args[2] if len(args) > 2 else "a401a9f")

@@ -7,8 +7,8 @@ Four commands, each in a fresh process, alternated N times:
 
 The addition is the median of the run with draws less the median of the plain run. Both wall-clock seconds and CPU
 seconds of the child processes (user + system) are given: the machine is shared, and wall time counts the other
-work on it. The baseline is the code of another revision (default 81043be, where this work started), extracted with
-``git archive`` into a temporary folder.
+work on it. The baseline is the code of another revision (default a401a9f, main before this work was merged),
+extracted with ``git archive`` into a temporary folder.
 
 Then, in this process, where the addition goes: the candidate routes (searches at the file values and at the ends of
 every range), the pricing of the draws, the 1% exact check, and the assembly of the results.
@@ -78,7 +78,7 @@ def breakdown() -> None:
         print(f"  {k:24s} {v:7.3f}")
 
 
-def main(n: int = 7, baseline: str = "81043be") -> None:
+def main(n: int = 7, baseline: str = "a401a9f") -> None:
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "baseline"
         old.mkdir()
@@ -105,4 +105,4 @@ def main(n: int = 7, baseline: str = "81043be") -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(int(args[0]) if args else 7, args[1] if len(args) > 1 else "81043be")
+    main(int(args[0]) if args else 7, args[1] if len(args) > 1 else "a401a9f")

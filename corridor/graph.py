@@ -77,7 +77,7 @@ class RoutingGraph:
     rows : ndarray or None
         For each arc, the position of the row it comes from in its network table (links, transfers or nodes), so
         that a network with other numbers can re-price the same arcs (:func:`build_graph` with ``like``); None with
-        transit regimes (layers).
+        transit regimes (layers), -1 for a regime arc.
     cargos : tuple of str
         The origin countries whose layers the graph holds (empty without regimes).
     """
@@ -184,7 +184,7 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None,
         The graph of a network with the same rows (a case that changes numbers only, not what is open): its states
         and arcs are reused and only the arcs' numbers are taken from ``net`` (the same graph as a full build, bit
         for bit, in a fraction of the time). Ignored when the rows differ (a case that closes something) or the
-        network has transit regimes.
+        cargos (``origins``' countries, with transit regimes) differ.
 
     Raises
     ------
@@ -196,7 +196,8 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None,
     problems = costs.price_problems(net, prices=prices)
     if problems:
         raise InputError(problems)
-    if like is not None and like.rows is not None and not net.has_regimes and same_rows(like.network, net):
+    cargos = tuple(layers.cargo_countries(net, origins)) if net.has_regimes else ()
+    if like is not None and like.rows is not None and like.cargos == cargos and same_rows(like.network, net):
         return _repriced(like, net, prices, lot_t)
     lk = links.reset_index()
     pr = prices.reset_index(drop=True)
@@ -251,10 +252,10 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None,
     rows = np.concatenate([np.arange(len(lk)), np.flatnonzero(both), np.arange(len(tr)),
                            nodes.index.get_indexer(touched["node"])]).astype(np.int64)
     arcs = pd.concat([a for a in (link_arcs, transfer_arcs, pass_arcs) if len(a)], ignore_index=True)
-    cargos: tuple[str, ...] = ()
     if net.has_regimes:
-        cargos = tuple(layers.cargo_countries(net, origins))
+        arcs["row_"] = rows  # carried into the layers (regime arcs have none: -1)
         arcs = layers.expand(net, arcs, list(cargos))
+        rows = arcs.pop("row_").fillna(-1).to_numpy().astype(np.int64)
     else:
         arcs["tail_layer"] = arcs["head_layer"] = arcs["cargo"] = arcs["regime"] = arcs["priced_by"] = ""
     tails = [State(*t) for t in zip(arcs["from_node"], arcs["tail_mode"], arcs["tail_side"], arcs["tail_layer"],
@@ -273,12 +274,24 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None,
     arcs["regime"] = arcs["regime"].fillna("").astype(object)
     arcs["priced_by"] = arcs["priced_by"].fillna("").astype(object)
     return RoutingGraph(network=net, states=states, arcs=arcs, lot_t=lot_t, cargos=cargos,
-                        rows=None if net.has_regimes else rows)
+                        rows=rows)
+
+
+_STRUCTURE = {"nodes": ["country"], "links": ["from", "to", "mode", "both_ways"],
+              "transfers": ["node", "from_mode", "to_mode"],
+              "regimes": ["country", "origin_country", "exits", "modes", "basis"]}
 
 
 def same_rows(a: Network, b: Network) -> bool:
-    """Whether two networks have the same nodes, links and transfers in the same order (only numbers may differ)."""
-    return (a is b) or all(getattr(a, t).index.equals(getattr(b, t).index) for t in ("nodes", "links", "transfers"))
+    """Whether two networks have the same nodes, links, transfers and transit regimes in the same order, joined the
+    same way (only numbers may differ): then their routing graphs have the same states and arcs."""
+    if a is b:
+        return True
+    for table, cols in _STRUCTURE.items():
+        x, y = getattr(a, table), getattr(b, table)
+        if not x.index.equals(y.index) or not x[cols].equals(y[cols]):
+            return False
+    return True
 
 
 def _repriced(like: RoutingGraph, net: Network, prices: pd.DataFrame, lot_t: float | None) -> RoutingGraph:
@@ -310,7 +323,12 @@ def _repriced(like: RoutingGraph, net: Network, prices: pd.DataFrame, lot_t: flo
     hours[ps] = nd["pass_hours"].to_numpy(float)[r]
     est[ps] = costs.estimated_part(nd["pass_usd_per_t"].to_numpy(float),
                                    estimated(net, "nodes")["pass_usd_per_t"].to_numpy(bool))[r]
+    if like.cargos:  # layers: links priced by a regime's basis, regime arcs by its flat charge
+        by = link & (arcs["priced_by"].to_numpy() != "")
+        usd[by], est[by] = layers.regime_link_prices(net, rows[by], arcs["priced_by"].to_numpy()[by])
+        flat = kind == "regime"
+        usd[flat], est[flat] = layers.flat_prices(net, arcs["ref"].to_numpy()[flat])
     arcs = arcs.assign(usd_per_t=usd, hours=hours, distance_km=dist, co2_kg_per_t=co2, capacity_mt_per_year=cap,
                        estimated_usd_per_t=est)
     arcs["vessel_class"] = pd.Series(vessel, index=arcs.index, dtype=object)
-    return RoutingGraph(network=net, states=like.states, arcs=arcs, lot_t=lot_t, rows=rows)
+    return RoutingGraph(network=net, states=like.states, arcs=arcs, lot_t=lot_t, cargos=like.cargos, rows=rows)

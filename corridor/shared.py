@@ -5,7 +5,8 @@ the same states and arcs, and their allocation LPs the same matrices: only arc p
 demand differ. :class:`SharedBuilds` builds the first graph (per lot) and the first LP (per list of origins and
 destinations) in full and every later one ``like`` it (:func:`corridor.graph.build_graph`,
 :func:`corridor.flows.flow_problem`), which gives the same graph and LP bit for bit for a fraction of the work. A
-case that closes something, or a network with transit regimes, is built in full.
+case that closes something is built in full. With transit regimes, graphs are shared between cases whose cargo
+comes from the same countries (the same layers).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .graph import RoutingGraph, build_graph, same_rows
+from .layers import cargo_countries
 from .network import Network
 
 if TYPE_CHECKING:
@@ -27,20 +29,19 @@ class SharedBuilds:
 
     def __init__(self, network: Network):
         self.network = network
-        self._graphs: dict[float | None, RoutingGraph] = {}
+        self._graphs: dict[tuple[float | None, tuple[str, ...]], RoutingGraph] = {}
         self._problems: dict[tuple, FlowProblem] = {}
 
     def graph(self, net: Network, lot_t: float | None = None, origins: list[str] | None = None) -> RoutingGraph:
         """The routing graph of ``net`` (a case's network) for a lot of ``lot_t`` tonnes (None: full ships); with
-        transit regimes, the layers of the countries of ``origins`` (built in full: not shared)."""
-        if net.has_regimes:
-            return build_graph(net, lot_t=lot_t, origins=origins)
-        base = self._graphs.get(lot_t)
+        transit regimes, the layers of the countries of ``origins`` (default: every country)."""
+        key = (lot_t, tuple(cargo_countries(net, origins)) if net.has_regimes else ())
+        base = self._graphs.get(key)
         if base is not None:
-            return build_graph(net, lot_t=lot_t, like=base)  # a full build where the rows differ
-        graph = build_graph(net, lot_t=lot_t)
+            return build_graph(net, lot_t=lot_t, origins=origins, like=base)  # a full build where the rows differ
+        graph = build_graph(net, lot_t=lot_t, origins=origins)
         if same_rows(net, self.network):
-            self._graphs[lot_t] = graph
+            self._graphs[key] = graph
         return graph
 
     def flow_problem(self, graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float],
@@ -48,11 +49,10 @@ class SharedBuilds:
         """:func:`corridor.flows.flow_problem`, like an earlier LP of the same shape where there is one."""
         from .flows import flow_problem
 
-        key = (tuple(supply), tuple(demand), graph.lot_t)
+        key = (tuple(supply), tuple(demand), graph.lot_t, graph.cargos)
         like = self._problems.get(key)
         problem = flow_problem(graph, supply, demand, like=like, **options)
-        base = self._graphs.get(graph.lot_t)
-        if like is None and base is not None and graph.states is base.states:
+        if like is None and any(graph.states is g.states for g in self._graphs.values()):
             self._problems[key] = problem
         return problem
 

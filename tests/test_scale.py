@@ -17,7 +17,7 @@ from corridor.restrict import Restriction
 from corridor.routes import SINK, SOURCE, is_valid, routes_in_order, to_networkx
 from corridor.shared import SharedBuilds
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 
 def test_shared_graphs_and_lps_equal_full_builds_bit_for_bit():
@@ -28,7 +28,7 @@ def test_shared_graphs_and_lps_equal_full_builds_bit_for_bit():
         f, st = case.flows, case.settings
         kw = dict(unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
                   value_of_time_usd_per_t_day=st.value_of_time_usd_per_t_day)
-        full = flow_problem(build_graph(case.network), f.supply, f.demand, **kw)
+        full = flow_problem(build_graph(case.network, origins=list(f.supply)), f.supply, f.demand, **kw)
         got = shared.case_problem(case)
         pd.testing.assert_frame_equal(full.graph.arcs, got.graph.arcs, check_exact=True)
         assert full.graph.states == got.graph.states
@@ -36,7 +36,7 @@ def test_shared_graphs_and_lps_equal_full_builds_bit_for_bit():
             assert np.array_equal(getattr(full, name), getattr(got, name)), (case.name, name)
         assert (full.A_eq != got.A_eq).nnz == 0 and (full.A_ub != got.A_ub).nnz == 0
         pd.testing.assert_frame_equal(full.elements, got.elements, check_exact=True)
-        patched += got.graph.states is shared.graph(s.network).states
+        patched += got.graph.states is shared.graph(s.network, None, list(f.supply)).states
     assert patched == sum(not c.closed for c in s.cases) == 8  # every case that closes nothing
     # and the run's allocations are those of each case on its own
     res = corridor.run(s)
@@ -57,6 +57,36 @@ def test_a_closing_case_is_built_in_full_and_a_graph_like_another_reprices_every
     assert like.states is base.states
     pd.testing.assert_frame_equal(like.arcs, build_graph(changed).arcs, check_exact=True)
     assert not like.arcs["usd_per_t"].equals(base.arcs["usd_per_t"])
+
+
+@pytest.mark.parametrize("network", ["baseline", DATA / "toy_regimes"])
+def test_a_graph_like_another_with_transit_regimes_reprices_links_by_regime_and_flat_charges(network):
+    net = corridor.load_network(network)
+    assert net.has_regimes
+    origin = net.nodes.index[net.nodes["country"] == "MN"][0]
+    base = build_graph(net, origins=[origin])
+    assert base.cargos == ("MN",) and (base.arcs["priced_by"] != "").any()
+    basis = net.regimes["basis"]
+    changed = net.change("regimes", {"id": list(basis.index[basis == "coefficient"])}, scale={"coefficient": 0.7})
+    if (basis == "flat").any():
+        changed = changed.change("regimes", {"id": list(basis.index[basis == "flat"])}, scale={"flat_usd_per_t": 1.3})
+    changed = changed.change("links", None, scale={"tariff_usd_per_tkm": 1.2, "distance_km": 1.1})
+    like = build_graph(changed, origins=[origin], like=base)
+    assert like.states is base.states
+    full = build_graph(changed, origins=[origin])
+    pd.testing.assert_frame_equal(like.arcs, full.arcs, check_exact=True)
+    assert np.array_equal(like.rows, full.rows)
+    by_regime = (base.arcs["priced_by"] != "").to_numpy()
+    assert not np.array_equal(like.arcs["usd_per_t"].to_numpy()[by_regime],
+                              base.arcs["usd_per_t"].to_numpy()[by_regime])
+    flat = (base.arcs["kind"] == "regime").to_numpy()
+    assert flat.any() == (basis == "flat").any()
+    assert not np.array_equal(like.arcs["usd_per_t"].to_numpy()[flat], base.arcs["usd_per_t"].to_numpy()[flat]) \
+        or not flat.any()
+    # other layers (every country's cargo) or another regime structure: built in full
+    assert build_graph(changed, like=base).states is not base.states
+    other = net.change("regimes", {"id": list(basis.index[basis == "coefficient"])}, set={"coefficient": 1.0})
+    assert build_graph(other, origins=[origin], like=base).states is base.states
 
 
 def test_sea_prices_are_shared_only_between_networks_that_price_the_sea_alike():

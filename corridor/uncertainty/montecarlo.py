@@ -187,7 +187,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         for case in shipped:
             try:
                 model = CaseModel.build(case, scenario.uncertainty, candidates=candidates,
-                                        graph=shared.graph(case.network, case.require_shipment().tonnes))
+                                        graph=shared.graph(case.network, case.require_shipment().tonnes,
+                                                           [case.require_shipment().origin]))
             except NoRouteError as err:
                 failures[case.name] = str(err)
                 bar.update(draws)
