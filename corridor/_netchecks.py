@@ -19,13 +19,16 @@ LAND_MODES = tuple(m for m in schema.MODES if m != "sea")
 
 @dataclass(frozen=True)
 class Context:
-    """What rows are checked against: nodes (by id), source ids, the money converter, vessel classes."""
+    """What rows are checked against: nodes (by id), source ids, the money converter, vessel classes, and the links
+    and transfers (by id) that observations may name."""
 
     nodes: pd.DataFrame
     source_ids: frozenset[str]
     converter: Converter
     vessels: pd.DataFrame
     link_ids: frozenset[str] = frozenset()
+    links: pd.DataFrame | None = None
+    transfers: pd.DataFrame | None = None
 
 
 def _is_year(text: str) -> bool:
@@ -41,17 +44,18 @@ def context(tables: dict[str, pd.DataFrame], problems: list[str]) -> Context:
         if not _is_year(year):
             problems.append(f"{net['at'].iloc[0]}: year must be a year such as 2015, got '{year}'")
             year = None
-    by_id = {t: tables[t].drop_duplicates("id").set_index("id") for t in ("nodes", "rates", "price_index", "vessels")}
+    by_id = {t: tables[t].drop_duplicates("id").set_index("id")
+             for t in ("nodes", "rates", "price_index", "vessels", "links", "transfers")}
     return Context(nodes=by_id["nodes"], source_ids=frozenset(tables["sources"]["id"]),
                    converter=Converter(year, by_id["rates"], by_id["price_index"]), vessels=by_id["vessels"],
-                   link_ids=frozenset(tables["links"]["id"]))
+                   link_ids=frozenset(tables["links"]["id"]), links=by_id["links"], transfers=by_id["transfers"])
 
 
 def network_context(net) -> Context:
     """The context of a loaded :class:`corridor.Network` (for rows a scenario adds)."""
     return Context(nodes=net.nodes, source_ids=frozenset(net.sources.index),
                    converter=Converter(net.year, net.rates, net.price_index), vessels=net.vessels,
-                   link_ids=frozenset(net.links.index))
+                   link_ids=frozenset(net.links.index), links=net.links, transfers=net.transfers)
 
 
 def check_unique(df: pd.DataFrame, table: str, path: Path | None, problems: list[str]) -> None:
@@ -101,7 +105,7 @@ def _check_provenance(df: pd.DataFrame, table: str, where: list[str], problems: 
     row's own currency stand for their model column; '*' for every numeric column. Stored normalised."""
     model_of = {c.name: c.usd or c.name for c in schema.TABLES[table] if c.kind == "float"}
     every = list(schema.NUMERIC[table])
-    for col in ("estimated", "derived"):
+    for col in ("estimated", "derived", "calibrated"):
         normal = []
         for cell, w in zip(df[col], where):
             names: list[str] = []
@@ -115,14 +119,16 @@ def _check_provenance(df: pd.DataFrame, table: str, where: list[str], problems: 
                                     f"(numeric columns: {', '.join(every)})")
             normal.append(";".join(dict.fromkeys(names)))
         df[col] = normal
-    for est, der, note, w in zip(df["estimated"], df["derived"], df["note"], where):
-        both = set(schema.split_list(est)) & set(schema.split_list(der))
-        if both:
-            problems.append(f"{w}: {', '.join(sorted(both))} is both estimated and derived; name it in one of them")
-        if (est or der) and not note:
-            which = "estimated" if est else "derived"
-            problems.append(f"{w}: a row with {which} cells needs a note saying how they were "
-                            f"{'estimated' if est else 'derived'}")
+    for est, der, cal, note, w in zip(df["estimated"], df["derived"], df["calibrated"], df["note"], where):
+        named = {"estimated": set(schema.split_list(est)), "derived": set(schema.split_list(der)),
+                 "calibrated": set(schema.split_list(cal))}
+        for (a, sa), (b, sb) in (((a, named[a]), (b, named[b])) for a, b in
+                                 (("estimated", "derived"), ("estimated", "calibrated"), ("derived", "calibrated"))):
+            if sa & sb:
+                problems.append(f"{w}: {', '.join(sorted(sa & sb))} is both {a} and {b}; name it in one of them")
+        which = next((k for k in named if named[k]), None)
+        if which and not note:
+            problems.append(f"{w}: a row with {which} cells needs a note saying how they were {which}")
 
 
 def _convert_money(df: pd.DataFrame, table: str, where: list[str], conv: Converter, problems: list[str]) -> None:
@@ -290,8 +296,79 @@ def _link_paths(df: pd.DataFrame, where: list[str], ctx: Context, problems: list
             problems.append(f"{w}: points: {err}")
 
 
+
+def element_kind(ident: str, nodes: pd.DataFrame, links: pd.DataFrame, transfers: pd.Index) -> str | None:
+    """What an element id of an observation names: ``node``, ``link``, ``transfer`` or ``crossing`` (``a/b``: two
+    nodes of different countries joined by a land link, either order); None if nothing of the network."""
+    if ident in nodes.index:
+        return "node"
+    if ident in links.index:
+        return "link"
+    if ident in transfers:
+        return "transfer"
+    a, sep, b = ident.partition("/")
+    if sep and a in nodes.index and b in nodes.index and nodes.at[a, "country"] != nodes.at[b, "country"]:
+        land = links[links["mode"] != "sea"]
+        if (((land["from"] == a) & (land["to"] == b)) | ((land["from"] == b) & (land["to"] == a))).any():
+            return "crossing"
+    return None
+
+
+# What each kind of observation may be of: a route (origin/destination) or an element of these kinds.
+OBSERVED_ELEMENTS = {"cost_usd_per_t": ("node", "link", "transfer", "crossing"),
+                     "transit_days": ("node", "link", "transfer", "crossing"),
+                     "border_hours": ("node", "transfer", "crossing"),
+                     "flow_mt_per_year": ("node", "link", "transfer", "crossing")}
+
+
+def _observations(df: pd.DataFrame, where: list[str], ctx: Context, problems: list[str]) -> None:
+    links = ctx.links if ctx.links is not None else pd.DataFrame(columns=["from", "to", "mode"])
+    transfers = ctx.transfers.index if ctx.transfers is not None else pd.Index([])
+
+    def kind_of(ident: str) -> str | None:
+        return element_kind(ident, ctx.nodes, links, transfers)
+
+    for i, w in enumerate(where):
+        row = df.iloc[i]
+        kind, origin, dest, element = row["kind"], row["origin"], row["destination"], row["element"]
+        if element and (origin or dest):
+            problems.append(f"{w}: give an element or an origin (with a destination), not both")
+        elif not element and not origin:
+            problems.append(f"{w}: say where: an element, or an origin (and destination) of a route or flow")
+        if element:
+            found = kind_of(element)
+            if found is None:
+                problems.append(f"{w}: element '{element}' is not a node, link, transfer or crossing (a/b) of the "
+                                "network")
+            elif kind in OBSERVED_ELEMENTS and found not in OBSERVED_ELEMENTS[kind]:
+                problems.append(f"{w}: a {kind} observation cannot be of a {found} (it can be of a "
+                                f"{', '.join(OBSERVED_ELEMENTS[kind])})")
+        else:
+            if kind == "border_hours" and origin:
+                problems.append(f"{w}: border_hours is observed at an element (a border node, crossing a/b or "
+                                "transfer), not on a route")
+            if kind in ("cost_usd_per_t", "transit_days") and origin and not dest:
+                problems.append(f"{w}: a route's {kind} needs a destination")
+            for key, node in (("origin", origin), ("destination", dest)):
+                if node and node not in ctx.nodes.index:
+                    problems.append(f"{w}: {key} '{node}' is not in nodes.csv")
+        for item in schema.split_list(row["via"]):
+            if element:
+                problems.append(f"{w}: via goes with an origin, not with an element")
+                break
+            if kind_of(item) is None:
+                problems.append(f"{w}: via '{item}' is not a node, link, transfer or crossing (a/b) of the network")
+        lo, val, hi = row["low"], row["value"], row["high"]
+        if not (np.isnan(lo) or np.isnan(val) or np.isnan(hi)) and not lo <= val <= hi:
+            problems.append(f"{w}: the band must hold the value: low {lo:g} <= value {val:g} <= high {hi:g}")
+        if not _is_year(row["year"]):
+            problems.append(f"{w}: year must be a year such as 2015, got '{row['year']}'")
+        if not row["note"]:
+            problems.append(f"{w}: note is blank; say how the figure maps onto the model (what it includes)")
+
+
 _RULES = {"links": _links, "transfers": _transfers, "vessels": _vessels, "prices": _prices, "regimes": _regimes,
-          "rates": _rates, "price_index": _rates, "link_paths": _link_paths}
+          "rates": _rates, "price_index": _rates, "link_paths": _link_paths, "observations": _observations}
 
 
 def check_sea(links: pd.DataFrame, ctx: Context, problems: list[str]) -> None:

@@ -19,7 +19,7 @@ from ._projfiles import check_projects
 from .errors import collect
 
 FILES = ("network", "nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index", "projects",
-         "project_capacity", "link_paths", "sources")
+         "project_capacity", "link_paths", "observations", "sources")
 REQUIRED_FILES = ("nodes", "links", "sources")
 OPTIONAL_FILES = tuple(f for f in FILES if f not in REQUIRED_FILES)
 AT = "at"  # the column that says where a row comes from, for messages ("links.csv line 4")

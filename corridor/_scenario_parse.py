@@ -25,8 +25,11 @@ SHIPMENT_KEYS = {"origin", "destination", "tonnes", "coal", "via", "avoid", "pat
 SETTINGS_KEYS = {"routes", "value_of_time_usd_per_t_day", "cargo_value_usd_per_t", "interest_rate_per_year",
                  "carbon_price_usd_per_t_co2", "corridors"}
 CASE_KEYS = {"name", "description", "close", "add", "change", "shipment", "flows", "settings"}
-FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t", "markets", "limits", "sell"}
+FLOWS_KEYS = {"supply", "demand", "unserved_penalty_usd_per_t", "markets", "limits", "sell", "assignment",
+              "dispersion_usd_per_t", "paths", "year"}
 LIMIT_KEYS = {"countries", "nodes", "max_share", "max_mt_per_year"}
+ASSIGNMENTS = ("least-cost", "logit")
+MAX_PATHS = 50  # routes per origin-destination pair of a logit allocation
 CLOSE_KEYS = {"countries", "nodes", "links", "transfers"}
 CHANGE_KEYS = {"table", "where", "scale", "set", "add"}
 DEFAULT_SETTINGS = {"routes": 5}
@@ -216,6 +219,25 @@ def _flows(ck: Checker, raw: Any, where: str, base: dict | None, net: Network) -
         value = ck.number(raw["unserved_penalty_usd_per_t"], f"{where}.unserved_penalty_usd_per_t")
         if value is not None:
             out["unserved_penalty_usd_per_t"] = float(value)
+    if "assignment" in raw:
+        if raw["assignment"] not in ASSIGNMENTS:
+            ck.fail(f"{where}.assignment", f"expected \"least-cost\" or \"logit\", got {raw['assignment']!r}")
+        else:
+            out["assignment"] = raw["assignment"]
+    if "dispersion_usd_per_t" in raw:
+        value = ck.number(raw["dispersion_usd_per_t"], f"{where}.dispersion_usd_per_t", strict=True, high=1000.0)
+        if value is not None:
+            out["dispersion_usd_per_t"] = float(value)
+    if "paths" in raw:
+        value = ck.number(raw["paths"], f"{where}.paths", low=1, integer=True, high=MAX_PATHS)
+        if value is not None:
+            out["paths"] = int(value)
+    if "year" in raw:
+        year = str(raw["year"])
+        if isinstance(raw["year"], bool) or not (len(year) == 4 and year.isdigit()):
+            ck.fail(f"{where}.year", f"expected a year such as 2015, got {raw['year']!r}")
+        else:
+            out["year"] = year
     return out
 
 
@@ -269,10 +291,24 @@ def _resolve_flows(ck: Checker, values: dict, where: str) -> Flows | None:
     if inside:
         ck.fail(where, f"{', '.join(sorted(inside))} in both supply and a market of the demand")
         return None
+    assignment = values.get("assignment", "least-cost")
+    dispersion = values.get("dispersion_usd_per_t")
+    if assignment == "logit" and dispersion is None:
+        ck.fail(where, "assignment = \"logit\" needs dispersion_usd_per_t (USD/t: a route dearer by this much carries "
+                       "1/e of the flow of the other)")
+        return None
+    if assignment == "logit" and (markets or values.get("limits") or values.get("sell") is not None):
+        ck.fail(where, "assignment = \"logit\" takes no markets, limits or sell (they belong to the least-cost LP)")
+        return None
+    if assignment != "logit" and (dispersion is not None or "paths" in values):
+        ck.fail(where, "dispersion_usd_per_t and paths go with assignment = \"logit\"")
+        return None
     return Flows(supply=dict(values["supply"]), demand=dict(values["demand"]),
                  unserved_penalty_usd_per_t=values.get("unserved_penalty_usd_per_t",
                                                        DEFAULT_UNSERVED_PENALTY_USD_PER_T),
-                 markets=markets, limits=tuple(values.get("limits", ())), sell=values.get("sell"))
+                 markets=markets, limits=tuple(values.get("limits", ())), sell=values.get("sell"),
+                 assignment=assignment, dispersion_usd_per_t=dispersion, paths=int(values.get("paths", 5)),
+                 year=values.get("year", ""))
 
 
 def _settings(ck: Checker, raw: dict, where: str, base: dict) -> dict:

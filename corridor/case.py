@@ -39,7 +39,10 @@ class Flows:
 
     ``supply`` and ``demand`` map node ids (or the names of ``markets``, groups of nodes any of which may take the
     demand) to Mt/yr; a tonne of demand left undelivered costs ``unserved_penalty_usd_per_t``. ``limits`` cap the
-    tonnes through a country or a set of nodes (the diversification constraint).
+    tonnes through a country or a set of nodes (the diversification constraint). ``assignment`` is ``"least-cost"``
+    (the LP) or ``"logit"``: route choice with ``dispersion_usd_per_t`` over the ``paths`` cheapest routes of each
+    origin-destination pair (:mod:`corridor.flows.logit`). ``year`` is the year the volumes describe: flow
+    observations of that year are held against the allocation (:mod:`corridor.validation`).
     """
 
     supply: dict[str, float]
@@ -48,6 +51,10 @@ class Flows:
     markets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # demand met at any node of a named group
     limits: tuple[Limit, ...] = ()  # at most a share (or Mt/yr) of the exported tonnes through a country or nodes
     sell: str | None = None  # coal type: credit each delivered tonne with its market price (prices.csv)
+    assignment: str = "least-cost"
+    dispersion_usd_per_t: float | None = None
+    paths: int = 5
+    year: str = ""
 
     def sales_usd_per_t(self, network: Network) -> dict[str, float] | None:
         """The market price of ``sell`` coal at each destination node (0 where prices.csv has none); None unless

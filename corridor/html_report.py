@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -229,6 +230,7 @@ def _case(results: Results, case, stems: dict[str, str], charts: bool) -> str:
 
 
 def _validation(results: Results) -> str:
+    import_module("corridor.validation")  # registers the observations' summary (corridor.validation.report)
     tables = [t for t in (p(results) for p in _VALIDATION) if t is not None and len(t)]
     if not tables:
         return ""

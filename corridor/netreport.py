@@ -83,16 +83,20 @@ def provenance_text(net) -> str:
     order = {q: i for i, q in enumerate((*schema.QUANTITIES, "all"))}
     tables = {tb: i for i, tb in enumerate((*provenance.TABLES, "all"))}
     keys = sorted(t.index, key=lambda k: (tables[k[0]], order[k[1]]))
+    # calibrated cells exist only in a copy written by corridor calibrate: the column shows there only
+    statuses = [k for k in provenance.STATUSES if k != provenance.CALIBRATED or t[f"{k}_share"].any()]
     rows, last = [], None
     for table, kind in keys:
         r = t.loc[(table, kind)]
         rows.append({"table": table if table != last else "", "kind": kind, "cells": int(r["cells"]),
-                     **{k: f"{100 * r[f'{k}_share']:.0f}%" for k in provenance.STATUSES}})
+                     **{k: f"{100 * r[f'{k}_share']:.0f}%" for k in statuses}})
         last = table
     out = [_wrap(f"Provenance of the {net.name} network's numeric cells that hold a figure (coordinates aside): "
                  "published = rests on the row's cited sources; derived = from a published figure with a material "
                  "assumption; estimated = an estimate (named in `estimated`, money indexed from another year, or a "
-                 "row citing 'estimate' that does not say which cells are)."),
+                 "row citing 'estimate' that does not say which cells are)"
+                 + ("; calibrated = fitted to observations by corridor calibrate, within its range)."
+                    if provenance.CALIBRATED in statuses else ").")),
            _aligned(rows, left=("table", "kind"))]
     wholesale = {}
     for table in provenance.TABLES:

@@ -1,5 +1,5 @@
 """Network: the tables of a network folder (nodes, links, transfers, vessels, prices, regimes, rates, price index,
-sources), loaded and validated once.
+observations, sources), loaded and validated once.
 
 A :class:`Network` is immutable in use: :meth:`Network.change` and :meth:`Network.close` return changed
 copies, so a scenario's cases never see each other's edits.
@@ -61,6 +61,9 @@ class Network:
     rates, price_index : pandas.DataFrame
         Exchange rates and price indices (indexed by ``currency:year``) that converted the money given in its own
         currency; every money table keeps that figure, its ``currency`` and ``price_year`` beside the USD value.
+    observations : pandas.DataFrame
+        What was observed (``observations.csv``, indexed by id): costs, transit days, border hours and annual tonnes,
+        each with its band, year and source, to hold the model against (:mod:`corridor.validation`).
     year : str or None
         The network's year (``network.csv``): its money is in USD of this year. None if the folder does not say.
     description : str
@@ -93,6 +96,7 @@ class Network:
     regimes: pd.DataFrame = field(default_factory=lambda: _empty("regimes", "id"))
     rates: pd.DataFrame = field(default_factory=lambda: _empty("rates", "id"))
     price_index: pd.DataFrame = field(default_factory=lambda: _empty("price_index", "id"))
+    observations: pd.DataFrame = field(default_factory=lambda: _empty("observations", "id"))
     year: str | None = None
     description: str = ""
     projects: ProjectTables = field(default_factory=ProjectTables)

@@ -9,6 +9,9 @@ The rule, for each numeric cell of a row (coordinates aside):
   scenario's assumption, see :meth:`corridor.Network.change`);
 - **derived** if the row's ``derived`` column names it (derived from a published figure with a material
   assumption, said in the note);
+- **calibrated** if the row's ``calibrated`` column names it: fitted to observations within the range of its evidence
+  by ``corridor calibrate`` (:mod:`corridor.validation.calibration`), in a calibrated copy of a network (the note says
+  from what and to what); this comes before the other statuses;
 - **published** otherwise: it rests on the row's cited ``source`` ids.
 
 :func:`tally` counts the cells by table and by kind of quantity (money, time, capacity, distance, other);
@@ -22,8 +25,8 @@ import pandas as pd
 
 from . import schema
 
-PUBLISHED, DERIVED, ESTIMATED = "published", "derived", "estimated"
-STATUSES = (PUBLISHED, DERIVED, ESTIMATED)
+PUBLISHED, DERIVED, ESTIMATED, CALIBRATED = "published", "derived", "estimated", "calibrated"
+STATUSES = (PUBLISHED, DERIVED, ESTIMATED, CALIBRATED)
 TABLES = ("nodes", "links", "transfers", "vessels", "prices", "regimes", "rates", "price_index")
 
 
@@ -40,6 +43,9 @@ def status(net, table: str) -> pd.DataFrame:
     out = np.full((len(df), len(cols)), PUBLISHED, dtype=object)
     out[der] = DERIVED
     out[est] = ESTIMATED
+    if "calibrated" in df and len(df):
+        for i, c in enumerate(df["calibrated"]):
+            out[i, [cols.index(x) for x in schema.split_list(c) if x in cols]] = CALIBRATED
     return pd.DataFrame(out, index=df.index, columns=cols)
 
 
@@ -81,6 +87,12 @@ def _compute_flags(net, table: str) -> tuple[np.ndarray, np.ndarray]:
         indexed = (df["price_year"].ne(net.year or "") & df["price_year"].ne("")).to_numpy()
         est[np.ix_(indexed, money)] = True
     der &= ~est
+    if "calibrated" in df:  # fitted by corridor calibrate: neither estimated nor derived any more
+        cal = np.zeros_like(est)
+        for i, c in enumerate(df["calibrated"]):
+            cal[i, [pos[x] for x in schema.split_list(c) if x in pos]] = True
+        est &= ~cal
+        der &= ~cal
     return est, der
 
 
@@ -106,8 +118,8 @@ def tally(net) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by (table, quantity) — with ``all`` rows per table and an ``all`` table — and columns
-    ``cells``, ``published``, ``derived``, ``estimated`` (counts) and ``published_share``, ``derived_share``,
-    ``estimated_share``. Only cells that hold a figure count; coordinates are left out.
+    ``cells``, ``published``, ``derived``, ``estimated``, ``calibrated`` (counts) and their shares
+    (``published_share``, ...). Only cells that hold a figure count; coordinates are left out.
     """
     rows = []
     for table in TABLES:

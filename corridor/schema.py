@@ -10,8 +10,8 @@ Three conventions run through every table:
   give the figure as it was published instead, in the row's ``currency`` and ``price_year``; loading converts it
   (:mod:`corridor.money`) and keeps the original value, currency and year beside the USD value.
 - **Provenance on every cell.** ``estimated`` and ``derived`` name the numeric columns of a row that are estimates,
-  or derived from a published figure with a material assumption; the other numeric cells rest on the row's cited
-  ``source`` ids (:mod:`corridor.provenance`).
+  or derived from a published figure with a material assumption (``calibrated``: fitted to observations by
+  ``corridor calibrate``); the other numeric cells rest on the row's cited ``source`` ids (:mod:`corridor.provenance`).
 - **Transit regimes** (``regimes.csv``): which country lets cargo of which origin transit to which exits, on which
   tariff basis (:mod:`corridor.layers`).
 """
@@ -38,6 +38,8 @@ REGIME_VALUE = {"coefficient": "coefficient", "tariff": "tariff_usd_per_tkm", "f
 # The layers of a country in the routing graph besides its transit regimes (regime ids may not take these names).
 EXPORT, IMPORT = "export", "import"
 RESERVED_REGIME_IDS = (EXPORT, IMPORT)
+# What an observation (observations.csv) measures, each in the unit of its name.
+OBSERVATION_KINDS = ("cost_usd_per_t", "transit_days", "border_hours", "flow_mt_per_year")
 # What a quantity is, for the provenance tallies (``corridor network --provenance``).
 QUANTITIES = ("money", "time", "capacity", "distance", "other")
 
@@ -98,7 +100,10 @@ CURRENCY = Column("currency", "str", False, "", "",
 PRICE_YEAR = Column("price_year", "str", False, "", "",
                     "year of the money of those columns (blank = the network's year); another year is indexed in its "
                     "own currency with price_index.csv, then converted")
-PROVENANCE = (SOURCE, NOTE, ESTIMATED, DERIVED)
+CALIBRATED = Column("calibrated", "columns", False, "", "",
+                    "numeric columns fitted to observations by `corridor calibrate`, within the range of their "
+                    "evidence (the note says from what, to what, and against which observations)")
+PROVENANCE = (SOURCE, NOTE, ESTIMATED, DERIVED, CALIBRATED)
 PROJECT = Column("project", "str", False, "", "", "id of a row of projects.csv that builds this row; blank = part "
                  "of the network. A project's rows are left out until it opens (or are in, if it has opened_year)")
 MONEY_META = (CURRENCY, PRICE_YEAR)
@@ -213,6 +218,29 @@ TABLES: dict[str, tuple[Column, ...]] = {
         *_money("tariff_usd_per_tkm", "tariff_per_tkm", "USD/t-km", "the transit tariff (basis tariff)"),
         *_money("flat_usd_per_t", "flat_per_t", "USD/t", "the transit charge per tonne (basis flat)"),
         *MONEY_META,
+        *PROVENANCE,
+    ),
+    "observations": (
+        Column("id", "id", True, description="snake_case observation id"),
+        Column("kind", "choice", True, choices=OBSERVATION_KINDS,
+               description="what was observed: a cost per tonne (USD), transit days, hours at a border, or annual "
+                           "tonnes through an element or between places (Mt/yr)"),
+        Column("origin", "str", False, default="",
+               description="node id where the observed route or flow starts (blank with element)"),
+        Column("destination", "str", False, default="",
+               description="node id where it ends (a route needs one; a flow may leave it blank: any destination)"),
+        Column("via", "str", False, default="",
+               description="elements the route or flow passes through, separated by ';': node, link or transfer ids, "
+                           "or crossings a/b"),
+        Column("element", "str", False, default="",
+               description="or the one element observed: a node (a border, a port), a link, a transfer or a crossing "
+                           "a/b (blank with origin)"),
+        _f("value", "kind", "the observed figure, in the unit of its kind", required=True, quantity=""),
+        _f("low", "kind", "low end of the figure's band (its own uncertainty or the spread of sources)",
+           required=True, quantity=""),
+        _f("high", "kind", "high end of the band", required=True, quantity=""),
+        Column("year", "str", True, description="year the figure describes"),
+        Column("cargo", "str", False, default="", description="what was carried (e.g. coking coal, containers)"),
         *PROVENANCE,
     ),
     "network": (

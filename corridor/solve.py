@@ -238,20 +238,26 @@ def _ranks_after(ordered, start: int, targets: list[tuple], weights) -> list[int
 
 
 def solve_flows(case: Case, graph: RoutingGraph | None = None, *, shared: SharedBuilds | None = None) -> Allocation:
-    """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships).
+    """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships): the
+    least-cost LP, or the logit allocation with ``assignment = "logit"``.
 
     ``shared``: the graphs and LPs of the scenario's other cases (:class:`corridor.shared.SharedBuilds`), where a
-    case that changes numbers only takes its own from.
+    case that changes numbers only takes its own from (least-cost LPs).
     """
     from .flows import FlowModel, allocate  # scipy and highspy are imported only when a scenario has flows
 
     f = case.require_flows()
-    if graph is None and shared is not None:
+    if graph is None and shared is not None and f.assignment != "logit":
         return FlowModel(shared.case_problem(case)).allocation(limits=f.limits)
     # with transit regimes, each origin country's cargo has its own layers (corridor.layers); capacities are shared
     graph = build_graph(case.network, origins=list(f.supply)) if graph is None else graph
-    return allocate(graph, f.supply, f.demand,
-                    unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
-                    value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
-                    carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2, markets=f.markets,
-                    limits=f.limits, sales_usd_per_t=f.sales_usd_per_t(case.network))
+    options = dict(unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,
+                   value_of_time_usd_per_t_day=case.settings.value_of_time_usd_per_t_day,
+                   carbon_price_usd_per_t_co2=case.settings.carbon_price_usd_per_t_co2)
+    if f.assignment == "logit":
+        from .flows.logit import allocate_logit
+
+        return allocate_logit(graph, f.supply, f.demand, dispersion_usd_per_t=float(f.dispersion_usd_per_t or 0.0),
+                              paths=f.paths, **options)
+    return allocate(graph, f.supply, f.demand, markets=f.markets, limits=f.limits,
+                    sales_usd_per_t=f.sales_usd_per_t(case.network), **options)

@@ -109,7 +109,7 @@ def test_every_source_is_cited_by_some_row(network):
     cited = set()
     pt = net.projects
     for table in (net.nodes, net.links, net.transfers, net.vessels, net.prices, net.regimes, net.rates, net.price_index,
-                  pt.table, pt.nodes, pt.links, pt.transfers, pt.capacity):
+                  pt.table, pt.nodes, pt.links, pt.transfers, pt.capacity, net.observations):
         cited |= {s for cell in table["source"] for s in str(cell).split(";") if s}
     # a shipped scenario on this network may cite a source for its flows or appraisal settings
     scenarios = [p.read_text(encoding="utf-8") for p in (ROOT / "scenarios").glob("*.toml")

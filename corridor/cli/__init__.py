@@ -9,10 +9,10 @@ import argparse
 import sys
 
 from ..errors import InputError
-from . import appraise, criticality, data, diversify, report, run, sensitivity, sweep
+from . import appraise, check, criticality, data, diversify, report, run, sensitivity, sweep
 
 # each registers its sub-commands and their handlers
-COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, data)
+COMMANDS = (run, report, sensitivity, sweep, criticality, diversify, appraise, check, data)
 
 
 def _parser() -> argparse.ArgumentParser:

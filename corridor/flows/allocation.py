@@ -154,9 +154,14 @@ def _partners(cap_block, route_arcs, ids: np.ndarray, binding: np.ndarray, price
     return out
 
 
-def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limit] = ()) -> Allocation:
+def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limit] = (),
+                  paths: list[tuple[int, int, tuple[int, ...], float]] | None = None) -> Allocation:
     """The tables of an :class:`Allocation` from a solved :class:`FlowProblem` (whose last inequality rows are the
-    ``limits``, if any)."""
+    ``limits``, if any).
+
+    ``paths`` are the routes of the flow as ``(origin index, destination index, arcs, Mt/yr)`` where the solver knows
+    them (the logit allocation, :mod:`corridor.flows.logit`); by default the flow is decomposed into routes.
+    """
     graph = problem.graph
     net = graph.network
     n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
@@ -186,7 +191,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
     nodes = net.nodes
     kind, ref, node_col = graph.column("kind"), graph.column("ref"), graph.column("node")
     rows = []
-    for o, d, path, amount in decompose(problem, x):
+    for o, d, path, amount in (decompose(problem, x) if paths is None else paths):
         p = list(path)
         dnode = str(node_col[p[-1]]) if p else problem.destinations[d]  # the node reached (of a market group)
         cost = float(money[p].sum())

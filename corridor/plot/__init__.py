@@ -10,7 +10,8 @@ Use them through the accessor on a result, each returning a :class:`matplotlib.f
 
 Modules: ``costs`` (cost comparison bars), ``distance`` (time/cost-distance), ``map`` (network map),
 ``capacity`` (utilisation bars), ``flows`` (flow map), ``uncertainty`` (draws and tornado), ``flowdraws`` (draws
-over flows: binding probability, shadow prices, flow fan); shared by every chart:
+over flows: binding probability, shadow prices, flow fan), ``validation`` (modelled against observed:
+``ValidationReport.plot()``, ``Calibration.plot()``); shared by every chart:
 ``_style`` (lazy import, figure factory, colours), ``_labels`` (texts), ``_layout`` (label placement), ``_checks``
 (which case, which ranks). A new family of charts goes into a module of its own and reuses them.
 """

@@ -72,6 +72,11 @@ scenario names a shipped network (`network = "baseline"`) or a folder path relat
 - **Transit regimes** (`regimes.csv`): without it any route may cross any country at the links' own tariffs; with
   it a route ends in a country it enters or transits it under a regime to one of its exits (see
   [transit regimes](evidence.md#transit-regimes-regimescsv)).
+- **Observations** (`observations.csv`): what was observed, to hold the model against: a route's cost or transit
+  days (`origin`, `destination`, optional `via`), or the cost, time, border hours or annual tonnes of one `element`
+  (a node, link, transfer or crossing `a/b`), each with its band (`low` <= `value` <= `high`), year, source and a
+  note mapping the figure onto the model. Kinds: {_code(schema.OBSERVATION_KINDS)}. They are inputs to
+  `corridor check` and `corridor calibrate` only (see [validation](validation.md)).
 
 {schema.reference_markdown().rstrip()}
 """

@@ -36,6 +36,10 @@ The carbon price (USD per tonne of CO2, see :func:`corridor.costs.generalized`) 
     high = 100
     as = "value"                   # "scale" multiplies each case's own carbon price
 
+The dispersion of a logit allocation (``[flows] assignment = "logit"``, :mod:`corridor.flows.logit`) is an entry on the
+pseudo-table ``flows`` (no ``where``; ``column = "dispersion_usd_per_t"``). It moves the allocation only: draws of
+routes leave it aside, and ``corridor calibrate`` fits it (:mod:`corridor.validation.calibration`).
+
 A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
 positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribution needs a lower bound above 0.
 
@@ -63,6 +67,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .._validate import Checker
 from ..schema import REGIME_VALUE
 from ..sea import COST_COLUMNS
@@ -73,6 +79,8 @@ if TYPE_CHECKING:
 
 CAPACITY_COLUMN = "capacity_mt_per_year"  # a capacity entry (links, nodes, transfers): acts on the flows' LP
 SETTINGS = "settings"  # the pseudo-table of a case's settings (the carbon price)
+FLOWS = "flows"  # the pseudo-table of a case's [flows] (the dispersion of a logit allocation)
+PSEUDO_TABLES = (SETTINGS, FLOWS)
 # Columns an entry may make uncertain: those that enter a route's money or time (or its generalized cost), and
 # capacities.
 UNCERTAIN_COLUMNS = {
@@ -82,10 +90,11 @@ UNCERTAIN_COLUMNS = {
     "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
     "regimes": ("coefficient", "tariff_usd_per_tkm", "flat_usd_per_t"),  # the value of a transit regime's basis
     SETTINGS: ("carbon_price_usd_per_t_co2",),  # a case's settings, not a network table
+    FLOWS: ("dispersion_usd_per_t",),  # a case's [flows], not a network table
 }
 FLOW_TABLES = ("supply", "demand")  # entries on the Mt/yr of [flows] at their nodes
 FLOW_COLUMN = "mt_per_year"
-POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots"}
+POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots", "dispersion_usd_per_t"}
 # On a sea link priced by vessel class (blank tariff) only these link columns enter its cost or time; the rest is in
 # vessels.csv (draw it with table = "vessels").
 VESSEL_LINK_COLUMNS = ("distance_km", "fixed_usd_per_t")
@@ -122,11 +131,14 @@ class Entry:
     @property
     def kind(self) -> str:
         """``"price"`` (a cell that enters an arc's money or time), ``"carbon"`` (the carbon price of the
-        settings), ``"capacity"``, ``"supply"`` or ``"demand"``."""
+        settings), ``"dispersion"`` (of a logit allocation, the ``flows`` pseudo-table), ``"capacity"``, ``"supply"``
+        or ``"demand"``."""
         if self.table in FLOW_TABLES:
             return self.table
         if self.table == SETTINGS:
             return "carbon"
+        if self.table == FLOWS:
+            return "dispersion"
         return "capacity" if self.column == CAPACITY_COLUMN else "price"
 
     @property
@@ -150,12 +162,12 @@ def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[fl
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
     entries that select no row of ``network`` (e.g. closed in a case) are skipped, and so are entries on the
-    ``settings`` (see :func:`carbon_price`) and supply and demand entries (see :func:`apply_flow_values`). A capacity
-    entry acts on the selected rows that have a capacity.
+    ``settings`` (see :func:`carbon_price`), the ``flows`` (see :func:`dispersion`) and supply and demand entries
+    (see :func:`apply_flow_values`). A capacity entry acts on the selected rows that have a capacity.
     """
     net = network
     for e, v in zip(entries, values):
-        if e.kind in (*FLOW_TABLES, "carbon"):
+        if e.kind in (*FLOW_TABLES, "carbon", "dispersion"):
             continue
         ids = net.select(e.table, e.where)
         if e.kind == "capacity":
@@ -172,6 +184,16 @@ def carbon_price(base: float, entries: Sequence[Entry], values: Sequence[float])
     out = float(base)
     for e, v in zip(entries, values):
         if e.table == SETTINGS and e.column == "carbon_price_usd_per_t_co2":
+            out = float(v) if e.how == "value" else out * float(v)
+    return out
+
+
+def dispersion(base: float | None, entries: Sequence[Entry], values: Sequence[float]) -> float | None:
+    """A case's logit dispersion (USD/t) in one draw: its own (``base``; None without a logit allocation) as the
+    ``flows`` entries set or scale it."""
+    out = base
+    for e, v in zip(entries, values):
+        if e.table == FLOWS and e.column == "dispersion_usd_per_t" and out is not None and not np.isnan(v):
             out = float(v) if e.how == "value" else out * float(v)
     return out
 
@@ -290,11 +312,11 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
     table = item.get("table")
     if table not in UNCERTAIN_COLUMNS:
         ck.fail(f"{where}.table", f"unknown table {table!r} (expected links, nodes, transfers, vessels, regimes, "
-                                  "settings, supply or demand)")
+                                  "settings, flows, supply or demand)")
         return None
-    if table == SETTINGS:
+    if table in PSEUDO_TABLES:
         if item.get("where"):
-            ck.fail(f"{where}.where", "an entry on the settings takes no where")
+            ck.fail(f"{where}.where", f"an entry on the {table} takes no where")
         df = None
         sel: dict = {}
     else:
@@ -308,7 +330,7 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
     how, group, name, dist = _common(ck, item, where, column)
     if len(ck.problems) > n_before:
         return None
-    ids = network.select(table, sel) if df is not None else [SETTINGS]
+    ids = network.select(table, sel) if df is not None else [table]
     if len(ids) == 0 and df is not None:
         shown = ", ".join(f"{k} = {v!r}" for k, v in sel.items())
         why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"

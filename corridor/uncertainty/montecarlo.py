@@ -175,7 +175,8 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
 
         shared = SharedBuilds(scenario.network)
     shipped = [c for c in scenario.cases if c.shipment is not None]
-    flowing = [c for c in scenario.cases if c.flows is not None]
+    # least-cost allocations are re-solved per draw; a logit allocation (corridor.flows.logit) stays deterministic
+    flowing = [c for c in scenario.cases if c.flows is not None and c.flows.assignment != "logit"]
     executor: Any = contextlib.nullcontext()
     if flowing:  # the executor and the flows' LP are loaded only where there are flows
         from ..batch import Executor

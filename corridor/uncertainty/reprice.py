@@ -81,7 +81,7 @@ class ArcPricer:
             if e.table == SETTINGS:
                 self.carbon_actions.append((i, e.how))
                 continue
-            if e.kind != "price":  # capacities, supply and demand do not enter an arc's money or time
+            if e.kind != "price":  # capacities, supply, demand and a logit's dispersion: not an arc's money or time
                 continue
             ids = list(net.select(e.table, e.where))
             if not ids:
