@@ -307,3 +307,14 @@ def test_zero_spread_with_regimes_markets_sales_and_limits():
     res = corridor.run(s, draws=12, seed=3, block=5)
     assert res.allocations["at most 30% through China"].limits["binding"].all()
     assert_draws_equal_deterministic(res)
+
+
+def test_the_draws_text_fits_the_width(toy_f):
+    from corridor.report import text_report
+
+    res = corridor.run(toy_f, draws=50, seed=1)
+    for width in (80, 100):
+        text = text_report(res, width=width)
+        assert "Draws over flows: 50" in text and "P(full)" in text
+        assert max(len(line) for line in text.splitlines()) <= width
+    assert "P(price)" in text_report(res, width=None)
