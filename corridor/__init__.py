@@ -29,7 +29,7 @@ __version__ = "0.1.0"
 
 # Subpackages and modules loaded on first attribute access (scipy and matplotlib stay unloaded until used).
 _LAZY_MODULES = ("flows", "uncertainty", "plot", "report", "tools", "costs", "sea", "legs", "routes", "schema",
-                 "corridors", "restrict", "criticality", "exposure", "appraisal", "projects", "validation")
+                 "corridors", "restrict", "criticality", "exposure", "appraisal", "projects", "validation", "batch")
 
 __all__ = [
     "Case", "CorridorError", "InputError", "Network", "NoRouteError", "Results", "Scenario", "build_graph",

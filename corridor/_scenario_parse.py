@@ -73,7 +73,8 @@ def parse_scenario(data: Any, source: str, base_dir: Path | None, network: Netwo
     settings = parse_settings(ck, data.get("settings", {}), "settings", DEFAULT_SETTINGS)
     raw_cases = data.get("cases", [{"name": "baseline"}])
     cases = parse_cases(ck, raw_cases, shipment, flows, settings, network)
-    uncertainty = parse_entries(ck, data["uncertainty"], network) if "uncertainty" in data else ()
+    uncertainty = parse_entries(ck, data["uncertainty"], network, flows=_flow_nodes(cases, flows),
+                                capacities=_capacities(network, cases)) if "uncertainty" in data else ()
     case_names = [str(r.get("name")) for r in raw_cases if isinstance(r, dict)] if isinstance(raw_cases, list) else []
     appraisal = parse_appraisal(ck, data["appraisal"], network, case_names) if "appraisal" in data else None
     if appraisal is not None and flows is None:
@@ -123,3 +124,28 @@ def _element_sets(ck: Checker, raw: Any, network: Network) -> tuple[tuple[str, d
                 spec.setdefault(next(k for k, v in SPEC_KEYS.items() if v == kind), []).append(element)
             out[str(name)] = spec
     return tuple(out.items())
+
+
+def _flow_nodes(cases: list[Case], flows: dict | None) -> dict[str, set[str]] | None:
+    """The nodes that supply and that demand in ``[flows]`` or in any case (None without flows)."""
+    have = [c.flows for c in cases if c.flows is not None]
+    if flows is None and not have:
+        return None
+    out: dict[str, set[str]] = {"supply": set((flows or {}).get("supply", {})),
+                                "demand": set((flows or {}).get("demand", {}))}
+    for f in have:
+        out["supply"] |= set(f.supply)
+        out["demand"] |= set(f.demand)
+    return out
+
+
+def _capacities(network: Network, cases: list[Case]) -> dict[str, set[str]]:
+    """Ids of the links, nodes and transfers with a capacity in the network or in any case."""
+    out: dict[str, set[str]] = {}
+    for table in ("links", "nodes", "transfers"):
+        ids: set[str] = set()
+        for net in {id(n): n for n in [network, *(c.network for c in cases)]}.values():
+            df = net.table(table)
+            ids |= set(df.index[df["capacity_mt_per_year"].notna()])
+        out[table] = ids
+    return out

@@ -227,9 +227,10 @@ CASE = Table((
 PARAMETER = Number(0.0, limits.MAX_NUMBER)
 ENTRY = Table((
     Key("name", Text()),
-    Key("table", Text(), "links, nodes, transfers, vessels, regimes, settings or flows", required=True),
+    Key("table", Text(), "links, nodes, transfers, vessels, regimes, settings, flows, supply or demand",
+        required=True),
     Key("where", Selector()),
-    Key("column", Text(), "the column drawn", required=True),
+    Key("column", Text(), "the column drawn (not for supply or demand)"),
     Key("distribution", Text(), "uniform, triangular, normal or lognormal", required=True),
     Key("as", Text(), '"scale" (a multiplier, the default) or "value"'),
     Key("group", Text(), "entries of a group share one draw"),

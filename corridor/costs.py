@@ -118,7 +118,7 @@ def estimated_share(money_usd_per_t: float, estimated_usd_per_t: float) -> float
 
 def route_totals(legs: pd.DataFrame) -> tuple[float, float]:
     """Money (USD/t) and days of a route from its legs, summed in leg order (the one way every caller sums them)."""
-    return float(legs["usd_per_t"].sum()), float(legs["days"].sum())
+    return float(legs["usd_per_t"].to_numpy().sum()), float(legs["days"].to_numpy().sum())
 
 
 def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
@@ -132,35 +132,48 @@ def price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
     -------
     DataFrame indexed by link id with ``usd_per_t``, ``hours``, ``co2_g_per_tkm`` (the link's, else the vessel
     class's, else the default of its mode), ``vessel_class`` (empty unless priced by vessel class) and
-    ``estimated_usd_per_t`` (the part of the money resting on estimates, see :func:`estimated_part`).
+    ``estimated_usd_per_t`` (the part of the money resting on estimates, see :func:`estimated_part`). Computed once
+    per network and lot (a scenario's check at load and the routing graph share it): do not change it.
     """
+    key = ("prices", lot_t)
+    cached = net._derived.get(key)
+    if cached is None:
+        cached = net._derived[key] = _price_links(net, lot_t)
+    return cached
+
+
+def _price_links(net: Network, lot_t: float | None) -> pd.DataFrame:
     from .provenance import estimated
 
     lk = net.links
     est = estimated(net, "links")
+    dist, tariff = lk["distance_km"].to_numpy(float), lk["tariff_usd_per_tkm"].to_numpy(float)
+    fixed = lk["fixed_usd_per_t"].to_numpy(float)
     with np.errstate(all="ignore"):  # what cannot be priced is NaN or inf here, and reported by price_problems
-        usd = link_usd_per_t(lk["distance_km"], lk["tariff_usd_per_tkm"], lk["fixed_usd_per_t"])
-        est_usd = pd.Series(estimated_part(lk["distance_km"] * lk["tariff_usd_per_tkm"], est["distance_km"],
-                                           est["tariff_usd_per_tkm"])
-                            + estimated_part(lk["fixed_usd_per_t"], est["fixed_usd_per_t"]), index=lk.index)
-        hours = link_hours(lk["distance_km"], lk["speed_km_per_day"])
-    co2 = lk["co2_g_per_tkm"].copy()
-    vessel = pd.Series("", index=lk.index, dtype=object)
-    if len(net.vessels) and (lk["mode"].eq("sea") & lk["tariff_usd_per_tkm"].isna()).any():
+        usd = link_usd_per_t(dist, tariff, fixed)
+        est_usd = (estimated_part(dist * tariff, est["distance_km"].to_numpy(bool),
+                                  est["tariff_usd_per_tkm"].to_numpy(bool))
+                   + estimated_part(fixed, est["fixed_usd_per_t"].to_numpy(bool)))
+        hours = link_hours(dist, lk["speed_km_per_day"].to_numpy(float))
+    co2 = lk["co2_g_per_tkm"].to_numpy(float).copy()
+    vessel = np.full(len(lk), "", dtype=object)
+    mode = lk["mode"].to_numpy()
+    if len(net.vessels) and ((mode == "sea") & np.isnan(tariff)).any():
         from .sea import price_sea_links
 
         with np.errstate(all="ignore"):
             sea = price_sea_links(net, lot_t)
-        on = sea.index
-        usd[on] = sea["usd_per_t"]
-        est_usd[on] = sea["estimated_usd_per_t"]
-        hours[on] = sea["hours"]
-        co2[on] = co2[on].fillna(sea["co2_g_per_tkm"])
-        vessel[on] = sea["vessel_class"]
-    co2 = co2.fillna(lk["mode"].map(schema.DEFAULT_CO2_G_PER_TKM))
-    return pd.DataFrame({"usd_per_t": usd.astype(float), "hours": hours.astype(float),
-                         "co2_g_per_tkm": co2.astype(float), "vessel_class": vessel,
-                         "estimated_usd_per_t": est_usd.astype(float)})
+        on = lk.index.get_indexer(sea.index)
+        usd[on] = sea["usd_per_t"].to_numpy(float)
+        est_usd[on] = sea["estimated_usd_per_t"].to_numpy(float)
+        hours[on] = sea["hours"].to_numpy(float)
+        co2[on] = np.where(np.isnan(co2[on]), sea["co2_g_per_tkm"].to_numpy(float), co2[on])
+        vessel[on] = sea["vessel_class"].to_numpy(object)
+    default = np.array([schema.DEFAULT_CO2_G_PER_TKM.get(m, np.nan) for m in mode], dtype=float)
+    co2 = np.where(np.isnan(co2), default, co2)
+    return pd.DataFrame({"usd_per_t": usd, "hours": hours, "co2_g_per_tkm": co2,
+                         "vessel_class": pd.Series(vessel, index=lk.index, dtype=object),
+                         "estimated_usd_per_t": est_usd.astype(float)}, index=lk.index)
 
 
 def price_problems(net: Network, *, lot_t: float | None = None, prices: pd.DataFrame | None = None) -> list[str]:

@@ -74,6 +74,10 @@ class RoutingGraph:
         ``estimated_usd_per_t`` (the part of its money resting on estimates, see :mod:`corridor.costs`).
     lot_t : float or None
         The lot the sea links priced by vessel class were priced for (see :func:`build_graph`).
+    rows : ndarray or None
+        For each arc, the position of the row it comes from in its network table (links, transfers or nodes), so
+        that a network with other numbers can re-price the same arcs (:func:`build_graph` with ``like``); None with
+        transit regimes (layers), -1 for a regime arc.
     cargos : tuple of str
         The origin countries whose layers the graph holds (empty without regimes).
     """
@@ -83,10 +87,27 @@ class RoutingGraph:
     arcs: pd.DataFrame
     lot_t: float | None = None
     cargos: tuple[str, ...] = ()
+    rows: np.ndarray | None = None
 
     @cached_property
     def state_index(self) -> dict[State, int]:
         return {s: i for i, s in enumerate(self.states)}
+
+    @cached_property
+    def arc_ends(self) -> tuple[list[int], list[int]]:
+        """Tail and head state of every arc, as plain lists (for loops that walk the graph arc by arc)."""
+        return self.arcs["tail"].tolist(), self.arcs["head"].tolist()
+
+    @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of :attr:`arcs` as a numpy array, read once (code that looks at a few arcs many times)."""
+        cols = self._columns
+        if name not in cols:
+            cols[name] = self.arcs[name].to_numpy()
+        return cols[name]
 
     def money(self) -> np.ndarray:
         """Money cost per tonne of each arc."""
@@ -147,7 +168,8 @@ class RoutingGraph:
                 if s.node == node and s.side == side and s.regime == regime and s.cargo == cargo]
 
 
-def build_graph(net: Network, *, lot_t: float | None = None, origins=None) -> RoutingGraph:
+def build_graph(net: Network, *, lot_t: float | None = None, origins=None,
+                like: RoutingGraph | None = None) -> RoutingGraph:
     """Expand ``net`` into its routing graph (see the module docstring).
 
     Parameters
@@ -158,6 +180,11 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None) -> Ro
     origins : str or list of str, optional
         With transit regimes: the nodes the cargo starts from; the graph holds the layers of their countries
         (:mod:`corridor.layers`). Default: every country of the network (any node may then be an origin).
+    like : RoutingGraph, optional
+        The graph of a network with the same rows (a case that changes numbers only, not what is open): its states
+        and arcs are reused and only the arcs' numbers are taken from ``net`` (the same graph as a full build, bit
+        for bit, in a fraction of the time). Ignored when the rows differ (a case that closes something) or the
+        cargos (``origins``' countries, with transit regimes) differ.
 
     Raises
     ------
@@ -169,6 +196,9 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None) -> Ro
     problems = costs.price_problems(net, prices=prices)
     if problems:
         raise InputError(problems)
+    cargos = tuple(layers.cargo_countries(net, origins)) if net.has_regimes else ()
+    if like is not None and like.rows is not None and like.cargos == cargos and same_rows(like.network, net):
+        return _repriced(like, net, prices, lot_t)
     lk = links.reset_index()
     pr = prices.reset_index(drop=True)
     base = pd.DataFrame({
@@ -219,11 +249,13 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None) -> Ro
             estimated(net, "nodes")["pass_usd_per_t"].reindex(touched["node"]).to_numpy(bool)),
     })
 
+    rows = np.concatenate([np.arange(len(lk)), np.flatnonzero(both), np.arange(len(tr)),
+                           nodes.index.get_indexer(touched["node"])]).astype(np.int64)
     arcs = pd.concat([a for a in (link_arcs, transfer_arcs, pass_arcs) if len(a)], ignore_index=True)
-    cargos: tuple[str, ...] = ()
     if net.has_regimes:
-        cargos = tuple(layers.cargo_countries(net, origins))
+        arcs["row_"] = rows  # carried into the layers (regime arcs have none: -1)
         arcs = layers.expand(net, arcs, list(cargos))
+        rows = arcs.pop("row_").fillna(-1).to_numpy().astype(np.int64)
     else:
         arcs["tail_layer"] = arcs["head_layer"] = arcs["cargo"] = arcs["regime"] = arcs["priced_by"] = ""
     tails = [State(*t) for t in zip(arcs["from_node"], arcs["tail_mode"], arcs["tail_side"], arcs["tail_layer"],
@@ -241,4 +273,62 @@ def build_graph(net: Network, *, lot_t: float | None = None, origins=None) -> Ro
     arcs["vessel_class"] = arcs["vessel_class"].fillna("").astype(object)
     arcs["regime"] = arcs["regime"].fillna("").astype(object)
     arcs["priced_by"] = arcs["priced_by"].fillna("").astype(object)
-    return RoutingGraph(network=net, states=states, arcs=arcs, lot_t=lot_t, cargos=cargos)
+    return RoutingGraph(network=net, states=states, arcs=arcs, lot_t=lot_t, cargos=cargos,
+                        rows=rows)
+
+
+_STRUCTURE = {"nodes": ["country"], "links": ["from", "to", "mode", "both_ways"],
+              "transfers": ["node", "from_mode", "to_mode"],
+              "regimes": ["country", "origin_country", "exits", "modes", "basis"]}
+
+
+def same_rows(a: Network, b: Network) -> bool:
+    """Whether two networks have the same nodes, links, transfers and transit regimes in the same order, joined the
+    same way (only numbers may differ): then their routing graphs have the same states and arcs."""
+    if a is b:
+        return True
+    for table, cols in _STRUCTURE.items():
+        x, y = getattr(a, table), getattr(b, table)
+        if not x.index.equals(y.index) or not x[cols].equals(y[cols]):
+            return False
+    return True
+
+
+def _repriced(like: RoutingGraph, net: Network, prices: pd.DataFrame, lot_t: float | None) -> RoutingGraph:
+    """``like``'s states and arcs with the numbers of ``net`` (same rows): as :func:`build_graph` computes them."""
+    arcs = like.arcs
+    kind, rows = arcs["kind"].to_numpy(), like.rows
+    assert rows is not None
+    n = len(arcs)
+    usd, hours, dist, co2, est = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    cap = np.full(n, np.nan)
+    vessel = np.full(n, "", dtype=object)
+    link, tr, ps = kind == "link", kind == "transfer", kind == "pass"
+    lk, r = net.links, rows[link]
+    usd[link] = prices["usd_per_t"].to_numpy(float)[r]
+    hours[link] = prices["hours"].to_numpy(float)[r]
+    dist[link] = lk["distance_km"].to_numpy(float)[r]
+    co2[link] = costs.co2_kg_per_t(lk["distance_km"], prices["co2_g_per_tkm"]).to_numpy(float)[r]
+    cap[link] = lk["capacity_mt_per_year"].to_numpy(float)[r]
+    vessel[link] = prices["vessel_class"].fillna("").to_numpy(object)[r]
+    est[link] = prices["estimated_usd_per_t"].to_numpy(float)[r]
+    t, r = net.transfers, rows[tr]
+    usd[tr] = t["cost_usd_per_t"].to_numpy(float)[r]
+    hours[tr] = t["dwell_hours"].to_numpy(float)[r]
+    cap[tr] = t["capacity_mt_per_year"].to_numpy(float)[r]
+    est[tr] = costs.estimated_part(t["cost_usd_per_t"].to_numpy(float),
+                                   estimated(net, "transfers")["cost_usd_per_t"].to_numpy(bool))[r]
+    nd, r = net.nodes, rows[ps]
+    usd[ps] = nd["pass_usd_per_t"].to_numpy(float)[r]
+    hours[ps] = nd["pass_hours"].to_numpy(float)[r]
+    est[ps] = costs.estimated_part(nd["pass_usd_per_t"].to_numpy(float),
+                                   estimated(net, "nodes")["pass_usd_per_t"].to_numpy(bool))[r]
+    if like.cargos:  # layers: links priced by a regime's basis, regime arcs by its flat charge
+        by = link & (arcs["priced_by"].to_numpy() != "")
+        usd[by], est[by] = layers.regime_link_prices(net, rows[by], arcs["priced_by"].to_numpy()[by])
+        flat = kind == "regime"
+        usd[flat], est[flat] = layers.flat_prices(net, arcs["ref"].to_numpy()[flat])
+    arcs = arcs.assign(usd_per_t=usd, hours=hours, distance_km=dist, co2_kg_per_t=co2, capacity_mt_per_year=cap,
+                       estimated_usd_per_t=est)
+    arcs["vessel_class"] = pd.Series(vessel, index=arcs.index, dtype=object)
+    return RoutingGraph(network=net, states=like.states, arcs=arcs, lot_t=lot_t, cargos=like.cargos, rows=rows)

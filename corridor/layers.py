@@ -148,25 +148,40 @@ def _price_links(net, arcs: pd.DataFrame, regimes: pd.DataFrame) -> pd.DataFrame
     by = np.array([isinstance(ms, frozenset) and m in ms for ms, m in zip(modes, arcs["mode"])], dtype=bool)
     arcs["priced_by"] = np.where(by, charge, "")
     if by.any():
-        lk = net.links.loc[arcs.loc[by, "ref"]]
-        reg = regimes.loc[arcs.loc[by, "priced_by"]]
-        dist, fixed = lk["distance_km"].to_numpy(float), lk["fixed_usd_per_t"].to_numpy(float)
-        basis = reg["basis"].to_numpy()
-        tariff = costs.regime_tariff(basis, lk["tariff_usd_per_tkm"].to_numpy(float),
-                                     reg["coefficient"].to_numpy(float), reg["tariff_usd_per_tkm"].to_numpy(float))
-        arcs.loc[by, "usd_per_t"] = costs.regime_link_usd_per_t(
-            dist, lk["tariff_usd_per_tkm"].to_numpy(float), fixed, basis, reg["coefficient"].to_numpy(float),
-            reg["tariff_usd_per_tkm"].to_numpy(float))
-        # resting on estimates: distance x the basis's tariff if any of its factors is one; the fixed charge
-        l_est = estimated(net, "links").loc[lk.index]
-        r_est = estimated(net, "regimes").loc[reg.index]
-        tariff_est = np.where(basis == "coefficient",
-                              l_est["tariff_usd_per_tkm"].to_numpy() | r_est["coefficient"].to_numpy(),
-                              r_est["tariff_usd_per_tkm"].to_numpy())
-        arcs.loc[by, "estimated_usd_per_t"] = (costs.estimated_part(dist * tariff, l_est["distance_km"].to_numpy(),
-                                                                    tariff_est)
-                                               + costs.estimated_part(fixed, l_est["fixed_usd_per_t"].to_numpy()))
+        rows = net.links.index.get_indexer(arcs.loc[by, "ref"])
+        usd, est = regime_link_prices(net, rows, arcs.loc[by, "priced_by"].to_numpy())
+        arcs.loc[by, "usd_per_t"] = usd
+        arcs.loc[by, "estimated_usd_per_t"] = est
     return arcs
+
+
+def regime_link_prices(net, rows: np.ndarray, priced_by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Money per tonne of the links at positions ``rows`` of ``net.links`` priced by the regimes ``priced_by`` (one
+    each), by the regime's basis (:func:`corridor.costs.regime_link_usd_per_t`), and the part resting on estimates:
+    distance x the basis's tariff if any of its factors is one; the fixed charge if it is one."""
+    lk = net.links.iloc[rows]
+    reg = net.regimes.loc[priced_by]
+    dist, fixed = lk["distance_km"].to_numpy(float), lk["fixed_usd_per_t"].to_numpy(float)
+    basis = reg["basis"].to_numpy()
+    tariff = costs.regime_tariff(basis, lk["tariff_usd_per_tkm"].to_numpy(float),
+                                 reg["coefficient"].to_numpy(float), reg["tariff_usd_per_tkm"].to_numpy(float))
+    usd = costs.regime_link_usd_per_t(dist, lk["tariff_usd_per_tkm"].to_numpy(float), fixed, basis,
+                                      reg["coefficient"].to_numpy(float), reg["tariff_usd_per_tkm"].to_numpy(float))
+    l_est = estimated(net, "links").iloc[rows]
+    r_est = estimated(net, "regimes").loc[reg.index]
+    tariff_est = np.where(basis == "coefficient",
+                          l_est["tariff_usd_per_tkm"].to_numpy() | r_est["coefficient"].to_numpy(),
+                          r_est["tariff_usd_per_tkm"].to_numpy())
+    est = (costs.estimated_part(dist * tariff, l_est["distance_km"].to_numpy(), tariff_est)
+           + costs.estimated_part(fixed, l_est["fixed_usd_per_t"].to_numpy()))
+    return np.asarray(usd, dtype=float), np.asarray(est, dtype=float)
+
+
+def flat_prices(net, regime_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The flat charge per tonne of each regime in ``regime_ids`` (its regime arc's money) and the part of it resting
+    on estimates."""
+    flat = net.regimes.loc[regime_ids, "flat_usd_per_t"].to_numpy(float)
+    return flat, costs.estimated_part(flat, estimated(net, "regimes").loc[regime_ids, "flat_usd_per_t"].to_numpy())
 
 
 def _regime_arcs(net, entries: pd.DataFrame, regimes: pd.DataFrame) -> pd.DataFrame:

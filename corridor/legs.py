@@ -19,6 +19,23 @@ LEG_COLUMNS = ["kind", "id", "from", "to", "node", "mode", "country", "component
                "co2_kg_per_t", "vessel_class", "regime", "estimated_usd_per_t"]
 
 
+def leg_order(graph: RoutingGraph, arcs: list[int]) -> np.ndarray:
+    """The arcs of a route in the order of its legs (:func:`route_legs`): passes with neither charge nor time left
+    out, a node's pass listed on arrival, before the transfers made there."""
+    a = np.asarray(arcs, dtype=np.int64)
+    kind = graph.column("kind")[a]
+    keep = (kind != "pass") | (graph.column("usd_per_t")[a] > 0) | (graph.column("hours")[a] > 0)
+    a, kind = a[keep], kind[keep]
+    node = graph.column("node")[a]
+    order = np.arange(len(a), dtype=float)
+    for i in np.flatnonzero(kind == "pass"):
+        j = i
+        while j > 0 and kind[j - 1] == "transfer" and node[j - 1] == node[i]:
+            j -= 1
+        order[i] = j - 0.5
+    return a[np.argsort(order, kind="stable")]
+
+
 def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
     """One row per leg of a route: links, transfers, and the pass charges of the nodes it passes through.
 
@@ -31,30 +48,28 @@ def route_legs(graph: RoutingGraph, arcs: list[int]) -> pd.DataFrame:
     A pass with neither charge nor time is left out; a node's pass charge is listed on arrival, before the transfers
     made there (the border formalities come before the transloading).
     """
-    sel = graph.arcs.iloc[list(arcs)]
-    kind = sel["kind"].to_numpy()
+    a = leg_order(graph, arcs)
+    col = graph.column
+    kind = col("kind")[a]
     is_link, is_pass = kind == "link", kind == "pass"
-    legs = pd.DataFrame({
-        "kind": kind, "id": sel["ref"].to_numpy(),
-        "from": np.where(is_link, sel["from_node"].to_numpy(), sel["node"].to_numpy()), "to": sel["node"].to_numpy(),
-        "node": sel["node"].to_numpy(), "mode": np.where(is_pass, "", sel["mode"].to_numpy()),
-        "country": sel["country"].to_numpy(), "component": sel["component"].to_numpy(),
-        "distance_km": sel["distance_km"].to_numpy(), "usd_per_t": sel["usd_per_t"].to_numpy(),
-        "days": costs.days(sel["hours"].to_numpy()), "co2_kg_per_t": sel["co2_kg_per_t"].to_numpy(),
-        "vessel_class": np.where(is_link, sel["vessel_class"].to_numpy(), ""),
-        "regime": sel["regime"].to_numpy(),
-        "estimated_usd_per_t": sel["estimated_usd_per_t"].to_numpy(),
+    node = col("node")[a]
+    return pd.DataFrame({
+        "kind": kind, "id": col("ref")[a], "from": np.where(is_link, col("from_node")[a], node), "to": node,
+        "node": node, "mode": np.where(is_pass, "", col("mode")[a]), "country": col("country")[a],
+        "component": col("component")[a], "distance_km": col("distance_km")[a], "usd_per_t": col("usd_per_t")[a],
+        "days": costs.days(col("hours")[a]), "co2_kg_per_t": col("co2_kg_per_t")[a],
+        "vessel_class": np.where(is_link, col("vessel_class")[a], ""),
+        "regime": col("regime")[a], "estimated_usd_per_t": col("estimated_usd_per_t")[a],
     })
-    keep = ~is_pass | (legs["usd_per_t"].to_numpy() > 0) | (legs["days"].to_numpy() > 0)
-    legs = legs[keep].reset_index(drop=True)
-    order = np.arange(len(legs), dtype=float)
-    k, node = legs["kind"].to_numpy(), legs["node"].to_numpy()
-    for i in np.flatnonzero(k == "pass"):
-        j = i
-        while j > 0 and k[j - 1] == "transfer" and node[j - 1] == node[i]:
-            j -= 1
-        order[i] = j - 0.5
-    return legs.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def route_sums(graph: RoutingGraph, arcs: list[int]) -> tuple[float, float, float]:
+    """Money (USD/t), days and CO2 (kg/t) of a route, summed over its legs in order as :func:`describe_routes`
+    sums them (the same numbers bit for bit), without building the legs."""
+    a = leg_order(graph, arcs)
+    col = graph.column
+    return (float(col("usd_per_t")[a].sum()), float(costs.days(col("hours")[a]).sum()),
+            float(col("co2_kg_per_t")[a].sum()))
 
 
 def route_regimes(graph: RoutingGraph, arcs: list[int]) -> dict[str, str]:
@@ -82,8 +97,9 @@ def regimes_text(regimes: dict[str, str]) -> str:
 
 def route_nodes(legs: pd.DataFrame) -> list[str]:
     """Physical node ids of a route in order, each once."""
-    out = [legs["from"].iloc[0]]
-    for n in legs["to"]:
+    frm, to = legs["from"].tolist(), legs["to"].tolist()
+    out = [frm[0]]
+    for n in to:
         if n != out[-1]:
             out.append(n)
     return out
@@ -91,9 +107,12 @@ def route_nodes(legs: pd.DataFrame) -> list[str]:
 
 def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     """The nodes that tell a route apart: origin, where the country or mode changes, ports, destination."""
-    seq = route_nodes(legs)
-    transfers = set(legs.loc[legs["kind"] == "transfer", "node"])
-    kind, country = nodes["kind"], nodes["country"]
+    return keys_of(route_nodes(legs), set(legs.loc[legs["kind"] == "transfer", "node"]), nodes)
+
+
+def keys_of(seq: list[str], transfers: set, nodes: pd.DataFrame) -> list[str]:
+    """:func:`key_nodes` of a route given as its nodes in order and the nodes where it transfers."""
+    kind, country = node_lookup(nodes)
     keep = [seq[0]]
     for prev, node in itertools.pairwise(seq):
         if node in transfers or kind[node] == "port" or country[node] != country[prev]:
@@ -101,6 +120,23 @@ def key_nodes(legs: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     if keep[-1] != seq[-1]:
         keep.append(seq[-1])
     return keep
+
+
+_LOOKUPS: dict[int, tuple] = {}  # id of a nodes table -> (weak reference to it, kind by id, country by id)
+
+
+def node_lookup(nodes: pd.DataFrame) -> tuple[dict, dict]:
+    """Kind and country of every node as dicts, made once per nodes table (looking one up in pandas is slow)."""
+    import weakref
+
+    hit = _LOOKUPS.get(id(nodes))
+    if hit is not None and hit[0]() is nodes:
+        return hit[1], hit[2]
+    if len(_LOOKUPS) > 256:
+        _LOOKUPS.clear()
+    kind, country = nodes["kind"].to_dict(), nodes["country"].to_dict()
+    _LOOKUPS[id(nodes)] = (weakref.ref(nodes), kind, country)
+    return kind, country
 
 
 def short_name(name: str) -> str:

@@ -103,8 +103,8 @@ class Network:
     link_paths: pd.DataFrame = field(default_factory=lambda: _empty("link_paths", "link"))
     folder: str = ""
     digest: str = ""
-    # what is derived from the tables once (e.g. the provenance flags of corridor.provenance); a changed copy
-    # starts empty
+    # what is derived from the tables once (the provenance flags of corridor.provenance, the links' prices for a
+    # lot, ...); a changed copy starts empty
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property

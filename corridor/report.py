@@ -211,6 +211,56 @@ def flows_text(results: Results, case: str, *, width: int | None = None) -> str:
     return "\n".join(out)
 
 
+SHOWN = 12  # rows of each table of draws over flows shown in the terminal
+
+
+def flow_draws_text(results: Results, case: str, width: int | None = None) -> str:
+    """One case's draws over flows: totals, capacity elements by binding probability, corridors (P10-P90), no wider
+    than ``width`` (None: as wide as they need)."""
+    d = results.flow_draws[case]
+    out = [wrap(f"Draws over flows: {d.draws:,} (seed {d.seed}), each allocation re-solved; P10/P50/P90 and the "
+                "value at the file values", width, indent="  ")]
+    t = d.totals()
+    scale = {"total_cost_usd_per_year": ("total cost MUSD/yr", 1e-6), "delivered_mt_per_year": ("delivered Mt/yr", 1),
+             "unserved_mt_per_year": ("unserved Mt/yr", 1)}
+    names = [scale[k][0] for k in t.index]
+    cols = [Col("", names, left=True)] + [
+        Col(h, [f"{r[c] * scale[k][1]:,.1f}" for k, r in t.iterrows()])
+        for h, c in (("P10", "p10"), ("P50", "p50"), ("P90", "p90"), ("file", "deterministic"))]
+    out.append(fit(cols, width, indent="  "))
+    el = d.element_table()
+    shown = el[(el["p_binding"] > 0) | (el["p_priced"] > 0)].head(SHOWN)
+    if len(shown):
+        out += ["", wrap("Capacity elements, most often binding first (shadow price USD/t):", width, indent="  ")]
+        cols = [Col("element", [str(e) for e in shown["id"]], left=True),
+                Col("P(full)", [f"{v:.0%}" for v in shown["p_binding"]]),
+                Col("P(price)", [f"{v:.0%}" for v in shown["p_priced"]])]
+        cols += [Col(h, [f"{v:.1f}" for v in shown[c]], drop=k) for h, c, k in (
+            ("P10", "p10_shadow_price_usd_per_t", 2), ("P50", "p50_shadow_price_usd_per_t", 0),
+            ("P90", "p90_shadow_price_usd_per_t", 3), ("file", "deterministic_shadow_price_usd_per_t", 1))]
+        out.append(fit(cols, width, flex=0, indent="  ", min_flex=32))
+        more = int(((el["p_binding"] > 0) | (el["p_priced"] > 0)).sum()) - len(shown)
+        if more > 0:
+            out.append(wrap(f"({more} more bind in some draw: see flow_draw_elements.csv with --out)", width,
+                            indent="  "))
+    cor = d.corridor_table()
+    cor = cor[cor["p_used"] > 0]
+    if len(cor):
+        out += ["", wrap("Mt/yr by corridor (the border crossings and export port a route uses):", width,
+                         indent="  ")]
+        top = cor.head(SHOWN)
+        cols = [Col(h, [f"{v:.2f}" for v in top[c]], drop=k) for h, c, k in (
+            ("P10", "p10_mt_per_year", 0), ("P50", "p50_mt_per_year", 0), ("P90", "p90_mt_per_year", 0),
+            ("file", "deterministic_mt_per_year", 1))]
+        cols += [Col("P(used)", [f"{v:.0%}" for v in top["p_used"]], drop=2),
+                 Col("corridor", [str(c) for c in top["corridor"]], left=True)]
+        out.append(fit(cols, width, flex=5, indent="  ", min_flex=24))
+        if len(cor) > SHOWN:
+            out.append(wrap(f"({len(cor) - SHOWN} more corridors carry flow in some draw: flow_draw_corridors.csv)",
+                            width, indent="  "))
+    return "\n".join(out)
+
+
 def _restriction(ship) -> str:
     """``"via rajin; avoiding country CN"`` or ``"fixed path a › b › c"``."""
     if ship.path:
@@ -312,6 +362,8 @@ def text_report(results: Results, *, width: int | None = None) -> str:
                 out.append(corridors_text(results, case.name, width=width))
         if case.name in results.allocations:
             out.append(flows_text(results, case.name, width=width))
+        if case.name in results.flow_draws:
+            out += ["", flow_draws_text(results, case.name, width=width)]
     return "\n".join(out)
 
 

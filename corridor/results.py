@@ -84,6 +84,16 @@ class Results:
         best route in ``routes`` (NaN if none) and ``status`` (``open``, ``closed`` by the case, ``no route``).
         ``routes`` holds the k cheapest routes (``top``) and, after them, each gateway's best route that is not
         among them, with its rank among all routes; ``best_for`` lists the gateways a route is the best through.
+    flow_draws : dict
+        After a run with draws: case name -> :class:`corridor.uncertainty.flowstats.FlowDraws` for each case with
+        ``[flows]`` (its allocation re-solved for every draw). The ``flow_draw_*`` tables below gather them.
+    flow_draw_totals : DataFrame
+        Total cost, delivered and unserved Mt/yr by case (index ``case, total``): deterministic, mean, P10/P50/P90.
+    flow_draw_elements : DataFrame
+        Each capacity element by case: probability that it binds (is full) and that it has a price, mean and
+        P10/P50/P90 of its shadow price (USD/t), and its deterministic price.
+    flow_draw_corridors : DataFrame
+        Mt/yr on each corridor by case: probability of use, mean, P10/P50/P90 and the deterministic value.
     """
 
     scenario: Scenario
@@ -101,11 +111,15 @@ class Results:
     corridors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CORRIDOR_COLUMNS))
     exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
     flow_exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_draws: dict = field(default_factory=dict)
+    flow_draw_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_draw_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow_draw_corridors: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def build(cls, *, scenario, routes: list[dict], legs: list[pd.DataFrame], failures: dict,
-              uncertainty: dict | None = None, flows: dict | None = None,
-              corridors: list[dict] | None = None) -> Results:
+              uncertainty: dict | None = None, flows: dict | None = None, corridors: list[dict] | None = None,
+              flow_draws: dict | None = None) -> Results:
         columns = ROUTE_COLUMNS + (DRAW_COLUMNS if uncertainty is not None else [])
         routes_df = pd.DataFrame(routes, columns=columns).set_index(["case", "rank"])
         legs_df = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
@@ -128,7 +142,8 @@ class Results:
         exposure = route_exposure(legs_df, routes_df, scenario.network.nodes["country"])
         out = cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
-                  corridors=corridors_df, exposure=exposure, **_flow_tables(flows or {}))
+                  corridors=corridors_df, exposure=exposure, **_flow_tables(flows or {}),
+                  **_flow_draw_tables(flow_draws or {}))
         out.check_finite()
         return out
 
@@ -191,6 +206,8 @@ class Results:
             entry: dict = {"name": name}
             if name in self.allocations:  # placed after "routes" below
                 entry["flows"] = _flows_dict(self.allocations[name])
+                if name in self.flow_draws:
+                    entry["flows"]["draws"] = _flow_draws_dict(self.flow_draws[name])
             if name in self.failures or name not in self.routes.index.get_level_values("case"):
                 if name in self.failures:
                     entry["error"] = self.failures[name]
@@ -235,7 +252,8 @@ class Results:
             cases.append(entry)
         out: dict[str, Any] = {"scenario": self.scenario.name, "manifest": self.manifest(), "cases": cases}
         if self.uncertainty is not None:
-            out["seed"] = next(iter(self.uncertainty.values())).seed if self.uncertainty else None
+            drawn = [*self.uncertainty.values(), *self.flow_draws.values()]
+            out["seed"] = drawn[0].seed if drawn else None
         return out
 
     def to_json(self, **kwargs) -> str:
@@ -263,6 +281,10 @@ class Results:
             out |= {"flow_routes": flow_routes.reset_index(), "flow_elements": self.flow_elements.reset_index(),
                     "flow_destinations": self.flow_destinations.reset_index(),
                     "flow_totals": self.flow_totals.reset_index(), "flow_exposure": self.flow_exposure.reset_index()}
+        if self.flow_draws:
+            out |= {"flow_draw_totals": self.flow_draw_totals.reset_index(),
+                    "flow_draw_elements": self.flow_draw_elements.reset_index(),
+                    "flow_draw_corridors": self.flow_draw_corridors.reset_index()}
         return out
 
     def manifest(self) -> dict:
@@ -354,6 +376,42 @@ def _flow_tables(allocations: dict) -> dict:
     exposure = pd.concat([allocations[n].exposure for n in names], keys=names, names=["case", "country"])
     return {"allocations": dict(allocations), "flow_routes": routes, "flow_elements": elements,
             "flow_destinations": destinations, "flow_totals": totals, "flow_exposure": exposure}
+
+
+def _flow_draw_tables(flow_draws: dict) -> dict:
+    """The ``flow_draw_*`` tables of Results: each case's summaries stacked with the case name in front."""
+    if not flow_draws:
+        return {}
+    names = list(flow_draws)
+
+    def stack(frames: list[pd.DataFrame], inner: str) -> pd.DataFrame:
+        return pd.concat(frames, keys=names, names=["case", inner])
+
+    return {"flow_draws": dict(flow_draws),
+            "flow_draw_totals": pd.concat([flow_draws[n].totals() for n in names], keys=names,
+                                          names=["case", "total"]),
+            "flow_draw_elements": stack([flow_draws[n].element_table() for n in names], "n"),
+            "flow_draw_corridors": stack([flow_draws[n].corridor_table() for n in names], "n")}
+
+
+def _flow_draws_dict(d) -> dict:
+    """One case's draws over flows in the ``--json`` structure."""
+    totals = d.totals()
+    return {
+        "draws": d.draws,
+        "totals": {name: {k: _num(v) for k, v in row.items()} for name, row in totals.iterrows()},
+        "elements": [{"kind": e.kind, "id": e.id, "p_binding": _num(e.p_binding), "p_priced": _num(e.p_priced),
+                      "mean_shadow_price_usd_per_t": _num(e.mean_shadow_price_usd_per_t),
+                      "p10_shadow_price_usd_per_t": _num(e.p10_shadow_price_usd_per_t),
+                      "p50_shadow_price_usd_per_t": _num(e.p50_shadow_price_usd_per_t),
+                      "p90_shadow_price_usd_per_t": _num(e.p90_shadow_price_usd_per_t)}
+                     for e in d.element_table().itertuples()],
+        "corridors": [{"corridor": c.corridor, "p_used": _num(c.p_used), "mean_mt_per_year": _num(c.mean_mt_per_year),
+                       "p10_mt_per_year": _num(c.p10_mt_per_year), "p50_mt_per_year": _num(c.p50_mt_per_year),
+                       "p90_mt_per_year": _num(c.p90_mt_per_year),
+                       "deterministic_mt_per_year": _num(c.deterministic_mt_per_year)}
+                      for c in d.corridor_table().itertuples()],
+    }
 
 
 def _flows_dict(alloc) -> dict:

@@ -1,10 +1,11 @@
 """The k cheapest routes between two nodes, optionally through and around given parts of the network.
 
 Routes are ranked by generalized cost per tonne (money + value of time x transit days + carbon price x CO2) with
-Yen's algorithm (``networkx.shortest_simple_paths``) on the routing graph (:mod:`corridor.graph`). A route may visit a
-node twice only to change mode there; it starts with a loading arc where its origin has one and ends with an
-unloading arc where its destination has one. With transit regimes, the same links and transfers crossed under another
-regime (a dearer one) are not listed as another route.
+Yen's algorithm (``scipy.sparse.csgraph.yen``) on the routing graph (:mod:`corridor.graph`); :func:`to_networkx`
+gives the same graph to networkx, for checks. A route may visit a node twice only to change mode there; it starts
+with a loading arc where its origin has one and ends with an unloading arc where its destination has one. With
+transit regimes, the same links and transfers crossed under another regime (a dearer one) are not listed as another
+route.
 
 A :class:`~corridor.restrict.Restriction` makes the search direct: arcs to ``avoid`` are left out of the graph, and
 each ``via`` set (the arcs of a node, link, transfer, crossing or country the route must use) becomes a bit of a
@@ -16,8 +17,8 @@ route found is the cheapest route through every via set, in any order, however m
 from __future__ import annotations
 
 from itertools import islice, pairwise
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .errors import InputError, NoRouteError
@@ -25,8 +26,12 @@ from .graph import LOAD, UNLOAD, RoutingGraph
 from .limits import MAX_ROUTE_WORK
 from .restrict import Restriction
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 SOURCE, SINK = "source", "sink"
 MAX_INVALID_IN_A_ROW = 100  # paths Yen may yield that are not valid routes, one after the other, before giving up
+FIRST_BATCH = 16  # paths asked of Yen at first; each further batch asks for four times as many
 
 
 def to_networkx(graph: RoutingGraph, weight: np.ndarray, restriction: Restriction | None = None) -> nx.DiGraph:
@@ -35,6 +40,8 @@ def to_networkx(graph: RoutingGraph, weight: np.ndarray, restriction: Restrictio
     Parallel arcs (two links joining the same two states) are kept apart by a mid-point node. With a
     ``restriction``, avoided arcs are left out and the nodes are ``(state, layer)`` pairs (see the module docstring).
     """
+    import networkx as nx
+
     g = nx.DiGraph()
     tails, heads = graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy()
     if restriction is None or restriction.empty:
@@ -62,11 +69,6 @@ def _add_arc(g: nx.DiGraph, t, h, a: int, w: float) -> None:
         g.add_edge(t, h, w=w, arc=a)
 
 
-def _path_arcs(g: nx.DiGraph, path: list) -> list[int]:
-    arcs = (g.edges[u, v]["arc"] for u, v in pairwise(path))
-    return [a for a in arcs if a is not None]
-
-
 def is_valid(graph: RoutingGraph, arcs: list[int]) -> bool:
     """True if the route visits no node twice (except to change mode there) and has no idle end transfers.
 
@@ -74,17 +76,17 @@ def is_valid(graph: RoutingGraph, arcs: list[int]) -> bool:
     """
     if not arcs:
         return False
-    kind = graph.arcs["kind"].to_numpy()
-    tails, heads = graph.arcs["tail"].to_numpy(), graph.arcs["head"].to_numpy()
+    kind = graph.column("kind")
+    tails, heads = graph.arc_ends
     states = graph.states
-    first, last = states[int(tails[arcs[0]])], states[int(heads[arcs[-1]])]
+    first, last = states[tails[arcs[0]]], states[heads[arcs[-1]]]
     if kind[arcs[0]] == "transfer" and first.side != LOAD:
         return False
     if kind[arcs[-1]] == "transfer" and last.side != UNLOAD:
         return False
-    entered = graph.arcs["node"].to_numpy()
-    nodes = [first.node] + [entered[a] for a in arcs if kind[a] == "link"]
-    return len(nodes) == len(set(nodes))
+    a = np.asarray(arcs, dtype=np.int64)
+    entered = graph.column("node")[a[kind[a] == "link"]]
+    return len(entered) + 1 == len({first.node, *entered})
 
 
 def no_route_message(graph: RoutingGraph, origin: str, destination: str,
@@ -101,37 +103,97 @@ def routes_in_order(graph: RoutingGraph, origin: str, destination: str, weights:
 
     The generator behind :func:`cheapest_routes`: take as many as needed (it stops after
     ``MAX_INVALID_IN_A_ROW`` paths in a row that are not valid routes). Yields nothing if no route joins the two
-    nodes.
+    nodes. Yen's search (``scipy.sparse.csgraph.yen``) runs in batches of paths, 16 and then four times as many each
+    time more are wanted, on the states (on ``(state, layer)`` pairs under a restriction) with a super-source and a
+    super-sink; a parallel arc goes through a mid-point of its own, so every route stays apart.
     """
     starts, ends = graph.origin_states(origin), graph.destination_states(destination)
     if not starts or not ends or origin == destination:
         return
-    g = to_networkx(graph, weights, restriction)
-    layered = restriction is not None and not restriction.empty
-    first = (lambda s: (s, 0)) if layered else (lambda s: s)
-    full = restriction.layers - 1 if layered and restriction is not None else 0
-    last = (lambda s: (s, full)) if layered else (lambda s: s)
-    g.add_edges_from(((SOURCE, first(s)) for s in starts if first(s) in g), w=0.0, arc=None)
-    g.add_edges_from(((last(e), SINK) for e in ends if last(e) in g), w=0.0, arc=None)
-    if SOURCE not in g or SINK not in g:
-        return
-    misses = 0
-    seen: set[tuple] = set()  # the same links and transfers under another transit regime: the dearer is no new route
-    kind, ref = graph.arcs["kind"].to_numpy(), graph.arcs["ref"].to_numpy()
-    try:
-        for path in nx.shortest_simple_paths(g, SOURCE, SINK, weight="w"):
-            arcs = _path_arcs(g, path)
-            physical = tuple(ref[a] for a in arcs if kind[a] in ("link", "transfer"))
-            if is_valid(graph, arcs) and physical not in seen:
-                seen.add(physical)
+    search = _Search(graph, weights, starts, ends, restriction)
+    misses, want = 0, FIRST_BATCH
+    seen: set[tuple[int, ...]] = set()
+    physical_seen: set[tuple] = set()  # the same links and transfers under another transit regime: no new route
+    kind, ref = graph.column("kind"), graph.column("ref")
+    while True:
+        paths = search.paths(want)
+        for arcs in paths:
+            if tuple(arcs) in seen:  # met in an earlier batch (ties may come in another order in a longer search)
+                continue
+            seen.add(tuple(arcs))
+            physical = tuple(ref[a] for a in arcs if kind[a] in ("link", "transfer")) if graph.cargos else ()
+            if is_valid(graph, arcs) and (not graph.cargos or physical not in physical_seen):
+                physical_seen.add(physical)
                 misses = 0
                 yield arcs
             else:
                 misses += 1
                 if misses >= MAX_INVALID_IN_A_ROW:
                     return
-    except nx.NetworkXNoPath:
-        return
+        if len(paths) < want:
+            return
+        want *= 4
+
+
+class _Search:
+    """The routing graph as a scipy sparse matrix for Yen's search: states (one copy per layer under a restriction),
+    mid-points of parallel arcs, a super-source joined to ``starts`` and a super-sink joined from ``ends``."""
+
+    def __init__(self, graph: RoutingGraph, weights: np.ndarray, starts: list[int], ends: list[int],
+                 restriction: Restriction | None):
+        from scipy.sparse import csr_matrix
+
+        w = np.asarray(weights, dtype=float)
+        n = len(graph.states)
+        tails, heads = graph.column("tail"), graph.column("head")
+        keep = np.isfinite(w)
+        if restriction is not None and not restriction.empty:
+            keep[restriction.avoid] = False
+            bits, layers = restriction.bits(len(w)), restriction.layers
+        else:
+            bits, layers = np.zeros(len(w), dtype=np.int64), 1
+        arcs = np.flatnonzero(keep)
+        arc = np.tile(arcs, layers)
+        layer = np.repeat(np.arange(layers), len(arcs))
+        t = tails[arc] + layer * n
+        h = heads[arc] + (layer | bits[arc]) * n
+        order = np.lexsort((np.arange(len(arc)), h, t))
+        first = np.ones(len(arc), dtype=bool)
+        first[order[1:]] = (t[order[1:]] != t[order[:-1]]) | (h[order[1:]] != h[order[:-1]])
+        direct, parallel = np.flatnonzero(first), np.flatnonzero(~first)
+        self.n = n * layers  # state s in layer l is s + l * n
+        mids = self.n + np.arange(len(parallel))
+        self.source, self.sink = self.n + len(parallel), self.n + len(parallel) + 1
+        full = (layers - 1) * n
+        rows = np.concatenate([t[direct], t[parallel], mids, np.full(len(starts), self.source),
+                               np.asarray(ends, dtype=np.int64) + full])
+        cols = np.concatenate([h[direct], mids, h[parallel], np.asarray(starts, dtype=np.int64),
+                               np.full(len(ends), self.sink)])
+        data = np.concatenate([w[arc[direct]], w[arc[parallel]], np.zeros(len(parallel) + len(starts) + len(ends))])
+        size = self.sink + 1
+        self.matrix = csr_matrix((data, (rows, cols)), shape=(size, size))  # explicit zeros stay edges
+        self.direct = dict(zip(zip(t[direct].tolist(), h[direct].tolist()), arc[direct].tolist()))
+        self.mid_arc = arc[parallel]  # mid-point self.n + i carries arc mid_arc[i]
+
+    def paths(self, k: int) -> list[list[int]]:
+        """The arcs of the ``k`` shortest simple source-sink paths (fewer if there are fewer), shortest first."""
+        from scipy.sparse.csgraph import yen
+
+        _, pred = yen(self.matrix, self.source, self.sink, k, return_predecessors=True)
+        out = []
+        for row in pred:
+            nodes = [self.sink]
+            while nodes[-1] != self.source:
+                nodes.append(int(row[nodes[-1]]))
+            nodes.reverse()
+            arcs = []
+            for u, v in pairwise(nodes[1:-1]):
+                if v >= self.n:
+                    arcs.append(int(self.mid_arc[v - self.n]))
+                elif u < self.n:
+                    arcs.append(self.direct[(u, v)])
+            out.append(arcs)
+        return out
 
 
 def route_budget(graph: RoutingGraph, restriction: Restriction | None = None) -> int:

@@ -112,10 +112,15 @@ def fitting_classes(vessels: pd.DataFrame, nodes: pd.DataFrame, a, b) -> tuple[n
     return fits, max_loa, max_draught
 
 
+_PRICED: dict[tuple, tuple] = {}  # what price_sea_links found, by what it read (see below)
+
+
 def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
     """Money and time of every vessel-priced sea link of ``net`` for a lot of ``lot_t`` tonnes.
 
-    All links and classes at once (links x classes arrays); the rule is in the module docstring.
+    All links and classes at once (links x classes arrays); the rule is in the module docstring. Networks with the
+    same vessels table, sea links and port limits (the cases of a scenario that change rail tariffs or capacities)
+    share one result. Do not change the table returned.
 
     Returns
     -------
@@ -124,14 +129,33 @@ def price_sea_links(net, lot_t: float | None = None) -> pd.DataFrame:
     (the part resting on estimates: each term of :func:`cost_terms` whose cells or the class's ``cargo_t`` or the
     link's distance are estimates, and the fixed charge if it is one). Links no class can sail are left out.
     """
+    from .provenance import estimated
+
+    links, nodes = net.links, net.nodes
+    on = (links["mode"].to_numpy() == "sea") & np.isnan(links["tariff_usd_per_tkm"].to_numpy(float))
+    cols = ["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm", "estimated_usd_per_t"]
+    if not on.any() or len(net.vessels) == 0:
+        return pd.DataFrame(columns=cols)
+    a, b = links["from"].to_numpy()[on], links["to"].to_numpy()[on]
+    ports = nodes.index.get_indexer(np.concatenate([a, b]))
+    key = (lot_t, id(net.vessels), tuple(links.index[on]), tuple(a), tuple(b),
+           links["distance_km"].to_numpy(float)[on].tobytes(), links["fixed_usd_per_t"].to_numpy(float)[on].tobytes(),
+           nodes["max_loa_m"].to_numpy(float)[ports].tobytes(), nodes["max_draught_m"].to_numpy(float)[ports].tobytes(),
+           estimated(net, "links").to_numpy(bool)[on].tobytes(), estimated(net, "vessels").to_numpy(bool).tobytes())
+    hit = _PRICED.get(key)
+    if hit is not None and hit[0] is net.vessels:  # the very table (an id can be reused)
+        return hit[1]
+    if len(_PRICED) >= 64:
+        _PRICED.clear()
+    out = _price(net, links[on], lot_t)
+    _PRICED[key] = (net.vessels, out)
+    return out
+
+
+def _price(net, sel: pd.DataFrame, lot_t: float | None) -> pd.DataFrame:
     from .costs import estimated_part
     from .provenance import estimated
 
-    links = net.links
-    sel = links[(links["mode"] == "sea") & links["tariff_usd_per_tkm"].isna()]
-    cols = ["usd_per_t", "hours", "vessel_class", "voyages", "co2_g_per_tkm", "estimated_usd_per_t"]
-    if len(sel) == 0 or len(net.vessels) == 0:
-        return pd.DataFrame(columns=cols)
     v = by_size(net.vessels)  # ties go to the smaller ship
     f = lambda c: v[c].to_numpy(float)  # noqa: E731
     fits = fitting_classes(v, net.nodes, sel["from"], sel["to"])[0]

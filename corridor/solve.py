@@ -20,6 +20,7 @@ from .restrict import Restriction, path_problems, path_restriction
 from .results import Results
 from .routes import check_route_work, no_route_message, route_budget, routes_in_order
 from .scenario import Scenario
+from .shared import SharedBuilds
 
 if TYPE_CHECKING:
     from .flows import Allocation
@@ -34,7 +35,8 @@ class ShipmentSolution(NamedTuple):
 
 
 def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None = None,
-        check_share: float | None = None, candidates: int | None = None, progress: bool | None = None) -> Results:
+        check_share: float | None = None, candidates: int | None = None, progress: bool | None = None,
+        workers: int | None = None, scheduler: Any = None, block: int | None = None) -> Results:
     """Solve every case of ``scenario``.
 
     A case whose origin cannot reach its destination is reported in ``Results.failures`` and the other
@@ -42,8 +44,10 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None 
 
     With ``draws`` > 0 the scenario's ``[[uncertainty]]`` entries are sampled ``draws`` times (seeded by ``seed``)
     and every route gains P10/P50/P90 of its cost and generalized cost and the probability of being the cheapest;
-    ``chunk``, ``check_share``, ``candidates`` and ``progress`` are passed on to
-    :func:`corridor.uncertainty.run_draws` (its defaults where None; they need ``draws``).
+    every case with ``[flows]`` re-solves its allocation per draw (``Results.flow_draws``), in-process or, with
+    ``workers=N`` or ``scheduler=ADDRESS``, on local processes or a Dask cluster (the same numbers).
+    ``chunk``, ``check_share``, ``candidates``, ``progress``, ``workers``, ``scheduler`` and ``block`` are passed on
+    to :func:`corridor.uncertainty.run_draws` (its defaults where None; they need ``draws``).
 
     Raises
     ------
@@ -58,7 +62,9 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None 
     >>> res.routes[["route", "cost_usd_per_t", "transit_days"]]
     """
     options: dict[str, Any] = {k: v for k, v in (("chunk", chunk), ("check_share", check_share),
-                                                  ("candidates", candidates), ("progress", progress)) if v is not None}
+                                                  ("candidates", candidates), ("progress", progress),
+                                                  ("workers", workers), ("scheduler", scheduler), ("block", block))
+                              if v is not None}
     if not isinstance(scenario, Scenario):
         raise InputError(f"run needs a Scenario (from corridor.load_scenario), got {type(scenario).__name__}")
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
@@ -69,11 +75,13 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None 
         from .uncertainty.montecarlo import check_arguments, run_draws
 
         check_arguments(draws, seed, **({"chunk": 1, "check_share": 0.0, "candidates": 1} | {
-            k: v for k, v in options.items() if k != "progress"}))
+            k: v for k, v in options.items() if k in ("chunk", "check_share", "candidates")}))
+    shared = SharedBuilds(scenario.network)  # cases that change numbers only share one graph and one LP
     # annual flows: sea legs in full ships (no lot); the same with or without draws
-    flows = {case.name: _in_case(scenario, case, solve_flows) for case in scenario.cases if case.flows is not None}
+    flows = {case.name: _in_case(scenario, case, partial(solve_flows, shared=shared))
+             for case in scenario.cases if case.flows is not None}
     if draws:
-        return run_draws(scenario, draws=draws, seed=seed, flows=flows, **options)
+        return run_draws(scenario, draws=draws, seed=seed, flows=flows, shared=shared, **options)
     routes: list[dict] = []
     legs: list[pd.DataFrame] = []
     corridors: list[dict] = []
@@ -84,7 +92,8 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None 
         ship = case.shipment
         try:
             gateways = shipment_gateways(scenario.network, ship.origin, ship.destination)
-            sol = _in_case(scenario, case, partial(solve_shipment, gateways=gateways))
+            graph = shared.graph(case.network, ship.tonnes, [ship.origin])
+            sol = _in_case(scenario, case, partial(solve_shipment, graph=graph, gateways=gateways))
         except NoRouteError as err:
             failures[case.name] = str(err)
             continue
@@ -265,12 +274,18 @@ def _ranks_after(ordered, start: int, targets: list[tuple], weights, limit: int 
     return out
 
 
-def solve_flows(case: Case, graph: RoutingGraph | None = None) -> Allocation:
+def solve_flows(case: Case, graph: RoutingGraph | None = None, *, shared: SharedBuilds | None = None) -> Allocation:
     """The :class:`corridor.flows.Allocation` of a case's ``[flows]`` on its capacitated network (full ships): the
-    least-cost LP, or the logit allocation with ``assignment = "logit"``."""
-    from .flows import allocate  # scipy is imported only when a scenario has flows
+    least-cost LP, or the logit allocation with ``assignment = "logit"``.
+
+    ``shared``: the graphs and LPs of the scenario's other cases (:class:`corridor.shared.SharedBuilds`), where a
+    case that changes numbers only takes its own from (least-cost LPs).
+    """
+    from .flows import FlowModel, allocate  # scipy and highspy are imported only when a scenario has flows
 
     f = case.require_flows()
+    if graph is None and shared is not None and f.assignment != "logit":
+        return FlowModel(shared.case_problem(case)).allocation(limits=f.limits)
     # with transit regimes, each origin country's cargo has its own layers (corridor.layers); capacities are shared
     graph = build_graph(case.network, origins=list(f.supply)) if graph is None else graph
     options = dict(unserved_penalty_usd_per_t=f.unserved_penalty_usd_per_t,

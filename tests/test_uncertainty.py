@@ -193,7 +193,8 @@ def test_breakeven_on_time_and_on_a_selection(toy_u):
 
 BAD = [
     ({"table": "lnks"}, ["uncertainty[1] 'x'.table", "unknown table 'lnks'"]),
-    ({"column": "capacity_mt_per_year"}, ["uncertainty[1] 'x'.column", "enters cost or time"]),
+    ({"column": "mt_per_year"}, ["uncertainty[1] 'x'.column", "enters cost, time or capacity"]),
+    ({"column": "capacity_mt_per_year"}, ["uncertainty[1] 'x'.where", "no row of links with a capacity_mt_per_year"]),
     ({"distribution": "beta"}, ["uncertainty[1] 'x'.distribution", "expected one of uniform"]),
     ({"low": 2.0, "high": 1.0}, ["uncertainty[1] 'x'", "low (2) is above high (1)"]),
     ({"high": "lots"}, ["uncertainty[1] 'x'.high", "expected a number"]),

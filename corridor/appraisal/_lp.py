@@ -2,7 +2,9 @@
 bounds: a closed project's link and transfer arcs get an upper bound of 0 and its capacity raises come off the
 right-hand side. Supply and demand change by year through the right-hand side too, so the matrix is built once.
 
-This is the seam for a warm-started solver: :meth:`SwitchedLP.solve` is the only place that calls HiGHS.
+The LP is held by :class:`corridor.flows.FlowModel` (HiGHS through ``highspy``): every solve of :meth:`SwitchedLP.solve`
+is a warm re-solve from the base basis with changed arc bounds, capacities, supply and demand; ``warm=False`` solves
+the same numbers from scratch (scipy), the check.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..flows.model import FlowModel
 from ..flows.problem import FlowProblem, flow_problem
 from ..flows.solution import decompose
 from ..graph import build_graph
@@ -77,35 +80,36 @@ class SwitchedLP:
             self._raises[p] = [(n_orig + row_of[(t[:-1], e)], float(a))
                                for t, e, a in zip(cap["table"], cap["element"], cap["add_mt_per_year"])
                                if (t[:-1], e) in row_of]
+        self.model = FlowModel(self.problem)
         self.solves = 0
 
     def touches(self, project: str) -> bool:
         """Whether ``project`` changes anything in this LP (arcs or capacities)."""
         return len(self._arcs[project]) > 0 or len(self._raises[project]) > 0
 
-    def solve(self, open_set: Iterable[str], factor: float = 1.0) -> Outcome:
-        """The allocation with ``open_set`` open (the other projects closed) and supply and demand x ``factor``."""
-        from scipy.optimize import linprog
-
+    def numbers(self, open_set: Iterable[str], factor: float = 1.0) -> dict[str, np.ndarray]:
+        """The numbers of the LP (:meth:`corridor.flows.FlowModel.solve`) with ``open_set`` open (the other projects
+        closed: their arcs bounded at 0, their capacity raises off) and supply and demand x ``factor``."""
         open_set = set(open_set)
-        pr = self.problem
-        n_var = len(pr.c)
-        upper = np.full(n_var, np.inf)
-        b_ub = pr.b_ub.copy()
-        b_ub[:len(pr.origins)] *= factor
+        m = self.model
+        upper = m.base_arc_upper.copy()
+        capacity = m.base_capacity.copy()
+        n_orig = len(self.problem.origins)
         for p in self.projects:
             if p not in open_set:
                 upper[self._arcs[p]] = 0.0
                 for row, add in self._raises[p]:
-                    b_ub[row] = max(b_ub[row] - add, 0.0)
-        b_eq = pr.b_eq.copy()
-        n_states = len(self.graph.states)
-        b_eq[n_states:] *= factor
-        res = linprog(pr.c, A_ub=pr.A_ub, b_ub=b_ub, A_eq=pr.A_eq, b_eq=b_eq,
-                      bounds=np.column_stack([np.zeros(n_var), upper]), method="highs")
+                    capacity[row - n_orig] = max(capacity[row - n_orig] - add, 0.0)
+        return {"arc_upper": upper, "capacity": capacity, "supply": m.base_supply * factor,
+                "demand": m.base_demand * factor}
+
+    def solve(self, open_set: Iterable[str], factor: float = 1.0, *, warm: bool = True) -> Outcome:
+        """The allocation with ``open_set`` open (the other projects closed) and supply and demand x ``factor``:
+        re-solved warm, or from scratch with ``warm=False``."""
+        nums = self.numbers(open_set, factor)
+        res = self.model.solve(**nums) if warm else self.model.solve_cold(**nums)
         self.solves += 1
-        if res.status != 0:
-            raise RuntimeError(f"the allocation LP failed (HiGHS status {res.status}): {res.message}")
+        pr = self.problem
         n_dest = len(pr.destinations)
         unserved = np.asarray(res.x[-n_dest:], dtype=float)
         delivered = pr.demand * factor - unserved
@@ -114,4 +118,4 @@ class SwitchedLP:
         for _, d, arcs, amount in decompose(scaled, res.x):
             cost[d] += float(self.weights[list(arcs)].sum()) * amount if arcs else 0.0
         return Outcome(destinations=tuple(pr.destinations), delivered=np.maximum(delivered, 0.0), cost=cost,
-                       unserved=unserved, objective=float(res.fun))
+                       unserved=unserved, objective=float(res.objective))

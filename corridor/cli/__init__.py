@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     with _interrupts():
         try:
             args = _parser().parse_args(argv)
+            if argv is None:  # the `corridor` command itself, in its own process (not a program calling main)
+                from .._memory import keep_freed_memory
+
+                keep_freed_memory()
             with warnings.catch_warnings():
                 # a numerical warning is not a message for the user: every result is checked to be finite instead;
                 # any other (e.g. a chart's layout) is one line, without the file and line that raised it

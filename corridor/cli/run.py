@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--draws", type=int, default=0, metavar="N",
                    help="sample the [[uncertainty]] entries N times: P10/P50/P90 and probability of being cheapest")
     r.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the draws (default 0)")
+    r.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="with --draws: solve the draws over [flows] on N local processes (default: in this process); "
+                        "the numbers do not change")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --draws: solve the draws over [flows] on the Dask cluster at ADDRESS (tcp://host:8786; "
+                        "needs pip install \"corridor[dask]\"); the numbers do not change")
     r.set_defaults(handler=_run)
 
 
@@ -101,7 +107,14 @@ def _run(args) -> int:
     if args.format and not args.plots:
         raise InputError("--format needs --plots DIR")
     fmts = formats(args.format)
-    results = run(load_scenario(args.scenario), draws=args.draws, seed=args.seed)
+    if args.workers < 0:
+        raise InputError(f"--workers must be at least 0, got {args.workers}")
+    if (args.workers or args.scheduler) and not args.draws:
+        raise InputError("--workers and --scheduler spread the draws: give --draws N too")
+    if args.workers and args.scheduler:
+        raise InputError("give --workers (local processes) or --scheduler (a Dask cluster), not both")
+    batch = {"workers": args.workers, "scheduler": args.scheduler} if args.draws else {}
+    results = run(load_scenario(args.scenario), draws=args.draws, seed=args.seed, **batch)
     if len(results.routes) == 0 and not results.allocations:
         for case, why in results.failures.items():
             print(one_line(f"error: {args.scenario}: case {shown(case)}: {why}"), file=sys.stderr)

@@ -1,8 +1,9 @@
 """Criticality for annual flows: close (or derate) each element in turn and re-solve the allocation; the extra
 annual cost and the tonnes a year left unserved.
 
-The LP is built once (:func:`corridor.flows.flow_problem`) and solved again under one
-:class:`~corridor.flows.modify.Modification` per element: closing holds the element's arcs at 0; derating by a factor
+The LP is built once (:func:`corridor.flows.flow_problem`) and re-solved warm (:func:`~corridor.flows.modify.
+solve_modified`, :class:`~corridor.flows.FlowModel`) under one :class:`~corridor.flows.modify.Modification` per
+element: closing holds the element's arcs at 0; derating by a factor
 ``f`` lowers its capacity to ``f`` x capacity, or, for an element without one, caps what passes through it at ``f``
 x what it carries now. An element that carries no flow cannot change the optimum when closed, so it is not re-solved.
 """
@@ -15,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case
+from ..flows.model import FlowModel
 from ..flows.modify import Modification, solve_modified
 from ..flows.problem import FlowProblem, flow_problem
-from ..flows.solution import FlowSolution, solve_problem
+from ..flows.solution import FlowSolution
 from ..graph import build_graph
 from .elements import Element
 
@@ -51,7 +53,7 @@ def prepare(case: Case) -> Prepared:
         from ..flows.diversify import with_limits
 
         problem = with_limits(problem, f.limits)
-    return Prepared(problem, solve_problem(problem))
+    return Prepared(problem, FlowModel(problem).solve())
 
 
 def _unserved(problem: FlowProblem, sol: FlowSolution) -> float:

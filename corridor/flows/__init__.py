@@ -1,4 +1,4 @@
-"""Annual volumes on a capacitated network: a min-cost flow LP on the routing graph (scipy HiGHS).
+"""Annual volumes on a capacitated network: a min-cost flow LP on the routing graph (HiGHS).
 
 The problem
 -----------
@@ -38,19 +38,22 @@ minimisation as <= 0). With a value of time the prices are in generalized USD/t.
 unserved, a capacity's price is bounded by the unserved penalty minus the cost of the route it opens: a large price
 then says "this element decides whether the tonne moves at all".
 
-Modules: :mod:`~corridor.flows.problem` (the LP as sparse arrays), :mod:`~corridor.flows.solution` (HiGHS, and the
-decomposition of the flow into routes), :mod:`~corridor.flows.allocation` (the tables of a solved allocation),
-:mod:`~corridor.flows.logit` (route choice with dispersion: flows spread over routes by a logit of their generalized
-cost within capacities, ``assignment = "logit"``).
+Modules: :mod:`~corridor.flows.problem` (the LP as sparse arrays), :mod:`~corridor.flows.model` (the LP held by HiGHS
+through ``highspy``, re-solved warm with changed numbers: the solver of every least-cost allocation),
+:mod:`~corridor.flows.solution` (a cold solve with scipy, and the decomposition of the flow into routes),
+:mod:`~corridor.flows.allocation` (the tables of a solved allocation), :mod:`~corridor.flows.logit` (route choice
+with dispersion: flows spread over routes by a logit of their generalized cost within capacities,
+``assignment = "logit"``).
 """
 
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from .allocation import Allocation, allocate, read_solution
 from .diversify import DiversificationCurve, diversification
 from .logit import allocate_logit
+from .model import FlowModel
 from .problem import FlowProblem, capacity_rows, flow_problem
 from .solution import FlowSolution, decompose, solve_problem
 
-__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "DiversificationCurve", "FlowProblem", "FlowSolution",
-           "allocate", "allocate_logit", "capacity_rows", "decompose", "diversification", "flow_problem",
-           "read_solution", "solve_problem"]
+__all__ = ["DEFAULT_UNSERVED_PENALTY_USD_PER_T", "Allocation", "DiversificationCurve", "FlowModel", "FlowProblem",
+           "FlowSolution", "allocate", "allocate_logit", "capacity_rows", "decompose", "diversification",
+           "flow_problem", "read_solution", "solve_problem"]

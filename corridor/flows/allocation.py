@@ -14,9 +14,9 @@ from ..case import Limit
 from ..costs import DEFAULT_UNSERVED_PENALTY_USD_PER_T
 from ..exposure import flow_exposure
 from ..graph import RoutingGraph
-from ..legs import key_nodes, route_label, route_nodes, route_regimes, unique_labels
+from ..legs import keys_of, route_label, route_regimes, unique_labels
 from .problem import FlowProblem, flow_problem
-from .solution import FlowSolution, paths_of, solve_problem
+from .solution import FlowSolution, paths_of
 
 USD_PER_MUSD = 1e6
 ROUTE_COLUMNS = ["origin", "destination", "route", "mt_per_year", "cost_usd_per_t", "generalized_usd_per_t",
@@ -112,6 +112,8 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
     >>> alloc = allocate(g, {"tavan_tolgoi": 10}, {"pohang": 4, "tianjin": 6})
     >>> alloc.elements.head()  # binding capacities first, with their shadow prices
     """
+    from .model import FlowModel
+
     problem = flow_problem(graph, supply, demand, unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
                            value_of_time_usd_per_t_day=value_of_time_usd_per_t_day,
                            carbon_price_usd_per_t_co2=carbon_price_usd_per_t_co2, markets=markets,
@@ -120,7 +122,22 @@ def allocate(graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[s
         from .diversify import with_limits
 
         problem = with_limits(problem, limits)
-    return read_solution(problem, solve_problem(problem), limits)
+    return FlowModel(problem).allocation(limits=limits)
+
+
+def path_nodes(graph: RoutingGraph, path: list[int], destination: str) -> tuple[list[str], list[str]]:
+    """The nodes in order and the key nodes (:func:`corridor.legs.key_nodes`) of a path of the flow decomposition
+    (arc numbers)."""
+    if not path:
+        return [destination], [destination]
+    p = np.asarray(path, dtype=np.int64)
+    frm, to, kind = graph.column("from_node")[p], graph.column("node")[p].tolist(), graph.column("kind")[p]
+    seq = [frm[0]]
+    for n in to:
+        if n != seq[-1]:
+            seq.append(n)
+    transfers = {n for n, k in zip(to, kind) if k == "transfer"}
+    return seq, keys_of(seq, transfers, graph.network.nodes)
 
 
 def _merge_same_routes(routes: pd.DataFrame) -> pd.DataFrame:
@@ -188,7 +205,7 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
     them (the logit allocation, :mod:`corridor.flows.logit`); by default the flow is decomposed into routes.
     """
     graph = problem.graph
-    arcs, net = graph.arcs, graph.network
+    net = graph.network
     n_arcs, n_sup, n_snk = problem.n_arcs, len(problem.supply_state), len(problem.sink_state)
     n_dest, n_orig, n_states = len(problem.destinations), len(problem.origins), len(graph.states)
     x = np.clip(sol.x, 0.0, None)
@@ -198,26 +215,24 @@ def read_solution(problem: FlowProblem, sol: FlowSolution, limits: Sequence[Limi
 
     # Routes: path decomposition, each priced exactly as the LP prices it.
     money, days, co2 = graph.money(), graph.days(), graph.co2()
-    est = arcs["estimated_usd_per_t"].to_numpy()
+    est = graph.column("estimated_usd_per_t")
     nodes = net.nodes
-    kind, from_node, entered = arcs["kind"].to_numpy(), arcs["from_node"].to_numpy(), arcs["node"].to_numpy()
+    kind, ref, node_col = graph.column("kind"), graph.column("ref"), graph.column("node")
     rows = []
     sink_cost = problem.c[n_arcs + n_sup:n_arcs + n_sup + n_snk]  # minus the market price where coal is sold
     for o, k, path, amount in (paths_of(problem, x) if paths is None else _entries(problem, paths)):
         d = int(problem.sink_dest[k])
         p = list(path)
-        dnode = str(entered[p[-1]]) if p else problem.destinations[d]  # the node reached (of a market group)
+        dnode = str(node_col[p[-1]]) if p else problem.destinations[d]  # the node reached (of a market group)
         cost = float(money[p].sum())
         gen = costs.generalized(cost, float(days[p].sum()), vot, float(co2[p].sum()), carbon)
-        legs = pd.DataFrame({"kind": kind[p], "from": from_node[p], "to": entered[p], "node": entered[p]})
-        keys = key_nodes(legs, nodes) if p else [dnode]
-        is_link = kind[p] == "link"
+        seq, keys = path_nodes(graph, p, dnode)
         rows.append(dict(origin=problem.origins[o], destination=dnode,
                          route=route_label(keys, nodes), mt_per_year=amount,
                          cost_usd_per_t=cost, generalized_usd_per_t=gen, cost_usd_per_year=cost * amount * USD_PER_MUSD,
                          estimated_share=costs.estimated_share(cost, float(est[p].sum())),
-                         nodes=route_nodes(legs) if p else [dnode], key_nodes=keys,
-                         links=list(arcs["ref"].to_numpy()[p][is_link]), regimes=route_regimes(graph, p), arcs=p,
+                         nodes=seq, key_nodes=keys, links=ref[p][kind[p] == "link"].tolist(),
+                         regimes=route_regimes(graph, p), arcs=p,
                          _demand=d, _sales=-float(sink_cost[k]) * amount * USD_PER_MUSD))
     routes = pd.DataFrame(rows, columns=[*ROUTE_COLUMNS, "_demand", "_sales"])
     routes = _merge_same_routes(routes)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -129,13 +129,17 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                  unserved_penalty_usd_per_t: float = DEFAULT_UNSERVED_PENALTY_USD_PER_T,
                  value_of_time_usd_per_t_day: float = 0.0, carbon_price_usd_per_t_co2: float = 0.0,
                  markets: Mapping[str, Sequence[str]] | None = None,
-                 sales_usd_per_t: Mapping[str, float] | None = None) -> FlowProblem:
+                 sales_usd_per_t: Mapping[str, float] | None = None,
+                 like: FlowProblem | None = None) -> FlowProblem:
     """Build the min-cost flow LP of ``graph`` (see the module docstring), vectorised with scipy.sparse.
 
     ``supply`` and ``demand`` map node ids to Mt/yr; a demand may name a group of ``markets`` instead, met at any of
     its nodes. Nodes absent from the graph's network (closed in a case) simply supply nothing and receive nothing.
     ``sales_usd_per_t`` credits each tonne delivered at a node with its value there (a market price): the objective
-    is then the transport cost less the sales, so the allocation maximises the net earnings (netback).
+    is then the transport cost less the sales, so the allocation maximises the net earnings (netback). ``like``: the
+    LP of another case on the same states (a graph built ``like`` the other's), with the same origins, destinations
+    and capacitated elements, and no markets or sales: its matrices and rows are reused and only the numbers (costs,
+    capacities, supply, demand) are new: the same LP bit for bit.
     """
     from scipy import sparse
 
@@ -143,6 +147,9 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
     _check_inputs(supply, demand, unserved_penalty_usd_per_t, value_of_time_usd_per_t_day, carbon_price_usd_per_t_co2)
     origins, destinations = list(supply), list(demand)
     vot = float(value_of_time_usd_per_t_day)
+    carbon = float(carbon_price_usd_per_t_co2)
+    if like is not None and not markets and not sales_usd_per_t and _same_shape(like, graph, origins, destinations):
+        return _renumbered(like, graph, supply, demand, float(unserved_penalty_usd_per_t), vot, carbon)
     n_arcs, n_states = len(arcs), len(graph.states)
     sup_state, sup_origin = _end_entries(graph, origins, "origin")
     snk_state, snk_dest = _end_entries(graph, destinations, "destination", markets)
@@ -169,7 +176,6 @@ def flow_problem(graph: RoutingGraph, supply: Mapping[str, float], demand: Mappi
                            elements["capacity_mt_per_year"].to_numpy(float)])
 
     # a tonne pays what a route pays: every arc's generalized cost; demand is met before the destination's pass arc
-    carbon = float(carbon_price_usd_per_t_co2)
     sales = np.zeros(n_snk)
     if sales_usd_per_t:
         sales = np.array([float(sales_usd_per_t.get(graph.states[int(s)].node, 0.0)) for s in snk_state])
@@ -229,3 +235,39 @@ def _check_coefficients(graph: RoutingGraph, cost: np.ndarray, capacity: np.ndar
     if over.any():
         raise InputError(f"capacities must be from 0 to {limits.MAX_CAPACITY_MT_PER_YEAR:g} Mt/yr "
                          f"(corridor.limits): {', '.join(map(str, elements['id'].to_numpy()[over][:6]))}")
+def _capped(graph: RoutingGraph) -> tuple[np.ndarray, ...]:
+    """Which rows of links, transfers and nodes have a capacity (what decides the capacity rows of the LP)."""
+    net = graph.network
+    return tuple(net.table(t)["capacity_mt_per_year"].notna().to_numpy() for t in ("links", "transfers", "nodes"))
+
+
+def _same_shape(like: FlowProblem, graph: RoutingGraph, origins: list[str], destinations: list[str]) -> bool:
+    if like.graph.states is not graph.states or like.origins != origins or like.destinations != destinations:
+        return False
+    if like.upper is not None or np.any(like.c[len(like.c) - len(like.destinations) - len(like.sink_state):
+                                               len(like.c) - len(like.destinations)]):
+        return False  # limits or sales: not a plain allocation
+    return all(np.array_equal(a, b) for a, b in zip(_capped(like.graph), _capped(graph)))
+
+
+def _renumbered(like: FlowProblem, graph: RoutingGraph, supply: Mapping[str, float], demand: Mapping[str, float],
+                penalty: float, vot: float, carbon: float) -> FlowProblem:
+    """``like`` with the numbers of ``graph`` and of the flows, as :func:`flow_problem` computes them."""
+    n_states, n_sup, n_snk = len(graph.states), len(like.supply_state), len(like.sink_state)
+    n_dest = len(like.destinations)
+    net = graph.network
+    tables = ("links", "transfers", "nodes")
+    capacity = np.concatenate([net.table(t)["capacity_mt_per_year"].to_numpy(float)[mask]
+                               for t, mask in zip(tables, _capped(graph))])
+    capacity_estimated = np.concatenate([estimated(net, t)["capacity_mt_per_year"].to_numpy(bool)[mask]
+                                         for t, mask in zip(tables, _capped(graph))])
+    b_eq = np.concatenate([np.zeros(n_states), np.array([float(demand[d]) for d in like.destinations])])
+    b_ub = np.concatenate([np.array([float(supply[o]) for o in like.origins]), capacity])
+    c = np.concatenate([graph.weights(vot, carbon), np.zeros(n_sup), np.zeros(n_snk), np.full(n_dest, penalty)])
+    n_orig = len(like.origins)
+    _check_coefficients(graph, c[:len(graph.arcs)], capacity, like.elements)
+    return replace(like, graph=graph, supply=b_ub[:n_orig].copy(), demand=b_eq[n_states:].copy(),
+                   elements=like.elements.assign(capacity_mt_per_year=capacity,
+                                                 capacity_estimated=capacity_estimated), c=c, b_eq=b_eq, b_ub=b_ub,
+                   unserved_penalty_usd_per_t=penalty, value_of_time_usd_per_t_day=vot,
+                   carbon_price_usd_per_t_co2=carbon)

@@ -22,8 +22,10 @@ class FlowSolution:
     ub_marginals: np.ndarray
 
 
-def solve_problem(problem: FlowProblem) -> FlowSolution:
-    """Solve the LP with HiGHS (``scipy.optimize.linprog(method="highs")``).
+def solve_problem(problem: FlowProblem, *, upper: np.ndarray | None = None) -> FlowSolution:
+    """Solve the LP from scratch with HiGHS (``scipy.optimize.linprog(method="highs")``); ``upper`` bounds the
+    variables (default: the problem's, if any). :class:`corridor.flows.FlowModel` re-solves it warm; this is its
+    cold check.
 
     The LP is always feasible (unserved demand absorbs what cannot be delivered) and bounded (arc costs are
     >= 0 and demand is finite). Its coefficients are checked when it is built (:func:`corridor.flows.flow_problem`),
@@ -31,7 +33,10 @@ def solve_problem(problem: FlowProblem) -> FlowSolution:
     """
     from scipy.optimize import linprog
 
-    bounds = (0, None) if problem.upper is None else np.column_stack([np.zeros(len(problem.c)), problem.upper])
+    if upper is None:
+        upper = problem.upper
+    bounds = (0, None) if upper is None else np.column_stack([np.zeros(len(upper)),
+                                                               np.where(np.isfinite(upper), upper, np.nan)])
     res = linprog(problem.c, A_ub=problem.A_ub, b_ub=problem.b_ub, A_eq=problem.A_eq, b_eq=problem.b_eq,
                   bounds=bounds, method="highs")
     if res.status != 0 or res.x is None or not np.isfinite(res.x).all() or not np.isfinite(res.fun):

@@ -3,12 +3,15 @@
 Use them through the accessor on a result, each returning a :class:`matplotlib.figure.Figure`:
 ``res.plot.cost_bars()``, ``res.plot.cost_distance(case=...)`` and ``res.plot.map(case=...)`` (shipment routes);
 ``res.plot.capacity(case=...)`` and ``res.plot.flow_map(case=...)`` (annual flows); ``res.plot.cost_distribution
-(case=...)``, ``res.plot.p_cheapest(case=...)`` (a run with draws) and ``res.plot.tornado(case=...)``. Or write
-them all with :func:`write_plots` (``corridor run FILE --plots DIR``).
+(case=...)``, ``res.plot.p_cheapest(case=...)`` (a run with draws) and ``res.plot.tornado(case=...)``;
+``res.plot.binding_probability(case=...)``, ``res.plot.shadow_prices(case=...)`` and ``res.plot.flow_fan(case=...)``
+(a run with draws on a scenario with ``[flows]``). Or write them all with :func:`write_plots` (``corridor run FILE
+--plots DIR``).
 
 Modules: ``costs`` (cost comparison bars), ``distance`` (time/cost-distance), ``map`` (network map),
-``capacity`` (utilisation bars), ``flows`` (flow map), ``uncertainty`` (draws and tornado), ``validation``
-(modelled against observed: ``ValidationReport.plot()``, ``Calibration.plot()``); shared by every chart:
+``capacity`` (utilisation bars), ``flows`` (flow map), ``uncertainty`` (draws and tornado), ``flowdraws`` (draws
+over flows: binding probability, shadow prices, flow fan), ``validation`` (modelled against observed:
+``ValidationReport.plot()``, ``Calibration.plot()``); shared by every chart:
 ``_style`` (lazy import, figure factory, colours), ``_labels`` (texts), ``_layout`` (label placement), ``_checks``
 (which case, which ranks). A new family of charts goes into a module of its own and reuses them.
 """
@@ -88,6 +91,26 @@ class PlotAccessor:
 
         return p_cheapest(self._results, case)
 
+    def binding_probability(self, case: str | None = None):
+        """How often each capacity element binds over the draws of flows;
+        see :func:`corridor.plot.flowdraws.binding_probability`."""
+        from .flowdraws import binding_probability
+
+        return binding_probability(self._results, case)
+
+    def shadow_prices(self, case: str | None = None):
+        """The distribution of each element's shadow price over the draws of flows;
+        see :func:`corridor.plot.flowdraws.shadow_prices`."""
+        from .flowdraws import shadow_prices
+
+        return shadow_prices(self._results, case)
+
+    def flow_fan(self, case: str | None = None):
+        """A fan of the flow on each corridor over the draws of flows; see :func:`corridor.plot.flowdraws.flow_fan`."""
+        from .flowdraws import flow_fan
+
+        return flow_fan(self._results, case)
+
     def tornado(self, case: str | None = None, *, table=None, metric: str = "generalized"):
         """The tornado of one case: how far each uncertain input alone moves the best route's cost.
 
@@ -103,7 +126,9 @@ class PlotAccessor:
     def figures(self, cases: list[str] | None = None) -> dict[str, Any]:
         """Every standard chart, by file stem: ``cost_bars``, ``cost_distance_<case>`` and ``map_<case>`` (cases with
         shipment routes); ``cost_distribution_<case>`` and ``p_cheapest_<case>`` (cases with draws);
-        ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows). ``cases`` limits them to those cases."""
+        ``capacity_<case>`` and ``flow_map_<case>`` (cases with annual flows); ``binding_<case>``,
+        ``shadow_prices_<case>`` and ``flow_fan_<case>`` (cases with draws over flows). ``cases`` limits them to
+        those cases."""
         return {stem: make() for stem, make in self.makers(cases).items()}
 
     def makers(self, cases: list[str] | None = None) -> dict[str, Callable[[], Any]]:
@@ -128,11 +153,16 @@ class PlotAccessor:
         for case in flows:
             out[f"capacity_{stems[case]}"] = partial(self.capacity, case)
             out[f"flow_map_{stems[case]}"] = partial(self.flow_map, case)
+        for case in keep([c for c in res.flow_draws if c in flows]):
+            out[f"binding_{stems[case]}"] = partial(self.binding_probability, case)
+            out[f"shadow_prices_{stems[case]}"] = partial(self.shadow_prices, case)
+            out[f"flow_fan_{stems[case]}"] = partial(self.flow_fan, case)
         return out
 
     def __repr__(self) -> str:
         return ("<plots: cost_bars(), cost_distance(case=...), map(case=...), capacity(case=...), flow_map(case=...), "
-                "cost_distribution(case=...), p_cheapest(case=...), tornado(case=...), figures()>")
+                "cost_distribution(case=...), p_cheapest(case=...), tornado(case=...), binding_probability(case=...), "
+                "shadow_prices(case=...), flow_fan(case=...), figures()>")
 
 
 def _stems(cases: list[str]) -> dict[str, str]:

@@ -9,6 +9,8 @@ Modules, one job each:
 - :mod:`~corridor.uncertainty.candidates`: the candidate routes of a case;
 - :mod:`~corridor.uncertainty.coverage`: the exact check that no other route was cheaper;
 - :mod:`~corridor.uncertainty.montecarlo`: :func:`run_draws` (``corridor.run(s, draws=N)``);
+- :mod:`~corridor.uncertainty.flowdraws`: the allocation of a case with ``[flows]`` re-solved for blocks of draws;
+- :mod:`~corridor.uncertainty.flowstats`: :class:`FlowDraws`, those draws and their summaries;
 - :mod:`~corridor.uncertainty.sensitivity`: :func:`tornado` and :func:`breakeven`;
 - :mod:`~corridor.uncertainty.sweeps`: :func:`sweep` (one input over a range, the best route per corridor and the
   break-evens) and :func:`sweep_map` (the cheapest corridor over two inputs).
@@ -22,7 +24,7 @@ from typing import Any
 from .distributions import Distribution
 from .entries import Entry, apply_values
 
-_LAZY = {"CaseDraws": "montecarlo", "run_draws": "montecarlo", "BreakEven": "sensitivity",
+_LAZY = {"CaseDraws": "montecarlo", "run_draws": "montecarlo", "FlowDraws": "flowstats", "BreakEven": "sensitivity",
          "BreakEvens": "sensitivity", "breakeven": "sensitivity", "tornado": "sensitivity", "sweep": "sweeps",
          "sweep_map": "sweeps", "Sweep": "sweeps", "SweepMap": "sweeps"}
 

@@ -13,7 +13,7 @@ from .. import costs
 from ..case import Case
 from ..errors import InputError
 from ..graph import RoutingGraph, build_graph
-from ..legs import key_nodes, route_label, route_legs
+from ..legs import key_nodes, route_label, route_legs, route_sums
 from ..routes import cheapest_routes
 from .entries import Entry, groups
 from .reprice import ArcPricer, RouteSet
@@ -31,47 +31,56 @@ class CaseModel:
     graph: RoutingGraph
     pricer: ArcPricer
     routes: RouteSet
-    legs: list[pd.DataFrame] = field(repr=False)
     n_deterministic: int = 0
+    _legs: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, case: Case, entries: Sequence[Entry], *, candidates: int = CANDIDATES,
-              extreme_candidates: int = EXTREME_CANDIDATES) -> CaseModel:
-        """Candidate routes of ``case`` (raises NoRouteError if there is none)."""
+              extreme_candidates: int = EXTREME_CANDIDATES, graph: RoutingGraph | None = None) -> CaseModel:
+        """Candidate routes of ``case`` (raises NoRouteError if there is none); ``graph``: its routing graph for
+        the shipment's lot, if already built."""
         ship, vot = case.require_shipment(), case.settings.value_of_time_usd_per_t_day
         carbon = case.settings.carbon_price_usd_per_t_co2
-        # sea links priced for the lot (corridor.sea); transit layers of the cargo's origin country (corridor.layers)
-        graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin])
+        if graph is None:
+            # sea links priced for the lot (corridor.sea); transit layers of the cargo's origin (corridor.layers)
+            graph = build_graph(case.network, lot_t=ship.tonnes, origins=[ship.origin])
         pricer = ArcPricer(graph, entries)  # prices sea links for the graph's lot too
         k = max(candidates, case.settings.routes)
         found = cheapest_routes(graph, ship.origin, ship.destination, k, vot, carbon_price_usd_per_t_co2=carbon)
         n_det = len(found)
         seen = {tuple(r) for r in found}
         extra = []
-        for x in _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []:
-            g2 = pricer.graph_with_weights(pricer.weights(x, vot, carbon)[:, 0])
-            for r in cheapest_routes(g2, ship.origin, ship.destination, extreme_candidates, 0.0):
-                if tuple(r) not in seen:
-                    seen.add(tuple(r))
-                    extra.append(r)
-        legs = [route_legs(graph, r) for r in found + extra]
-        totals = [costs.route_totals(lg) for lg in legs]
-        co2s = [float(lg["co2_kg_per_t"].sum()) for lg in legs]
+        points = _extreme_points(entries, pricer.active_entries) if extreme_candidates > 0 else []
+        if points:
+            corners = pricer.weights(np.concatenate(points, axis=1), vot, carbon)  # arcs x points, priced at once
+            for j in range(corners.shape[1]):
+                for r in cheapest_routes(graph, ship.origin, ship.destination, extreme_candidates, 0.0,
+                                         weights=corners[:, j]):
+                    if tuple(r) not in seen:
+                        seen.add(tuple(r))
+                        extra.append(r)
+        sums = [route_sums(graph, r) for r in found + extra]  # as the legs sum them, bit for bit
+        totals = [(m, d) for m, d, _ in sums]
+        co2s = [c for _, _, c in sums]
         gen = [costs.generalized(m, d, vot, c, carbon) for (m, d), c in zip(totals, co2s)]
-        order = list(range(n_det)) + sorted(range(n_det, len(legs)), key=lambda i: gen[i])
+        order = list(range(n_det)) + sorted(range(n_det, len(sums)), key=lambda i: gen[i])
         arc_lists = [(found + extra)[i] for i in order]
-        legs = [legs[i] for i in order]
         money = np.array([totals[i][0] for i in order])
         days = np.array([totals[i][1] for i in order])
         co2 = np.array([co2s[i] for i in order])
         return cls(case=case, entries=entries, graph=graph, pricer=pricer,
-                   routes=RouteSet(pricer, arc_lists, money, days, vot, co2=co2, carbon=carbon), legs=legs,
+                   routes=RouteSet(pricer, arc_lists, money, days, vot, co2=co2, carbon=carbon),
                    n_deterministic=n_det)
 
     @property
     def vot(self) -> float:
         return self.case.settings.value_of_time_usd_per_t_day
 
+    def legs(self, i: int) -> pd.DataFrame:
+        """The legs of candidate ``i`` (:func:`corridor.legs.route_legs`), built on first use."""
+        if i not in self._legs:
+            self._legs[i] = route_legs(self.graph, self.routes.arc_lists[i])
+        return self._legs[i]
     @property
     def carbon(self) -> float:
         """The case's carbon price (USD/t CO2) at the file values."""
@@ -93,7 +102,7 @@ class CaseModel:
 
     def label(self, i: int) -> str:
         nodes = self.case.network.nodes
-        return route_label(key_nodes(self.legs[i], nodes), nodes)
+        return route_label(key_nodes(self.legs(i), nodes), nodes)
 
 
 def _extreme_points(entries: Sequence[Entry], active: list[int]) -> list[np.ndarray]:

@@ -13,7 +13,7 @@ class CoverageCheck:
 
     A shortest path over all paths (scipy's Dijkstra, many start states at once) bounds the cheapest route from
     below; when it is not below the cheapest candidate the draw is covered. Otherwise the path is taken if it is a
-    valid route, else the k-cheapest search (networkx, validity filter) finds the cheapest valid route.
+    valid route, else the k-cheapest search (Yen's, validity filter) finds the cheapest valid route.
     """
 
     def __init__(self, model: CaseModel):
@@ -38,34 +38,46 @@ class CoverageCheck:
         self.dest_states = np.asarray(graph.destination_states(ship.destination), dtype=np.int64)
 
     def misses(self, x: np.ndarray, best: np.ndarray) -> int:
-        """Number of draws (columns of ``x``) in which a route outside the candidates is cheaper than ``best``."""
+        """Number of draws (columns of ``x``) in which a route outside the candidates is cheaper than ``best``.
+
+        All the draws are searched in one call of Dijkstra's algorithm, on a graph that holds one copy of the states
+        per draw (copy ``j`` priced as draw ``j``; no arc joins two copies).
+        """
+        from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import dijkstra
 
-        if x.shape[1] == 0:
+        b = x.shape[1]
+        if b == 0:
             return 0
         model = self.model
         w = model.weights(x)
+        n, nnz = self.csr.shape[0], self.csr.nnz
+        pair_w = np.minimum.reduceat(w[self.order], self.starts, axis=0)  # pairs x draws
+        copies = np.arange(b)
+        block = csr_matrix((pair_w[self.perm].T.ravel(),
+                            (self.csr.indices[None, :] + n * copies[:, None]).ravel(),
+                            np.r_[(self.csr.indptr[:-1][None, :] + nnz * copies[:, None]).ravel(), b * nnz]),
+                           shape=(n * b, n * b))
+        sources = (np.asarray(self.origin_states)[None, :] + n * copies[:, None]).ravel()
+        dist, pred, _ = dijkstra(block, indices=sources, min_only=True, return_predecessors=True)
         missed = 0
-        for j in range(x.shape[1]):
-            wj = w[:, j]
-            pair_w = np.minimum.reduceat(wj[self.order], self.starts)
-            self.csr.data = pair_w[self.perm]
-            dist, pred, _ = dijkstra(self.csr, indices=self.origin_states, min_only=True, return_predecessors=True)
-            end = self.dest_states[np.argmin(dist[self.dest_states])]
+        for j in range(b):
+            ends = self.dest_states + n * j
+            end = int(ends[np.argmin(dist[ends])])
             tol = 1e-9 * max(1.0, abs(best[j]))
             if dist[end] >= best[j] - tol:
                 continue
-            arcs, s = [], int(end)
+            wj = w[:, j]
+            arcs, s = [], end
             while pred[s] >= 0:
                 t = int(pred[s])
-                parallel = self._pair_arcs(self.pair_of[(t, s)])
+                parallel = self._pair_arcs(self.pair_of[(t - n * j, s - n * j)])
                 arcs.append(int(parallel[np.argmin(wj[parallel])]))
                 s = t
             arcs.reverse()
             if not is_valid(model.graph, arcs):
                 ship = model.case.require_shipment()
-                g2 = model.pricer.graph_with_weights(wj)
-                arcs = cheapest_routes(g2, ship.origin, ship.destination, 1, 0.0)[0]
+                arcs = cheapest_routes(model.graph, ship.origin, ship.destination, 1, 0.0, weights=wj)[0]
                 if wj[arcs].sum() >= best[j] - tol:
                     continue
             missed += 1

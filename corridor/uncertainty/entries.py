@@ -42,6 +42,23 @@ routes leave it aside, and ``corridor calibrate`` fits it (:mod:`corridor.valida
 
 A normal or lognormal without bounds is cut at 0 (the columns cannot be negative); on a column that must be
 positive (``distance_km``, ``speed_km_per_day``, ``speed_knots``) every distribution needs a lower bound above 0.
+
+Three more kinds of entry act on the annual flows (:mod:`corridor.flows`) only, drawn by a run with ``--draws`` on a
+scenario with ``[flows]`` (a shipment's routes do not depend on them):
+
+* **capacity**: ``column = "capacity_mt_per_year"`` on links, nodes or transfers; it acts on the selected rows that
+  have a capacity in a case (a blank capacity is unlimited and stays so);
+* **supply** and **demand**: ``table = "supply"`` or ``"demand"``, ``where = { node = "kashima" }`` (a node or a
+  list; ``{}`` for all), no ``column``: it scales or sets the Mt/yr of ``[flows]`` at those nodes, in every case
+  where they supply or demand::
+
+    [[uncertainty]]
+    name = "Japanese demand"
+    table = "demand"
+    where = { node = "kashima" }
+    distribution = "uniform"
+    low = 0.8
+    high = 1.2
 """
 
 from __future__ import annotations
@@ -62,19 +79,23 @@ from .distributions import Distribution
 if TYPE_CHECKING:
     from ..network import Network
 
+CAPACITY_COLUMN = "capacity_mt_per_year"  # a capacity entry (links, nodes, transfers): acts on the flows' LP
 SETTINGS = "settings"  # the pseudo-table of a case's settings (the carbon price)
 FLOWS = "flows"  # the pseudo-table of a case's [flows] (the dispersion of a logit allocation)
 PSEUDO_TABLES = (SETTINGS, FLOWS)
-# Columns an entry may make uncertain: those that enter a route's money or time (or its generalized cost).
+# Columns an entry may make uncertain: those that enter a route's money or time (or its generalized cost), and
+# capacities.
 UNCERTAIN_COLUMNS = {
-    "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t"),
-    "nodes": ("pass_usd_per_t", "pass_hours"),
-    "transfers": ("cost_usd_per_t", "dwell_hours"),
+    "links": ("distance_km", "tariff_usd_per_tkm", "speed_km_per_day", "fixed_usd_per_t", CAPACITY_COLUMN),
+    "nodes": ("pass_usd_per_t", "pass_hours", CAPACITY_COLUMN),
+    "transfers": ("cost_usd_per_t", "dwell_hours", CAPACITY_COLUMN),
     "vessels": COST_COLUMNS,  # the vessels.csv columns that price sea links without a tariff
     "regimes": ("coefficient", "tariff_usd_per_tkm", "flat_usd_per_t"),  # the value of a transit regime's basis
     SETTINGS: ("carbon_price_usd_per_t_co2",),  # a case's settings, not a network table
     FLOWS: ("dispersion_usd_per_t",),  # a case's [flows], not a network table
 }
+FLOW_TABLES = ("supply", "demand")  # entries on the Mt/yr of [flows] at their nodes
+FLOW_COLUMN = "mt_per_year"
 POSITIVE_COLUMNS = {"distance_km", "speed_km_per_day", "speed_knots", "dispersion_usd_per_t"}
 # On a sea link priced by vessel class (blank tariff) only these link columns enter its cost or time; the rest is in
 # vessels.csv (draw it with table = "vessels").
@@ -110,6 +131,19 @@ class Entry:
         return self.distribution.bounds()
 
     @property
+    def kind(self) -> str:
+        """``"price"`` (a cell that enters an arc's money or time), ``"carbon"`` (the carbon price of the
+        settings), ``"dispersion"`` (of a logit allocation, the ``flows`` pseudo-table), ``"capacity"``, ``"supply"``
+        or ``"demand"``."""
+        if self.table in FLOW_TABLES:
+            return self.table
+        if self.table == SETTINGS:
+            return "carbon"
+        if self.table == FLOWS:
+            return "dispersion"
+        return "capacity" if self.column == CAPACITY_COLUMN else "price"
+
+    @property
     def group_key(self) -> tuple[str, str]:
         """What identifies the entry's group: ``("group", group)``, or ``("entry", name)`` for an entry on its own."""
         return ("group", self.group) if self.group is not None else ("entry", self.name)
@@ -130,14 +164,20 @@ def apply_values(network: Network, entries: Sequence[Entry], values: Sequence[fl
 
     The slow, obvious way to price a draw (the tests and the benchmark check the vectorised pricing against it);
     entries that select no row of ``network`` (e.g. closed in a case) are skipped, and so are entries on the
-    ``settings`` (see :func:`carbon_price`) and the ``flows`` (see :func:`dispersion`).
+    ``settings`` (see :func:`carbon_price`), the ``flows`` (see :func:`dispersion`) and supply and demand entries
+    (see :func:`apply_flow_values`). A capacity entry acts on the selected rows that have a capacity.
     """
     net = network
     for e, v in zip(entries, values):
-        if e.table in PSEUDO_TABLES or len(net.select(e.table, e.where)) == 0:
+        if e.kind in (*FLOW_TABLES, "carbon", "dispersion"):
+            continue
+        ids = net.select(e.table, e.where)
+        if e.kind == "capacity":
+            ids = ids[net.table(e.table).loc[ids, CAPACITY_COLUMN].notna().to_numpy()]
+        if len(ids) == 0:
             continue
         op = {"scale": {e.column: float(v)}} if e.how == "scale" else {"set": {e.column: float(v)}}
-        net = net.change(e.table, e.where, **op)
+        net = net.change(e.table, {"id": list(ids)}, **op)
     return net
 
 
@@ -160,13 +200,45 @@ def dispersion(base: float | None, entries: Sequence[Entry], values: Sequence[fl
     return out
 
 
-def parse_entries(ck: Checker, raw: Any, network: Network) -> tuple[Entry, ...]:
-    """Check the ``[[uncertainty]]`` list of a scenario file against ``network``; problems go to ``ck``."""
+def apply_flow_values(supply: dict[str, float], demand: dict[str, float], entries: Sequence[Entry],
+                      values: Sequence[float]) -> tuple[dict[str, float], dict[str, float]]:
+    """The supply and demand (node -> Mt/yr) of one draw: each supply or demand entry scales or sets the Mt/yr of
+    the nodes it selects that are in ``supply`` or ``demand`` (the slow, obvious way; the tests use it)."""
+    out = {"supply": dict(supply), "demand": dict(demand)}
+    for e, v in zip(entries, values):
+        if e.kind not in FLOW_TABLES:
+            continue
+        table = out[e.kind]
+        for node in flow_nodes(e, table):
+            table[node] = table[node] * float(v) if e.how == "scale" else float(v)
+    return out["supply"], out["demand"]
+
+
+def flow_nodes(entry: Entry, table: dict[str, float] | Sequence[str]) -> list[str]:
+    """The nodes of ``table`` (the supply or demand of a case) that a supply or demand entry selects."""
+    want = entry.where.get("node")
+    if want is None:
+        return list(table)
+    wants = set(want) if isinstance(want, list) else {want}
+    return [n for n in table if n in wants]
+
+
+def parse_entries(ck: Checker, raw: Any, network: Network, *, flows: dict[str, set[str]] | None = None,
+                  capacities: dict[str, set[str]] | None = None) -> tuple[Entry, ...]:
+    """Check the ``[[uncertainty]]`` list of a scenario file against ``network``; problems go to ``ck``.
+
+    ``flows`` maps ``"supply"`` and ``"demand"`` to the nodes that supply or demand in ``[flows]`` or in any case
+    (None: the scenario has no ``[flows]``); ``capacities`` maps links, nodes and transfers to the ids that have a
+    capacity in the network or in any case (None: those of ``network``).
+    """
     if isinstance(raw, dict):
         raw = [raw]
     if not isinstance(raw, list):
         ck.fail("uncertainty", "expected a list of [[uncertainty]] tables")
         return ()
+    if capacities is None:
+        capacities = {t: set(network.table(t).index[network.table(t)[CAPACITY_COLUMN].notna()])
+                      for t in ("links", "nodes", "transfers")}
     entries, names = [], set()
     for i, item in enumerate(raw, start=1):
         where = f"uncertainty[{i}]"
@@ -175,7 +247,10 @@ def parse_entries(ck: Checker, raw: Any, network: Network) -> tuple[Entry, ...]:
         item = ck.table(item, where, ENTRY_KEYS)
         if not item:
             continue
-        entry = _parse_entry(ck, item, where, network)
+        if item.get("table") in FLOW_TABLES:
+            entry = _parse_flow_entry(ck, item, where, flows)
+        else:
+            entry = _parse_entry(ck, item, where, network, capacities)
         if entry is None:
             continue
         if entry.name in names:
@@ -185,25 +260,9 @@ def parse_entries(ck: Checker, raw: Any, network: Network) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry | None:
-    n_before = len(ck.problems)
-    table = item.get("table")
-    if table not in UNCERTAIN_COLUMNS:
-        ck.fail(f"{where}.table", f"unknown table {shown(table)} (expected links, nodes, transfers, vessels, regimes, "
-                                  "settings or flows)")
-        return None
-    if table in PSEUDO_TABLES:
-        if item.get("where"):
-            ck.fail(f"{where}.where", f"an entry on the {table} takes no where")
-        df = None
-        sel: dict = {}
-    else:
-        df = network.table(table)
-        sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
-    column = item.get("column")
-    if column not in UNCERTAIN_COLUMNS[table]:
-        ck.fail(f"{where}.column", f"{shown(column)} is not a column of {table} that enters cost or time "
-                                   f"(one of: {', '.join(UNCERTAIN_COLUMNS[table])})")
+def _common(ck: Checker, item: dict, where: str, column: str | None) -> tuple[str, str | None, str | None,
+                                                                              Distribution | None]:
+    """The keys every entry has: ``as``, ``group``, ``name`` and the distribution."""
     how = item.get("as", "scale")
     if how not in ("scale", "value"):
         ck.fail(f"{where}.as", f"expected \"scale\" (a multiplier of the file value) or \"value\", got {shown(how)}")
@@ -214,6 +273,65 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
     if name is not None and ck.text(name, f"{where}.name") is None:
         name = None
     dist = _parse_distribution(ck, item, where, positive=column in POSITIVE_COLUMNS)
+    return how, group, name, dist
+
+
+def _parse_flow_entry(ck: Checker, item: dict, where: str, flows: dict[str, set[str]] | None) -> Entry | None:
+    """A supply or demand entry: ``where = { node = ... }`` among the nodes that supply (demand) in some case."""
+    n_before = len(ck.problems)
+    table = item["table"]
+    sel = ck.table(item.get("where", {}), f"{where}.where", {"node"})
+    if item.get("column", FLOW_COLUMN) != FLOW_COLUMN:
+        ck.fail(f"{where}.column", f"a {table} entry draws the Mt/yr of [flows]: leave out column "
+                                   f"(or write \"{FLOW_COLUMN}\"), got {shown(item['column'])}")
+    how, group, name, dist = _common(ck, item, where, None)
+    if len(ck.problems) > n_before:
+        return None
+    if flows is None:
+        ck.fail(f"{where}.table", f"a {table} entry needs [flows] (the scenario has none)")
+        return None
+    have = flows.get(table, set())
+    want = sel.get("node")
+    wanted = [] if want is None else want if isinstance(want, list) else [want]
+    if not all(isinstance(w, str) for w in wanted):
+        ck.fail(f"{where}.where.node", f"expected a node id or a list of them, got {shown(want)}")
+        return None
+    missing = [w for w in wanted if w not in have]
+    if missing:
+        ck.fail(f"{where}.where.node", f"{', '.join(missing)} has no {table} in [flows] or any case "
+                                       f"({table} nodes: {', '.join(sorted(have)) or 'none'})")
+        return None
+    if name is None:
+        name = f"{table}[{','.join(wanted) or 'all'}]"
+    assert dist is not None  # no problem was found above
+    return Entry(name=name, table=table, where=dict(sel), column=FLOW_COLUMN, distribution=dist, how=how,
+                 group=group, where_in_file=where)
+
+
+def _parse_entry(ck: Checker, item: dict, where: str, network: Network,
+                 capacities: dict[str, set[str]]) -> Entry | None:
+    n_before = len(ck.problems)
+    table = item.get("table")
+    if table not in UNCERTAIN_COLUMNS:
+        ck.fail(f"{where}.table", f"unknown table {shown(table)} (expected links, nodes, transfers, vessels, regimes, "
+                                  "settings, flows, supply or demand)")
+        return None
+    if table in PSEUDO_TABLES:
+        if item.get("where"):
+            ck.fail(f"{where}.where", f"an entry on the {table} takes no where")
+        df = None
+        sel: dict = {}
+    else:
+        df = network.table(table)
+        sel = ck.table(item.get("where", {}), f"{where}.where", {"id", *df.columns})
+    column = item.get("column")
+    if column is None:
+        ck.fail(where, "missing column (the column drawn)")
+    elif column not in UNCERTAIN_COLUMNS[table]:
+        what = "cost or time" if table in ("vessels", SETTINGS) else "cost, time or capacity"
+        ck.fail(f"{where}.column", f"{shown(column)} is not a column of {table} that enters {what} "
+                                   f"(one of: {', '.join(UNCERTAIN_COLUMNS[table])})")
+    how, group, name, dist = _common(ck, item, where, column)
     if len(ck.problems) > n_before:
         return None
     ids = network.select(table, sel) if df is not None else [table]
@@ -222,6 +340,10 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
         why = " (the network has no vessels.csv)" if table == "vessels" and len(df) == 0 else " (check the spelling)"
         ck.fail(f"{where}.where", f"{{{selected}}} selects no row of {table}{why}")
         return None
+    if column == CAPACITY_COLUMN and not set(ids) & capacities.get(table, set()):
+        ck.fail(f"{where}.where", f"selects no row of {table} with a {CAPACITY_COLUMN} in the network or any case "
+                                  "(a blank capacity is unlimited; give one in a case's change first)")
+        return None
     if table == "regimes":
         rows = network.regimes.loc[ids]
         other = rows.index[rows["basis"].map(REGIME_VALUE) != column]
@@ -229,7 +351,7 @@ def _parse_entry(ck: Checker, item: dict, where: str, network: Network) -> Entry
             ck.fail(f"{where}.where", f"selects regimes whose basis does not use {column} ({', '.join(other[:4])}): "
                                       "narrow `where` or draw the column of their basis")
             return None
-    if table == "links" and column not in VESSEL_LINK_COLUMNS:
+    if table == "links" and column not in (*VESSEL_LINK_COLUMNS, CAPACITY_COLUMN):
         rows = network.links.loc[ids]
         by_vessel = rows.index[(rows["mode"] == "sea") & rows["tariff_usd_per_tkm"].isna()]
         if len(by_vessel):

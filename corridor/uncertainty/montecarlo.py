@@ -8,11 +8,16 @@ draws that pass is reported as ``coverage``.
 
 Draws are common to all cases (draw ``i`` of every case uses the same parameter values), so cases can be compared
 draw by draw. The same seed gives the same numbers bit for bit, whatever the chunk size.
+
+Cases with ``[flows]`` re-solve their allocation for every draw (:mod:`~corridor.uncertainty.flowdraws`), through
+:class:`corridor.batch.Executor`: in-process, on local processes or on a Dask cluster, with the same numbers.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,8 +30,13 @@ from ..scenario import Scenario
 from .candidates import CANDIDATES, CaseModel
 from .coverage import CoverageCheck
 from .entries import groups
-from .streams import entry_values, sample_uniforms
+from .streams import Streams, entry_values
 
+if TYPE_CHECKING:
+    from ..batch import Executor
+    from .flowstats import FlowDraws
+
+BLOCK = 256  # draws over flows per task (= corridor.batch.BLOCK; the numbers do not depend on it)
 CHUNK = 4096  # draws priced at once (memory stays flat; results do not depend on it; small blocks stay in cache)
 STORE_BYTES = 256 * 1024**2  # up to this, one pass keeps every candidate's draws; beyond, two passes (see run_draws)
 CHECK_SHARE = 0.01  # share of the draws checked by an exact shortest-path search
@@ -99,11 +109,12 @@ def simulate(model: CaseModel, *, draws: int, seed: int = 0, chunk: int = CHUNK,
     wins = np.zeros(n_routes, dtype=np.int64)
     step = max(1, round(1.0 / check_share)) if check_share > 0 else 0
     check = CoverageCheck(model) if step else None
+    streams = Streams(seed, n_groups)
     checked = missed = 0
     for start in range(0, draws, chunk):
         stop = min(start + chunk, draws)
         with np.errstate(all="ignore"):  # what is not finite is refused below
-            x = entry_values(tuple(entries), sample_uniforms(seed, n_groups, start, stop))
+            x = entry_values(tuple(entries), streams.uniforms(start, stop))
             money, days = model.routes.price(x)
             g = model.routes.generalized(money, days, x)
         if not (np.isfinite(money).all() and np.isfinite(g).all()):
@@ -159,7 +170,8 @@ def _size(n: float) -> str:
 
 
 def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHUNK, check_share: float = CHECK_SHARE,
-              candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None) -> Results:
+              candidates: int = CANDIDATES, progress: bool | None = None, flows: dict | None = None,
+              workers: int = 0, scheduler: Any = None, block: int = BLOCK, shared: Any = None) -> Results:
     """Solve every case with ``draws`` draws of the scenario's ``[[uncertainty]]`` entries.
 
     Parameters
@@ -171,7 +183,7 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     seed : int
         Seed of the draws; the same seed gives the same numbers bit for bit.
     chunk : int
-        Draws priced at once (memory; the numbers do not depend on it).
+        Draws of shipment routes priced at once (memory; the numbers do not depend on it).
     check_share : float
         Share of the draws checked by an exact shortest-path search (0 to skip the check).
     candidates : int
@@ -179,7 +191,15 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
     progress : bool or None
         Show a progress bar on stderr (None: only if stderr is a terminal).
     flows : dict or None
-        Allocations of the cases with ``[flows]`` (deterministic), passed on to the Results.
+        Allocations of the cases with ``[flows]`` at the file values, passed on to the Results (computed here if
+        None).
+    workers, scheduler : int, str or distributed.Client
+        Where the draws over flows are solved (:class:`corridor.batch.Executor`): in-process (default), on
+        ``workers`` local processes, or on the Dask cluster at ``scheduler``. The numbers do not depend on it.
+    block : int
+        Draws over flows per task (the numbers do not depend on it).
+    shared : SharedBuilds, optional
+        The scenario's graphs and LPs, shared by cases that change numbers only (:mod:`corridor.shared`).
 
     Returns
     -------
@@ -188,7 +208,9 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         that was cheapest in some draw, with ``p10_usd_per_t`` .. ``p90_generalized_usd_per_t`` and ``p_cheapest``;
         ``uncertainty`` maps each case to its :class:`CaseDraws`. Up to ``STORE_BYTES`` of draws are priced in one
         pass keeping every candidate's draws (float64); beyond that a first pass counts the wins and a second keeps
-        the draws of the reported routes only, as float32 (percentiles to about 7 significant digits).
+        the draws of the reported routes only, as float32 (percentiles to about 7 significant digits). Cases with
+        ``[flows]`` re-solve their allocation
+        for every draw: ``flow_draws`` maps them to their :class:`~corridor.uncertainty.flowstats.FlowDraws`.
 
     Examples
     --------
@@ -205,15 +227,26 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
         problem = _memory_problem(draws, case.settings.routes, 4, case.name)
         if problem:
             raise InputError(f"{scenario.source}: {problem}")
+    draws, seed = int(draws), int(seed)
+    if shared is None:
+        from ..shared import SharedBuilds
+
+        shared = SharedBuilds(scenario.network)
+    # least-cost allocations are re-solved per draw; a logit allocation (corridor.flows.logit) stays deterministic
+    flowing = [c for c in scenario.cases if c.flows is not None and c.flows.assignment != "logit"]
+    executor: Any = contextlib.nullcontext()
+    if flowing:  # the executor and the flows' LP are loaded only where there are flows
+        from ..batch import Executor
+
+        executor = Executor(workers, scheduler, progress=progress).start()  # a wrong address fails before any work
     routes, legs, failures, per_case = [], [], {}, {}
-    bar = Progress(draws * len(scenario.cases), "draws", enabled=progress)
-    with bar:
-        for case in scenario.cases:
-            if case.shipment is None:  # a flows-only case: its allocation is deterministic
-                bar.update(draws)
-                continue
+    bar = Progress(draws * (len(shipped) + len(flowing)), "draws", enabled=progress)
+    with bar, executor:
+        for case in shipped:
             try:
-                model = CaseModel.build(case, scenario.uncertainty, candidates=candidates)
+                model = CaseModel.build(case, scenario.uncertainty, candidates=candidates,
+                                        graph=shared.graph(case.network, case.require_shipment().tonnes,
+                                                           [case.require_shipment().origin]))
             except NoRouteError as err:
                 failures[case.name] = str(err)
                 bar.update(draws)
@@ -252,10 +285,37 @@ def run_draws(scenario: Scenario, *, draws: int, seed: int = 0, chunk: int = CHU
                                             cost=cost, generalized=gen, p_cheapest=share, draws=draws,
                                             seed=int(seed), checked=checked, missed=missed,
                                             candidates=len(model.routes.arc_lists))
+        flow_draws = _flow_draws(scenario, flowing, flows, draws=draws, seed=seed, block=block, executor=executor,
+                                 bar=bar, shared=shared) if flowing else {}
     return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, uncertainty=per_case,
-                         flows=flows)
+                         flows=flows if flows is not None else {n: d.deterministic for n, d in flow_draws.items()},
+                         flow_draws=flow_draws)
 
 
 def _kept(wins: np.ndarray, routes: int) -> list[int]:
     """The candidates reported: the deterministic top ``routes`` and any other that was cheapest in some draw."""
     return [i for i in range(len(wins)) if i < routes or wins[i] > 0]
+
+
+def _flow_draws(scenario: Scenario, cases: list, allocations: dict | None, *, draws: int, seed: int, block: int,
+                executor: Executor, bar: Progress, shared: Any) -> dict[str, FlowDraws]:
+    """The draws over flows of ``cases``, solved by ``executor`` in blocks of ``block`` draws."""
+    from ..batch import Block, plan_blocks
+    from .flowdraws import FlowDrawContext, flow_block, gather
+    from .flowstats import FlowDraws
+
+    context = FlowDrawContext.build(cases, scenario.uncertainty, seed, shared=shared)
+    blocks: list[Block] = []
+    for case in cases:
+        blocks += plan_blocks(draws, block, key=case.name, first_index=len(blocks))
+    parts = executor.map(flow_block, context, blocks, label="draws", bar=bar)
+    out = {}
+    for case in cases:
+        fc = context.cases[case.name]
+        mine = [q for b, q in zip(blocks, parts) if b.key == case.name]
+        det = allocations[case.name] if allocations and case.name in allocations else fc.model.allocation()
+        elements = fc.model.problem.elements
+        out[case.name] = FlowDraws.from_arrays(case.name, gather(mine, draws, len(elements)), elements, det,
+                                               fc.model.problem.graph, draws=draws, seed=seed,
+                                               backend=executor.backend)
+    return out

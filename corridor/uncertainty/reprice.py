@@ -40,7 +40,7 @@ from .. import costs
 from ..graph import RoutingGraph
 from ..schema import DEFAULT_CO2_G_PER_TKM
 from ..sea import COST_COLUMNS, by_size, cost_per_t, fitting_classes, passage_hours
-from .entries import FLOWS, SETTINGS, Entry
+from .entries import SETTINGS, Entry
 
 # The table cells an arc's money and time read: (table, column) -> (arc kind, the arcs' column that names the row).
 ARC_INPUTS = {
@@ -66,7 +66,8 @@ class ArcPricer:
     graph : RoutingGraph
         The case's graph (built from the case's network, changes applied).
     entries : sequence of Entry
-        All the scenario's uncertain entries; those that select no row of this case's network are ignored.
+        All the scenario's uncertain entries; those that select no row of this case's network, and those that do
+        not price an arc (capacity, supply and demand entries), are ignored.
     """
 
     def __init__(self, graph: RoutingGraph, entries: Sequence[Entry]):
@@ -80,7 +81,7 @@ class ArcPricer:
             if e.table == SETTINGS:
                 self.carbon_actions.append((i, e.how))
                 continue
-            if e.table == FLOWS:  # moves the logit allocation only
+            if e.kind != "price":  # capacities, supply, demand and a logit's dispersion: not an arc's money or time
                 continue
             ids = list(net.select(e.table, e.where))
             if not ids:
@@ -190,8 +191,8 @@ class ArcPricer:
     def deltas(self, arc_ids: np.ndarray, cells: Cells, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Change of money (USD/t) and of time (days) of arcs ``arc_ids`` from their file values (arcs x draws)."""
         arc_ids = np.asarray(arc_ids, dtype=np.int64)
-        dm = np.zeros((len(arc_ids), n))
-        dd = np.zeros((len(arc_ids), n))
+        dm = np.empty((len(arc_ids), n))  # every row is set below (an arc is a link, a pass or a transfer); empty, not
+        dd = np.empty((len(arc_ids), n))  # zeros: large zeroed arrays come fresh from the system, page by page
         vessel = self.is_vessel[arc_ids]
         plain = self.is_link[arc_ids] & ~vessel
         if plain.any():

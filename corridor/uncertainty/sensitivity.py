@@ -301,7 +301,8 @@ def _pick_route(model: CaseModel, spec) -> int:
             raise InputError(f"no open node matches {spec!r} in case '{model.case.name}' "
                              f"(closed: {', '.join(model.case.closed)})")
         raise InputError(f"no node id or name matches {spec!r}")
-    for i, legs in enumerate(model.legs):
+    for i in range(n):
+        legs = model.legs(i)
         if wanted & set(legs["from"]) | wanted & set(legs["to"]):
             return i
     raise InputError(f"no candidate route of case '{model.case.name}' passes through {spec!r}")

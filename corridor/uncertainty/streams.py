@@ -24,6 +24,31 @@ def sample_uniforms(seed: int, n_groups: int, start: int, stop: int) -> np.ndarr
     return out
 
 
+class Streams:
+    """The streams of :func:`sample_uniforms` kept open: consecutive blocks of draws continue each group's stream
+    instead of seeding and advancing it again (the same numbers bit for bit)."""
+
+    def __init__(self, seed: int, n_groups: int):
+        self.seed, self.n_groups = seed, n_groups
+        self._generators: list[np.random.Generator | None] = [None] * n_groups
+        self._next = [0] * n_groups
+
+    def uniforms(self, start: int, stop: int) -> np.ndarray:
+        """As ``sample_uniforms(seed, n_groups, start, stop)``."""
+        out = np.empty((self.n_groups, stop - start))
+        for g in range(self.n_groups):
+            gen = self._generators[g]
+            if gen is None or self._next[g] != start:
+                bitgen = np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(g,)))
+                if start:
+                    bitgen.advance(start)
+                gen = self._generators[g] = np.random.Generator(bitgen)
+            out[g] = gen.random(stop - start)
+            self._next[g] = stop
+        out[out == 0.0] = 2.0 ** -54
+        return out
+
+
 def entry_values(entries: tuple[Entry, ...], u: np.ndarray) -> np.ndarray:
     """Values of each entry (entries x draws) from the uniforms of their groups (groups x draws)."""
     index = {g: i for i, g in enumerate(groups(entries))}
