@@ -25,7 +25,8 @@ from .case import Case
 from .errors import InputError, shown
 from .network import Network, load_network, resolve_network_path
 from .restrict import SPEC_KEYS
-from .uncertainty.entries import Entry, parse_entries
+from .uncertainty._entry_parse import parse_entries
+from .uncertainty.entries import Entry
 
 TOP_KEYS = {"name", "description", "network", "shipment", "flows", "settings", "cases", "uncertainty",
             "appraisal", "criticality"}

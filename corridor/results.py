@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._result_tables import flow_draw_tables, flow_draws_dict, flow_tables, flows_dict, num, opt
 from .errors import InputError, shown
 from .exposure import route_exposure
 from .schema import COMPONENTS, LINK_COUNTRIES
@@ -142,8 +143,8 @@ class Results:
         exposure = route_exposure(legs_df, routes_df, scenario.network.nodes["country"])
         out = cls(scenario=scenario, routes=routes_df, legs=legs_df, components=pivot("component", COMPONENTS),
                   countries=pivot("country", LINK_COUNTRIES), failures=dict(failures), uncertainty=uncertainty,
-                  corridors=corridors_df, exposure=exposure, **_flow_tables(flows or {}),
-                  **_flow_draw_tables(flow_draws or {}))
+                  corridors=corridors_df, exposure=exposure, **flow_tables(flows or {}),
+                  **flow_draw_tables(flow_draws or {}))
         out.check_finite()
         return out
 
@@ -205,9 +206,9 @@ class Results:
         for name in self.cases:
             entry: dict = {"name": name}
             if name in self.allocations:  # placed after "routes" below
-                entry["flows"] = _flows_dict(self.allocations[name])
+                entry["flows"] = flows_dict(self.allocations[name])
                 if name in self.flow_draws:
-                    entry["flows"]["draws"] = _flow_draws_dict(self.flow_draws[name])
+                    entry["flows"]["draws"] = flow_draws_dict(self.flow_draws[name])
             if name in self.failures or name not in self.routes.index.get_level_values("case"):
                 if name in self.failures:
                     entry["error"] = self.failures[name]
@@ -221,24 +222,24 @@ class Results:
                 rows.append({
                     "rank": int(rank), "route": r["route"], "corridor": r["corridor"], "top": bool(r["top"]),
                     "best_for": list(r["best_for"]), "nodes": list(r["nodes"]), "links": list(r["links"]),
-                    "cost_usd_per_t": _num(r["cost_usd_per_t"]),
-                    "time_value_usd_per_t": _num(r["time_value_usd_per_t"]),
-                    "carbon_usd_per_t": _num(r["carbon_usd_per_t"]),
-                    "generalized_usd_per_t": _num(r["generalized_usd_per_t"]), "cost_usd": _num(r["cost_usd"]),
-                    "distance_km": _num(r["distance_km"]), "transit_days": _num(r["transit_days"]),
-                    "co2_kg_per_t": _num(r["co2_kg_per_t"]),
+                    "cost_usd_per_t": num(r["cost_usd_per_t"]),
+                    "time_value_usd_per_t": num(r["time_value_usd_per_t"]),
+                    "carbon_usd_per_t": num(r["carbon_usd_per_t"]),
+                    "generalized_usd_per_t": num(r["generalized_usd_per_t"]), "cost_usd": num(r["cost_usd"]),
+                    "distance_km": num(r["distance_km"]), "transit_days": num(r["transit_days"]),
+                    "co2_kg_per_t": num(r["co2_kg_per_t"]),
                     **({"vessel_class": r["vessel_class"]} if r["vessel_class"] else {}),
-                    "price_usd_per_t": _opt(r["price_usd_per_t"]), "netback_usd_per_t": _opt(r["netback_usd_per_t"]),
-                    "estimated_share": _opt(r["estimated_share"]),
-                    "components_usd_per_t": {k: _num(v) for k, v in self.components.loc[(case, rank)].items()},
-                    "by_country_usd_per_t": {k: _num(v) for k, v in self.countries.loc[(case, rank)].items()
+                    "price_usd_per_t": opt(r["price_usd_per_t"]), "netback_usd_per_t": opt(r["netback_usd_per_t"]),
+                    "estimated_share": opt(r["estimated_share"]),
+                    "components_usd_per_t": {k: num(v) for k, v in self.components.loc[(case, rank)].items()},
+                    "by_country_usd_per_t": {k: num(v) for k, v in self.countries.loc[(case, rank)].items()
                                              if abs(v) > 0},
                     "regimes": dict(r["regimes"]),
-                    "exposure": {c: {k: _num(v) for k, v in e.items()}
+                    "exposure": {c: {k: num(v) for k, v in e.items()}
                                  for c, e in self.exposure.loc[(case, rank)].iterrows()},
                 })
                 if self.uncertainty is not None:
-                    rows[-1].update({c: _num(r[c]) for c in DRAW_COLUMNS})
+                    rows[-1].update({c: num(r[c]) for c in DRAW_COLUMNS})
             entry["routes"] = rows
             if name in self.corridors.index.get_level_values("case"):
                 entry["corridors"] = [{"gateway": g, "kind": c["kind"], "id": c["id"], "name": c["name"],
@@ -246,7 +247,7 @@ class Results:
                                       for g, c in self.corridors.loc[name].iterrows()]
             if self.uncertainty is not None:
                 draws = self.uncertainty[name]
-                entry.update(draws=draws.draws, coverage=_opt(draws.coverage), checked_draws=draws.checked)
+                entry.update(draws=draws.draws, coverage=opt(draws.coverage), checked_draws=draws.checked)
             if "flows" in entry:
                 entry["flows"] = entry.pop("flows")
             cases.append(entry)
@@ -344,98 +345,3 @@ def _staged(stage: Staging | None, add):
 def _regimes_cell(regimes: dict) -> str:
     """A route's regimes in one CSV cell: ``MN:export RU:ru_mn_transit KP:import``."""
     return " ".join(f"{c}:{r}" for c, r in regimes.items())
-
-
-def _num(x) -> float:
-    return round(float(x), 6)
-
-
-def _opt(x) -> float | None:
-    """A number for JSON, or null where there is none (NaN)."""
-    return None if pd.isna(x) else _num(x)
-
-
-def _flow_tables(allocations: dict) -> dict:
-    """The ``flow_*`` tables of Results: each Allocation's tables stacked with the case name in front."""
-    if not allocations:
-        return {}
-    names = list(allocations)
-
-    def stack(attr: str, inner: str) -> pd.DataFrame:
-        frames = [getattr(allocations[n], attr) for n in names]
-        df = pd.concat(frames, keys=names, names=["case", inner])
-        return df
-
-    routes = stack("routes", "n")
-    elements = stack("elements", "n")
-    destinations = pd.concat([allocations[n].destinations for n in names], keys=names, names=["case", "destination"])
-    totals = pd.DataFrame([allocations[n].totals for n in names], index=pd.Index(names, name="case"))
-    for df in (destinations, totals):  # a remainder is reported only where there is one
-        if "unrouted_mt_per_year" in df:
-            df["unrouted_mt_per_year"] = df["unrouted_mt_per_year"].fillna(0.0)
-    exposure = pd.concat([allocations[n].exposure for n in names], keys=names, names=["case", "country"])
-    return {"allocations": dict(allocations), "flow_routes": routes, "flow_elements": elements,
-            "flow_destinations": destinations, "flow_totals": totals, "flow_exposure": exposure}
-
-
-def _flow_draw_tables(flow_draws: dict) -> dict:
-    """The ``flow_draw_*`` tables of Results: each case's summaries stacked with the case name in front."""
-    if not flow_draws:
-        return {}
-    names = list(flow_draws)
-
-    def stack(frames: list[pd.DataFrame], inner: str) -> pd.DataFrame:
-        return pd.concat(frames, keys=names, names=["case", inner])
-
-    return {"flow_draws": dict(flow_draws),
-            "flow_draw_totals": pd.concat([flow_draws[n].totals() for n in names], keys=names,
-                                          names=["case", "total"]),
-            "flow_draw_elements": stack([flow_draws[n].element_table() for n in names], "n"),
-            "flow_draw_corridors": stack([flow_draws[n].corridor_table() for n in names], "n")}
-
-
-def _flow_draws_dict(d) -> dict:
-    """One case's draws over flows in the ``--json`` structure."""
-    totals = d.totals()
-    return {
-        "draws": d.draws,
-        "totals": {name: {k: _num(v) for k, v in row.items()} for name, row in totals.iterrows()},
-        "elements": [{"kind": e.kind, "id": e.id, "p_binding": _num(e.p_binding), "p_priced": _num(e.p_priced),
-                      "mean_shadow_price_usd_per_t": _num(e.mean_shadow_price_usd_per_t),
-                      "p10_shadow_price_usd_per_t": _num(e.p10_shadow_price_usd_per_t),
-                      "p50_shadow_price_usd_per_t": _num(e.p50_shadow_price_usd_per_t),
-                      "p90_shadow_price_usd_per_t": _num(e.p90_shadow_price_usd_per_t)}
-                     for e in d.element_table().itertuples()],
-        "corridors": [{"corridor": c.corridor, "p_used": _num(c.p_used), "mean_mt_per_year": _num(c.mean_mt_per_year),
-                       "p10_mt_per_year": _num(c.p10_mt_per_year), "p50_mt_per_year": _num(c.p50_mt_per_year),
-                       "p90_mt_per_year": _num(c.p90_mt_per_year),
-                       "deterministic_mt_per_year": _num(c.deterministic_mt_per_year)}
-                      for c in d.corridor_table().itertuples()],
-    }
-
-
-def _flows_dict(alloc) -> dict:
-    """One case's allocation in the ``--json`` structure."""
-    t = alloc.totals
-    return {
-        "total_cost_usd_per_year": _num(t["total_cost_usd_per_year"]),
-        "transport_cost_usd_per_year": _num(t["transport_cost_usd_per_year"]),
-        "time_value_usd_per_year": _num(t["generalized_cost_usd_per_year"] - t["transport_cost_usd_per_year"]),
-        "unserved_penalty_usd_per_year": _num(t["unserved_penalty_usd_per_year"]),
-        "delivered_mt_per_year": _num(t["delivered_mt_per_year"]),
-        "average_cost_usd_per_t": _num(t["average_cost_usd_per_t"]),
-        "average_generalized_usd_per_t": _num(t["average_generalized_usd_per_t"]),
-        "routes": [{"origin": r.origin, "destination": r.destination, "route": r.route, "nodes": list(r.nodes),
-                    "links": list(r.links), "regimes": dict(r.regimes), "mt_per_year": _num(r.mt_per_year),
-                    "estimated_share": _opt(r.estimated_share),
-                    "cost_usd_per_t": _num(r.cost_usd_per_t), "generalized_usd_per_t": _num(r.generalized_usd_per_t)}
-                   for r in alloc.routes.itertuples()],
-        "elements": [{"kind": e.kind, "id": e.id, "name": e.name, "flow_mt_per_year": _num(e.flow_mt_per_year),
-                      "capacity_mt_per_year": _num(e.capacity_mt_per_year), "utilisation": _num(e.utilisation),
-                      "shadow_price_usd_per_t": _num(e.shadow_price_usd_per_t), "binding": bool(e.binding),
-                      "capacity_estimated": bool(e.capacity_estimated),
-                      "relieve_with": [x for x in e.relieve_with.split(";") if x]}
-                     for e in alloc.elements.itertuples()],
-        "unserved_mt_per_year": {d: _num(v) for d, v in alloc.destinations["unserved_mt_per_year"].items()},
-        "exposure": {c: {k: _num(v) for k, v in e.items()} for c, e in alloc.exposure.iterrows()},
-    }

@@ -14,8 +14,9 @@ from ..case import Case
 from ..errors import InputError, NoRouteError, shown, unknown_case
 from ..limits import MAX_NUMBER
 from ..scenario import Scenario
+from ._entry_parse import parse_entries
 from .candidates import CANDIDATES, CaseModel
-from .entries import POSITIVE_COLUMNS, Entry, groups, parse_entries
+from .entries import POSITIVE_COLUMNS, Entry, groups
 
 
 def _cases(scenario: Scenario, case: str | None) -> list[Case]:

@@ -30,7 +30,8 @@ from ..legs import corridor_label, key_nodes, route_label, route_legs
 from ..restrict import path_restriction
 from ..routes import no_route_message
 from ..scenario import Scenario
-from .entries import POSITIVE_COLUMNS, Entry, parse_entries
+from ._entry_parse import parse_entries
+from .entries import POSITIVE_COLUMNS, Entry
 from .reprice import ArcPricer, RouteSet
 
 TABLE_COLUMNS = ["case", "value", "gateway", "kind", "route", "corridor", "cost_usd_per_t", "generalized_usd_per_t",
