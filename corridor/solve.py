@@ -92,8 +92,7 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None 
         ship = case.shipment
         try:
             gateways = shipment_gateways(scenario.network, ship.origin, ship.destination)
-            graph = shared.graph(case.network, ship.tonnes, [ship.origin])
-            sol = _in_case(scenario, case, partial(solve_shipment, graph=graph, gateways=gateways))
+            sol = _in_case(scenario, case, partial(_shared_shipment, shared=shared, gateways=gateways))
         except NoRouteError as err:
             failures[case.name] = str(err)
             continue
@@ -102,6 +101,12 @@ def run(scenario: Scenario, *, draws: int = 0, seed: int = 0, chunk: int | None 
         corridors += sol.corridors
     return Results.build(scenario=scenario, routes=routes, legs=legs, failures=failures, flows=flows,
                          corridors=corridors)
+
+
+def _shared_shipment(case: Case, *, shared: SharedBuilds, gateways: list[Gateway]) -> ShipmentSolution:
+    """:func:`solve_shipment` on the graph ``shared`` holds for the case's network, lot and origin."""
+    ship = case.require_shipment()
+    return solve_shipment(case, shared.graph(case.network, ship.tonnes, [ship.origin]), gateways=gateways)
 
 
 def _in_case(scenario: Scenario, case: Case, solve):
