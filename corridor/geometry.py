@@ -6,7 +6,10 @@ Geometry is for drawing only: distances, costs and times come from ``links.csv``
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
+
+import numpy as np
 
 from ._netchecks import parse_points
 
@@ -46,7 +49,6 @@ def route_coords(net, nodes: list[str], links: list[str]) -> list[Coords]:
 
 def midpoint(coords: Coords) -> tuple[float, float]:
     """The point halfway along a polyline (measured on lon/lat, which is close enough to place a marker)."""
-    import math
     from itertools import pairwise
 
     if len(coords) == 1:
@@ -59,3 +61,30 @@ def midpoint(coords: Coords) -> tuple[float, float]:
             return (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))
         half -= d
     return coords[-1]
+
+
+def simplify(xy: np.ndarray, tol: float) -> np.ndarray:
+    """Douglas-Peucker: the vertices of ``xy`` (n x 2) that keep it within ``tol`` of its course; ends kept."""
+    n = len(xy)
+    if n <= 2 or tol <= 0:
+        return xy
+    keep = np.zeros(n, dtype=bool)
+    keep[0] = keep[-1] = True
+    stack = [(0, n - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j - i < 2:
+            continue
+        a, b = xy[i], xy[j]
+        d = b - a
+        length = math.hypot(d[0], d[1])
+        seg = xy[i + 1:j]
+        if length == 0:
+            dist = np.hypot(seg[:, 0] - a[0], seg[:, 1] - a[1])
+        else:
+            dist = np.abs(d[0] * (seg[:, 1] - a[1]) - d[1] * (seg[:, 0] - a[0])) / length
+        k = int(np.argmax(dist))
+        if dist[k] > tol:
+            keep[i + 1 + k] = True
+            stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return xy[keep]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..geometry import simplify
+
 BASEMAP = Path(__file__).resolve().parent.parent / "data" / "geo" / "basemap_region.geojson"
 EARTH_RADIUS_KM = 6371.0088
 CREDIT = ("Coastlines and borders: Natural Earth (public domain). Sea legs: searoute (Eurostat MARNET). "
@@ -66,33 +68,6 @@ def basemap() -> dict:
     """The shipped regional basemap (a GeoJSON FeatureCollection), read once."""
     with BASEMAP.open(encoding="utf-8") as fh:
         return json.load(fh)
-
-
-def simplify(xy: np.ndarray, tol: float) -> np.ndarray:
-    """Douglas-Peucker: the vertices of ``xy`` (n x 2) that keep it within ``tol`` of its course; ends kept."""
-    n = len(xy)
-    if n <= 2 or tol <= 0:
-        return xy
-    keep = np.zeros(n, dtype=bool)
-    keep[0] = keep[-1] = True
-    stack = [(0, n - 1)]
-    while stack:
-        i, j = stack.pop()
-        if j - i < 2:
-            continue
-        a, b = xy[i], xy[j]
-        d = b - a
-        length = math.hypot(d[0], d[1])
-        seg = xy[i + 1:j]
-        if length == 0:
-            dist = np.hypot(seg[:, 0] - a[0], seg[:, 1] - a[1])
-        else:
-            dist = np.abs(d[0] * (seg[:, 1] - a[1]) - d[1] * (seg[:, 0] - a[0])) / length
-        k = int(np.argmax(dist))
-        if dist[k] > tol:
-            keep[i + 1 + k] = True
-            stack += [(i, i + 1 + k), (i + 1 + k, j)]
-    return xy[keep]
 
 
 def _ring_path(rings: list[np.ndarray]):

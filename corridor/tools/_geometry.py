@@ -6,6 +6,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from corridor.geometry import simplify
+
 
 # --------------------------------------------------------------------------- #
 # TopoJSON decoding
@@ -59,28 +61,7 @@ def douglas_peucker(p: np.ndarray, tol: float) -> np.ndarray:
         a = douglas_peucker(p[: k + 1], tol)
         b = douglas_peucker(p[k:], tol)
         return np.vstack([a, b[1:]])
-    keep = np.zeros(n, dtype=bool)
-    keep[0] = keep[-1] = True
-    stack = [(0, n - 1)]
-    while stack:
-        i, j = stack.pop()
-        if j - i < 2:
-            continue
-        seg = p[i + 1 : j]
-        a, b = p[i], p[j]
-        d = b - a
-        L = np.hypot(*d)
-        if L == 0:
-            dist = np.hypot(*(seg - a).T)
-        else:
-            dist = np.abs(d[0] * (seg[:, 1] - a[1]) - d[1] * (seg[:, 0] - a[0])) / L
-        k = int(np.argmax(dist))
-        if dist[k] > tol:
-            m = i + 1 + k
-            keep[m] = True
-            stack.append((i, m))
-            stack.append((m, j))
-    return p[keep]
+    return simplify(p, tol)
 
 
 def clip_polygon(ring: np.ndarray, box: tuple) -> np.ndarray:
