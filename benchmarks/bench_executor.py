@@ -20,7 +20,6 @@ shared: wall times move with the other work on it; compare the ratios within one
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _timing import timed as _timed  # noqa: E402
 
 import corridor  # noqa: E402
 from corridor.batch import BLOCK, Block, Executor, plan_blocks  # noqa: E402
@@ -58,13 +59,7 @@ def arrays(res) -> list[np.ndarray]:
 
 
 def timed(fn, repeats: int = REPEATS) -> tuple[float, float, object]:
-    wall, cpu, out = [], [], None
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        out = fn()
-        wall.append(time.perf_counter() - w0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu), out
+    return _timed(fn, repeats)
 
 
 def main(n: int = 10_000) -> None:

@@ -19,10 +19,8 @@ Times are medians of repeats, wall-clock with CPU time of this process beside th
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -32,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _timing import timed  # noqa: E402
 from bench_allocate import generated_network  # noqa: E402
 
 from corridor.flows import FlowModel, flow_problem, read_solution  # noqa: E402
@@ -65,14 +64,6 @@ def networkx_routes(graph, origin: str, destination: str, k: int, weights: np.nd
     return routes
 
 
-def timed(fn, repeats: int) -> tuple[float, float, object]:
-    wall, cpu, out = [], [], None
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        out = fn()
-        wall.append(time.perf_counter() - w0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu), out
 
 
 def main(n_nodes: int = 10_000, repeats: int = 3) -> None:

@@ -142,3 +142,16 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("fuzz")])
         items[:] = kept
+
+
+@pytest.fixture
+def regimes_net():
+    """The toy network with transit regimes and money in several currencies (tests/data/toy_regimes)."""
+    return corridor.load_network(DATA / "toy_regimes")
+
+
+@pytest.fixture
+def regimes_copy(tmp_path):
+    """A writable copy of tests/data/toy_regimes (a folder)."""
+    shutil.copytree(DATA / "toy_regimes", tmp_path / "net")
+    return tmp_path / "net"

@@ -1,7 +1,6 @@
 """Money in its own currency: conversion and indexation against hand-worked figures, and the errors of a row whose
 money cannot be converted."""
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -10,17 +9,6 @@ import corridor
 from corridor.money import Converter
 
 from .conftest import DATA, assert_input_error, edit_csv
-
-
-@pytest.fixture
-def regimes_net():
-    return corridor.load_network(DATA / "toy_regimes")
-
-
-@pytest.fixture
-def regimes_copy(tmp_path):
-    shutil.copytree(DATA / "toy_regimes", tmp_path / "net")
-    return tmp_path / "net"
 
 
 def test_conversion_at_the_network_years_rate(regimes_net):

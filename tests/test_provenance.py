@@ -1,24 +1,12 @@
 """Provenance on every cell (estimated / derived / published), the data audit, and the checks of regimes.csv."""
 
-import shutil
 
 import pytest
 
 import corridor
 from corridor import provenance
 
-from .conftest import DATA, assert_input_error, edit_csv
-
-
-@pytest.fixture
-def regimes_net():
-    return corridor.load_network(DATA / "toy_regimes")
-
-
-@pytest.fixture
-def regimes_copy(tmp_path):
-    shutil.copytree(DATA / "toy_regimes", tmp_path / "net")
-    return tmp_path / "net"
+from .conftest import assert_input_error, edit_csv
 
 
 def test_status_by_the_rule(regimes_net, toy_net):
